@@ -1,0 +1,83 @@
+package io.churnwire.model;
+
+import java.util.Objects;
+
+/**
+ * How well a model did on rows it was not trained on, at its decision threshold. Stored in the
+ * model metadata so that every served model carries its own evidence.
+ *
+ * @param rocAuc exact, tie-aware area under the ROC curve ({@link Metrics#rocAuc})
+ * @param prAuc average precision ({@link Metrics#averagePrecision})
+ * @param accuracy fraction of rows classified correctly at the threshold
+ * @param precision true positives / predicted positives, 0 when nothing is predicted positive
+ * @param recall true positives / actual positives
+ * @param f1 harmonic mean of precision and recall, 0 when both are 0
+ * @param truePositives churners predicted to churn
+ * @param falsePositives stayers predicted to churn
+ * @param trueNegatives stayers predicted to stay
+ * @param falseNegatives churners predicted to stay
+ * @param evaluationRows number of evaluated rows
+ * @param method how the evaluation rows and the threshold were chosen, in words
+ */
+public record EvaluationMetrics(
+    double rocAuc,
+    double prAuc,
+    double accuracy,
+    double precision,
+    double recall,
+    double f1,
+    long truePositives,
+    long falsePositives,
+    long trueNegatives,
+    long falseNegatives,
+    long evaluationRows,
+    String method) {
+
+  /** Checks that the confusion counts are non-negative and add up to the row count. */
+  public EvaluationMetrics {
+    Objects.requireNonNull(method, "method");
+    if (truePositives < 0 || falsePositives < 0 || trueNegatives < 0 || falseNegatives < 0) {
+      throw new IllegalArgumentException("confusion counts must be >= 0");
+    }
+    long total = truePositives + falsePositives + trueNegatives + falseNegatives;
+    if (total != evaluationRows) {
+      throw new IllegalArgumentException(
+          "confusion counts add up to " + total + ", not evaluationRows " + evaluationRows);
+    }
+  }
+
+  /**
+   * Metrics of predicting churn for {@code probability >= threshold}.
+   *
+   * @throws IllegalArgumentException if either class is absent from {@code labels}
+   */
+  public static EvaluationMetrics of(
+      double[] probabilities, int[] labels, double threshold, String method) {
+    double rocAuc = Metrics.rocAuc(probabilities, labels);
+    double prAuc = Metrics.averagePrecision(probabilities, labels);
+    long tp = 0;
+    long fp = 0;
+    long tn = 0;
+    long fn = 0;
+    for (int i = 0; i < labels.length; i++) {
+      boolean predicted = probabilities[i] >= threshold;
+      if (labels[i] == 1) {
+        if (predicted) {
+          tp++;
+        } else {
+          fn++;
+        }
+      } else if (predicted) {
+        fp++;
+      } else {
+        tn++;
+      }
+    }
+    long n = labels.length;
+    double precision = tp + fp == 0 ? 0 : tp / (double) (tp + fp);
+    double recall = tp + fn == 0 ? 0 : tp / (double) (tp + fn);
+    double f1 = 2 * tp + fp + fn == 0 ? 0 : 2.0 * tp / (2 * tp + fp + fn);
+    return new EvaluationMetrics(rocAuc, prAuc, (tp + tn) / (double) n, precision, recall, f1,
+        tp, fp, tn, fn, n, method);
+  }
+}

@@ -1,0 +1,138 @@
+package io.churnwire.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class MetricsTest {
+
+  private static final double EPS = 1e-12;
+
+  @Test
+  void rocAuc_perfectAndReversedRanking_areOneAndZero() {
+    int[] labels = {0, 0, 1, 1};
+
+    assertEquals(1.0, Metrics.rocAuc(new double[] {0.1, 0.2, 0.3, 0.4}, labels), EPS);
+    assertEquals(0.0, Metrics.rocAuc(new double[] {0.4, 0.3, 0.2, 0.1}, labels), EPS);
+  }
+
+  @Test
+  void rocAuc_handComputedWithoutTies() {
+    // Pairs (positive, negative): 0.35>0.1, 0.35<0.4, 0.8>0.1, 0.8>0.4 -> 3 of 4.
+    double auc = Metrics.rocAuc(new double[] {0.1, 0.4, 0.35, 0.8}, new int[] {0, 0, 1, 1});
+
+    assertEquals(0.75, auc, EPS);
+  }
+
+  @Test
+  void rocAuc_tiedPositiveAndNegative_countsOneHalf() {
+    // Pairs: 0.5 vs 0.2 -> 1, 0.5 vs 0.5 -> 1/2, 0.9 vs 0.2 -> 1, 0.9 vs 0.5 -> 1: 3.5 of 4.
+    double auc = Metrics.rocAuc(new double[] {0.2, 0.5, 0.5, 0.9}, new int[] {0, 0, 1, 1});
+
+    assertEquals(0.875, auc, EPS);
+  }
+
+  @Test
+  void rocAuc_allScoresTied_isOneHalf() {
+    double auc = Metrics.rocAuc(new double[] {0.3, 0.3, 0.3, 0.3, 0.3}, new int[] {1, 0, 0, 1, 0});
+
+    assertEquals(0.5, auc, EPS);
+  }
+
+  @Test
+  void rocAuc_equalsBruteForcePairCountOnHeavilyTiedScores() {
+    Random random = new Random(7);
+    double[] scores = new double[500];
+    int[] labels = new int[500];
+    for (int i = 0; i < scores.length; i++) {
+      labels[i] = random.nextDouble() < 0.3 ? 1 : 0;
+      scores[i] = random.nextInt(10) / 10.0 + 0.05 * labels[i] * random.nextInt(3);
+    }
+    double wins = 0;
+    long pairs = 0;
+    for (int p = 0; p < scores.length; p++) {
+      for (int n = 0; n < scores.length; n++) {
+        if (labels[p] == 1 && labels[n] == 0) {
+          pairs++;
+          wins += scores[p] > scores[n] ? 1 : scores[p] == scores[n] ? 0.5 : 0;
+        }
+      }
+    }
+
+    assertEquals(wins / pairs, Metrics.rocAuc(scores, labels), 1e-12);
+  }
+
+  @Test
+  void rocAuc_singleClass_throws() {
+    var e = assertThrows(IllegalArgumentException.class,
+        () -> Metrics.rocAuc(new double[] {0.1, 0.2}, new int[] {1, 1}));
+
+    assertEquals("no negative labels among 2 scores", e.getMessage());
+  }
+
+  @Test
+  void averagePrecision_handComputed() {
+    // Descending: 0.8(+) P=1 R=.5; 0.4(-); 0.35(+) P=2/3 R=1; AP = .5*1 + .5*2/3.
+    double ap = Metrics.averagePrecision(new double[] {0.1, 0.4, 0.35, 0.8}, new int[] {0, 0, 1, 1});
+
+    assertEquals(0.5 + 0.5 * 2 / 3.0, ap, EPS);
+  }
+
+  @Test
+  void averagePrecision_tiedScoresEnterTogether() {
+    // 0.9(-): recall 0; the tie at 0.5 holds the only positive and one negative: precision 1/3.
+    double ap = Metrics.averagePrecision(new double[] {0.5, 0.5, 0.9}, new int[] {1, 0, 0});
+
+    assertEquals(1 / 3.0, ap, EPS);
+  }
+
+  @Test
+  void bestF1Threshold_picksMaximumAndReturnsMidpointToNextScore() {
+    // F1 by cut: .9 -> 2/4, .8 -> 4/5, .7 -> 4/6, .6 -> 6/7 (best), .2 -> 6/8.
+    var choice = Metrics.bestF1Threshold(
+        new double[] {0.9, 0.8, 0.7, 0.6, 0.2}, new int[] {1, 1, 0, 1, 0});
+
+    assertEquals(0.4, choice.threshold(), EPS);
+    assertEquals(6 / 7.0, choice.f1(), EPS);
+    assertEquals(0.75, choice.precision(), EPS);
+    assertEquals(1.0, choice.recall(), EPS);
+  }
+
+  @Test
+  void bestF1Threshold_equalF1_prefersHigherThreshold() {
+    // F1 by cut: .9 -> 2/3, .7 -> 2/4, .5 -> 2/5, .3 -> 4/6 = 2/3 (tie with .9).
+    var choice = Metrics.bestF1Threshold(
+        new double[] {0.9, 0.7, 0.5, 0.3}, new int[] {1, 0, 0, 1});
+
+    assertEquals(0.8, choice.threshold(), EPS);
+  }
+
+  @Test
+  void bestF1Threshold_lowestScoreChosen_isThatScore() {
+    var choice = Metrics.bestF1Threshold(new double[] {0.2, 0.1}, new int[] {1, 1});
+
+    assertEquals(0.1, choice.threshold(), EPS);
+    assertEquals(1.0, choice.f1(), EPS);
+  }
+
+  @Test
+  void evaluationMetrics_countsConfusionAtThreshold() {
+    double[] p = {0.9, 0.6, 0.5, 0.4, 0.1};
+    int[] y = {1, 0, 1, 1, 0};
+
+    var m = EvaluationMetrics.of(p, y, 0.5, "hand");
+
+    assertEquals(2, m.truePositives());
+    assertEquals(1, m.falsePositives());
+    assertEquals(1, m.trueNegatives());
+    assertEquals(1, m.falseNegatives());
+    assertEquals(5, m.evaluationRows());
+    assertEquals(3 / 5.0, m.accuracy(), EPS);
+    assertEquals(2 / 3.0, m.precision(), EPS);
+    assertEquals(2 / 3.0, m.recall(), EPS);
+    assertEquals(2 / 3.0, m.f1(), EPS);
+    assertEquals(4 / 6.0, m.rocAuc(), EPS);
+  }
+}

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Runs every check and test: buf lint on the contracts, then the Maven build with unit and
+# integration tests of every module. Installs the tools it needs into .tools/ first.
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+cd "$churnwire_root"
+
+echo "== tools"
+scripts/install-tools.sh
+
+echo "== buf lint"
+./mvnw -B -q -pl contracts -am dependency:resolve >/dev/null
+scripts/buf.sh lint
+echo "buf lint: no findings"
+
+echo "== maven verify (unit and integration tests)"
+./mvnw -B verify

@@ -1,0 +1,131 @@
+package io.churnwire.server;
+
+import io.churnwire.model.ChurnModel;
+import io.grpc.ServerBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionService;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The assembled server: scoring executor, model, {@code ChurnService}, health and reflection on one
+ * gRPC server. The port is bound before the model is loaded, so health checks answer
+ * {@code NOT_SERVING} while a first model trains, and {@code SERVING} once it is ready.
+ */
+public final class ServerApplication implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ServerApplication.class);
+
+  private final ServerConfig config;
+  private final ChurnServer server;
+  private final ScoringExecutor executor;
+  private final ModelHolder models;
+  private final ServingStats stats;
+
+  private ServerApplication(ServerConfig config, ChurnServer server, ScoringExecutor executor,
+      ModelHolder models, ServingStats stats) {
+    this.config = config;
+    this.server = server;
+    this.executor = executor;
+    this.models = models;
+    this.stats = stats;
+  }
+
+  /** Loads a model; the seam that lets tests supply one without touching disk. */
+  @FunctionalInterface
+  public interface ModelLoader {
+    ChurnModel load() throws IOException;
+  }
+
+  /** Starts on Netty at {@code config.host():config.port()} with the model from {@link ModelBootstrap}. */
+  public static ServerApplication start(ServerConfig config) throws IOException {
+    return start(config, netty(config), () -> ModelBootstrap.loadOrTrain(config));
+  }
+
+  /**
+   * Starts on {@code builder}, then loads the model and reports {@code SERVING}.
+   *
+   * @throws IOException when the port cannot be bound or the model cannot be loaded; the server is
+   *     stopped again before this is thrown
+   */
+  public static ServerApplication start(ServerConfig config, ServerBuilder<?> builder, ModelLoader loader)
+      throws IOException {
+    ScoringExecutor executor = new ScoringExecutor(config.scoringThreads(), config.maxInFlight());
+    ModelHolder models = new ModelHolder();
+    ServingStats stats = new ServingStats();
+    HealthStatusManager health = new HealthStatusManager();
+    builder
+        .addService(new ChurnServiceImpl(models, executor, stats, config))
+        .addService(health.getHealthService())
+        .addService(ProtoReflectionServiceV1.newInstance())
+        .addService(legacyReflection());
+    ChurnServer server = new ChurnServer(builder, health).start();
+    ServerApplication application = new ServerApplication(config, server, executor, models, stats);
+    try {
+      ServingModel model = ServingModel.of(loader.load());
+      models.swap(model);
+      server.markServing();
+      log.info("serving model {} on port {}", model.version(), server.port());
+    } catch (IOException | RuntimeException e) {
+      application.close();
+      throw e instanceof IOException io ? io : new IOException("model rejected: " + e.getMessage(), e);
+    }
+    return application;
+  }
+
+  /** v1alpha reflection, still the only one older grpcurl and IDE clients speak. */
+  @SuppressWarnings("deprecation")
+  private static io.grpc.BindableService legacyReflection() {
+    return ProtoReflectionService.newInstance();
+  }
+
+  private static ServerBuilder<?> netty(ServerConfig config) {
+    return NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()))
+        .maxInboundMessageSize(config.maxInboundMessageBytes())
+        .maxConcurrentCallsPerConnection(config.maxConcurrentStreams())
+        .permitKeepAliveTime(10, TimeUnit.SECONDS)
+        .maxConnectionIdle(15, TimeUnit.MINUTES);
+  }
+
+  public int port() {
+    return server.port();
+  }
+
+  public ServerConfig config() {
+    return config;
+  }
+
+  public ModelHolder models() {
+    return models;
+  }
+
+  public ServingStats stats() {
+    return stats;
+  }
+
+  public ScoringExecutor executor() {
+    return executor;
+  }
+
+  /** Blocks until the server has stopped. */
+  public void awaitTermination() throws InterruptedException {
+    server.awaitTermination();
+  }
+
+  /** Drains gracefully (see {@link ChurnServer#stop}), then stops the scoring threads. */
+  @Override
+  public void close() {
+    try {
+      server.stop(config.drainTimeoutSeconds());
+      executor.shutdown(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      executor.close();
+    }
+  }
+}

@@ -1,0 +1,11 @@
+package io.churnwire.server;
+
+import io.churnwire.v1.ChurnServiceGrpc;
+
+/** Fully qualified service names as health checks and reflection report them. */
+public final class ServiceNames {
+  /** {@code churnwire.v1.ChurnService}. */
+  public static final String CHURN_SERVICE = ChurnServiceGrpc.SERVICE_NAME;
+
+  private ServiceNames() {}
+}

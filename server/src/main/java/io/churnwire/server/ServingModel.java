@@ -1,0 +1,112 @@
+package io.churnwire.server;
+
+import com.google.protobuf.Timestamp;
+import io.churnwire.model.ChurnModel;
+import io.churnwire.model.EvaluationMetrics;
+import io.churnwire.model.FeatureSpec;
+import io.churnwire.model.FeatureType;
+import io.churnwire.v1.FeatureSpec.Builder;
+import io.churnwire.v1.ModelMetadata;
+import io.churnwire.v1.Prediction;
+import io.churnwire.v1.RiskBand;
+import java.util.Objects;
+
+/**
+ * A model prepared to serve: its request binding and wire metadata are built once, when it is
+ * loaded, so a model the contract cannot express never reaches a request and the hot path only
+ * scores.
+ *
+ * @param model    the trained model
+ * @param binding  how request fields feed the model
+ * @param metadata the model's metadata as the API returns it
+ */
+public record ServingModel(ChurnModel model, FeatureBinding binding, ModelMetadata metadata) {
+
+  public ServingModel {
+    Objects.requireNonNull(model, "model");
+    Objects.requireNonNull(binding, "binding");
+    Objects.requireNonNull(metadata, "metadata");
+  }
+
+  /**
+   * Prepares {@code model} to serve.
+   *
+   * @throws IllegalArgumentException when the model's schema does not fit the contract
+   */
+  public static ServingModel of(ChurnModel model) {
+    return new ServingModel(model, FeatureBinding.bind(model.schema()), toProto(model.metadata()));
+  }
+
+  public String version() {
+    return metadata.getVersion();
+  }
+
+  /** Scores a validated feature row and phrases the answer as the API does. */
+  public Prediction predict(double[] row) {
+    double probability = model.churnProbability(row);
+    double threshold = metadata.getDecisionThreshold();
+    return Prediction.newBuilder()
+        .setChurnProbability(probability)
+        .setWillChurn(probability >= threshold)
+        .setRiskBand(riskBand(probability, threshold))
+        .setModelVersion(metadata.getVersion())
+        .setDecisionThreshold(threshold)
+        .build();
+  }
+
+  static RiskBand riskBand(double probability, double threshold) {
+    if (probability >= threshold) {
+      return RiskBand.RISK_BAND_HIGH;
+    }
+    return probability >= threshold / 2 ? RiskBand.RISK_BAND_MEDIUM : RiskBand.RISK_BAND_LOW;
+  }
+
+  private static ModelMetadata toProto(io.churnwire.model.ModelMetadata source) {
+    EvaluationMetrics metrics = source.metrics();
+    ModelMetadata.Builder builder = ModelMetadata.newBuilder()
+        .setVersion(source.version())
+        .setAlgorithm(source.algorithm())
+        .setTrainedAt(Timestamp.newBuilder()
+            .setSeconds(source.trainedAt().getEpochSecond())
+            .setNanos(source.trainedAt().getNano()))
+        .setTrainingDataSha256(source.trainingDataSha256())
+        .setTrainingDataSource(source.trainingDataSource())
+        .setTrainingRows(source.trainingRows())
+        .setDecisionThreshold(source.decisionThreshold())
+        .putAllParameters(source.parameters())
+        .setMetrics(io.churnwire.v1.EvaluationMetrics.newBuilder()
+            .setRocAuc(metrics.rocAuc())
+            .setPrAuc(metrics.prAuc())
+            .setAccuracy(metrics.accuracy())
+            .setPrecision(metrics.precision())
+            .setRecall(metrics.recall())
+            .setF1(metrics.f1())
+            .setTruePositives(metrics.truePositives())
+            .setFalsePositives(metrics.falsePositives())
+            .setTrueNegatives(metrics.trueNegatives())
+            .setFalseNegatives(metrics.falseNegatives())
+            .setEvaluationRows(metrics.evaluationRows())
+            .setMethod(metrics.method()));
+    for (FeatureSpec spec : source.schema().features()) {
+      builder.addFeatures(toProto(spec));
+    }
+    return builder.build();
+  }
+
+  private static io.churnwire.v1.FeatureSpec toProto(FeatureSpec spec) {
+    Builder builder = io.churnwire.v1.FeatureSpec.newBuilder()
+        .setName(spec.name())
+        .setDescription(spec.description());
+    switch (spec.type()) {
+      case CATEGORICAL -> {
+        builder.setType(io.churnwire.v1.FeatureType.FEATURE_TYPE_CATEGORICAL);
+        spec.levels().forEach(level -> builder.addAllowedValues(FeatureBinding.enumValueName(spec, level)));
+      }
+      case INTEGER -> builder.setType(io.churnwire.v1.FeatureType.FEATURE_TYPE_INTEGER)
+          .setMin(spec.min()).setMax(spec.max());
+      case REAL -> builder.setType(io.churnwire.v1.FeatureType.FEATURE_TYPE_REAL)
+          .setMin(spec.min()).setMax(spec.max());
+    }
+    return builder.build();
+  }
+}

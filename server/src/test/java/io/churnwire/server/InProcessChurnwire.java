@@ -1,0 +1,46 @@
+package io.churnwire.server;
+
+import io.churnwire.v1.ChurnServiceGrpc;
+import io.grpc.ManagedChannel;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/** The full server application on the in-process transport, with a channel to it. */
+final class InProcessChurnwire implements AutoCloseable {
+  final ServerApplication application;
+  final ManagedChannel channel;
+
+  private InProcessChurnwire(ServerApplication application, ManagedChannel channel) {
+    this.application = application;
+    this.channel = channel;
+  }
+
+  static ServerConfig config() {
+    return ServerConfig.defaults().withHost("127.0.0.1").withPort(0).withModelDir(Path.of("unused"));
+  }
+
+  static InProcessChurnwire start(ServerConfig config) throws IOException {
+    String name = InProcessServerBuilder.generateName();
+    ServerApplication application = ServerApplication.start(
+        config, InProcessServerBuilder.forName(name).directExecutor(), TestModels::small);
+    ManagedChannel channel = InProcessChannelBuilder.forName(name).directExecutor().build();
+    return new InProcessChurnwire(application, channel);
+  }
+
+  ChurnServiceGrpc.ChurnServiceBlockingStub blocking() {
+    return ChurnServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
+  }
+
+  ChurnServiceGrpc.ChurnServiceStub async() {
+    return ChurnServiceGrpc.newStub(channel);
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    application.close();
+  }
+}

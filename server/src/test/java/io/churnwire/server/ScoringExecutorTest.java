@@ -1,0 +1,66 @@
+package io.churnwire.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class ScoringExecutorTest {
+
+  @Test
+  void tryAdmit_beyondMaxInFlight_isRefusedWithoutWaiting() {
+    try (ScoringExecutor executor = new ScoringExecutor(1, 3)) {
+      assertTrue(executor.tryAdmit());
+      assertTrue(executor.tryAdmit());
+      assertTrue(executor.tryAdmit());
+
+      assertFalse(executor.tryAdmit());
+      assertEquals(3, executor.inFlight());
+    }
+  }
+
+  @Test
+  void execute_releasesThePermitWhenTheTaskEnds_evenIfItThrows() throws Exception {
+    try (ScoringExecutor executor = new ScoringExecutor(1, 1)) {
+      CountDownLatch ran = new CountDownLatch(1);
+      assertTrue(executor.tryAdmit());
+      executor.execute(() -> {
+        ran.countDown();
+        throw new IllegalStateException("task failure");
+      });
+      assertTrue(ran.await(5, TimeUnit.SECONDS));
+
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      while (executor.inFlight() > 0 && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
+      assertTrue(executor.tryAdmit());
+    }
+  }
+
+  @Test
+  void whenCapacity_callsBackOnceAPermitIsReleased() {
+    try (ScoringExecutor executor = new ScoringExecutor(1, 1)) {
+      assertTrue(executor.tryAdmit());
+      AtomicInteger calls = new AtomicInteger();
+      executor.whenCapacity(calls::incrementAndGet);
+      assertEquals(0, calls.get());
+
+      executor.release();
+
+      assertEquals(1, calls.get());
+    }
+  }
+
+  @Test
+  void constructor_withNonPositiveLimits_isRejectedNamingThem() {
+    IllegalArgumentException error =
+        assertThrows(IllegalArgumentException.class, () -> new ScoringExecutor(0, 5));
+    assertTrue(error.getMessage().contains("got 0 and 5"));
+  }
+}
