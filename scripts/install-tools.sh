@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the command-line tools the build and the tests use into .tools/ inside the checkout,
 # from the public registries only (npm, the Go module proxy, PyPI). Idempotent: a tool already
-# present at the pinned version is not fetched again.
+# present is not fetched again. `--with-bench` also installs ghz, the gRPC load tester.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 tools="$root/.tools"
@@ -19,7 +19,9 @@ fi
 
 export GOBIN="$tools/bin" GOFLAGS=-mod=mod
 [ -x "$tools/bin/grpcurl" ] || go install "github.com/fullstorydev/grpcurl/cmd/grpcurl@$GRPCURL_VERSION"
-[ -x "$tools/bin/ghz" ] || go install "github.com/bojand/ghz/cmd/ghz@$GHZ_VERSION"
+if [ "${1:-}" = "--with-bench" ] && [ ! -x "$tools/bin/ghz" ]; then
+  go install "github.com/bojand/ghz/cmd/ghz@$GHZ_VERSION"
+fi
 [ -x "$tools/bin/protoc-gen-openapiv2" ] || \
   go install "github.com/grpc-ecosystem/grpc-gateway/v2/protoc-gen-openapiv2@$GRPC_GATEWAY_VERSION"
 
