@@ -1,0 +1,172 @@
+package io.churnwire.envoy;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import com.google.protobuf.TypeRegistry;
+import com.google.protobuf.util.JsonFormat;
+import com.google.rpc.BadRequest;
+import com.google.rpc.ErrorInfo;
+import com.google.rpc.RetryInfo;
+import com.google.rpc.Status;
+import io.churnwire.server.ServerApplication;
+import io.churnwire.server.ServerConfig;
+import io.churnwire.v1.ChurnServiceGrpc;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+
+/**
+ * The REST surface as a user meets it: a real Churnwire server on Netty (with its real model
+ * bootstrap) behind a real Envoy, plus an HTTP client for the REST side and a gRPC stub straight
+ * to the server for comparing answers. One per test class; close it in {@code @AfterAll}.
+ */
+final class RestGateway implements AutoCloseable {
+  /** The detail types the server packs into errors, for reading them back from JSON. */
+  static final TypeRegistry DETAIL_TYPES = TypeRegistry.newBuilder()
+      .add(BadRequest.getDescriptor())
+      .add(RetryInfo.getDescriptor())
+      .add(ErrorInfo.getDescriptor())
+      .build();
+
+  private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
+
+  final ServerApplication server;
+  final EnvoyProcess envoy;
+  private final ManagedChannel channel;
+  private final HttpClient http;
+  private final Path workDir;
+
+  private RestGateway(ServerApplication server, EnvoyProcess envoy, ManagedChannel channel, Path workDir) {
+    this.server = server;
+    this.envoy = envoy;
+    this.channel = channel;
+    this.workDir = workDir;
+    this.http = HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(5))
+        .build();
+  }
+
+  /**
+   * Starts a server on a free loopback port with {@code configure} applied to the test defaults,
+   * then Envoy in front of it.
+   */
+  static RestGateway start(UnaryOperator<ServerConfig> configure) throws IOException, InterruptedException {
+    Path workDir = Files.createTempDirectory("churnwire-envoy-it");
+    ServerConfig config = configure.apply(ServerConfig.defaults()
+        .withHost("127.0.0.1")
+        .withPort(0)
+        .withModelDir(SharedModel.directory()));
+    ServerApplication server = ServerApplication.start(config);
+    try {
+      EnvoyProcess envoy = EnvoyProcess.start(server.port(), workDir);
+      ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+      return new RestGateway(server, envoy, channel, workDir);
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      server.close();
+      deleteTree(workDir);
+      throw e;
+    }
+  }
+
+  /** A blocking gRPC stub straight to the server, bypassing Envoy. */
+  ChurnServiceGrpc.ChurnServiceBlockingStub grpc() {
+    return ChurnServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
+  }
+
+  HttpResponse<String> get(String pathAndQuery) throws IOException, InterruptedException {
+    return send(HttpRequest.newBuilder(envoy.rest(pathAndQuery)).GET());
+  }
+
+  HttpResponse<String> post(String path, String json) throws IOException, InterruptedException {
+    return send(HttpRequest.newBuilder(envoy.rest(path))
+        .header("content-type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(json)));
+  }
+
+  HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
+    return http.send(request.timeout(CALL_TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** A REST body read back into the proto it encodes; unknown fields fail the parse. */
+  static <T extends Message> T parse(String json, Message.Builder builder, Class<T> type) {
+    try {
+      JsonFormat.parser().usingTypeRegistry(DETAIL_TYPES).merge(json, builder);
+    } catch (InvalidProtocolBufferException e) {
+      throw new AssertionError("not a " + type.getSimpleName() + ": " + json, e);
+    }
+    return type.cast(builder.build());
+  }
+
+  /** The {@code google.rpc.Status} an error answer carries. */
+  static Status status(HttpResponse<String> response) {
+    return parse(response.body(), Status.newBuilder(), Status.class);
+  }
+
+  /** Renders a message as JSON the way a REST client writes it: proto field names. */
+  static String json(Message message) {
+    try {
+      return JsonFormat.printer().preservingProtoFieldNames().print(message);
+    } catch (InvalidProtocolBufferException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    try {
+      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      envoy.close();
+    } finally {
+      server.close();
+      deleteTree(workDir);
+    }
+  }
+
+  static void deleteTree(Path root) {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(root)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(path -> {
+        try {
+          Files.deleteIfExists(path);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * One model directory for the whole test JVM: the first server trains the demo model into it
+   * (as a first {@code scripts/run.sh} does), later ones load it, so training runs once.
+   */
+  static final class SharedModel {
+    private static Path directory;
+
+    private SharedModel() {}
+
+    static synchronized Path directory() throws IOException {
+      if (directory == null) {
+        Path created = Files.createTempDirectory("churnwire-envoy-model");
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(created), "delete-test-model"));
+        directory = created.resolve("model");
+      }
+      return directory;
+    }
+  }
+}
