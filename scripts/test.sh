@@ -15,3 +15,6 @@ echo "buf lint: no findings"
 
 echo "== maven verify (unit and integration tests)"
 ./mvnw -B verify
+
+echo "== python client (pytest against the packaged server)"
+scripts/test-python.sh

@@ -1,5 +1,6 @@
 package io.churnwire.server;
 
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import sun.misc.Signal;
 
@@ -26,11 +27,13 @@ public final class Main {
     ServerConfig config = commandLine.config().get();
     ServerApplication application = ServerApplication.start(config);
     AtomicBoolean stopping = new AtomicBoolean();
+    CountDownLatch drained = new CountDownLatch(1);
     Runnable drain = () -> {
       if (stopping.compareAndSet(false, true)) {
         System.out.println("churnwire: draining");
         application.close();
         System.out.println("churnwire: stopped");
+        drained.countDown();
       }
     };
     Signal.handle(new Signal("TERM"), signal -> {
@@ -47,6 +50,6 @@ public final class Main {
         + ", serving model " + version);
     System.out.println("churnwire: try  grpcurl -plaintext localhost:" + application.port()
         + " describe churnwire.v1.ChurnService");
-    application.awaitTermination();
+    drained.await();
   }
 }

@@ -1,0 +1,166 @@
+"""The asyncio client, on grpc.aio."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import time
+from typing import Any, AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable, TypeVar, Union
+
+import grpc
+from grpc import aio
+
+from churnwire._common import (
+    DEFAULT_STREAM_TIMEOUT,
+    DEFAULT_TARGET,
+    DEFAULT_TIMEOUT,
+    DEFAULT_WINDOW,
+    BatchItem,
+    BatchResult,
+    RetryPolicy,
+    batch_item,
+    predict_request,
+)
+from churnwire.errors import from_rpc_error
+from churnwire.v1 import churn_service_pb2 as pb
+from churnwire.v1 import churn_service_pb2_grpc
+from churnwire.v1 import model_pb2
+
+T = TypeVar("T")
+
+
+class AsyncChurnClient:
+    """The asyncio counterpart of :class:`churnwire.ChurnClient`, with the same timeouts, retries
+    and typed errors. Create it inside the event loop that uses it (grpc.aio channels belong to one
+    loop); use it as an async context manager or await :meth:`close`.
+    """
+
+    def __init__(self, target: str = DEFAULT_TARGET, *, timeout: float = DEFAULT_TIMEOUT,
+                 stream_timeout: float = DEFAULT_STREAM_TIMEOUT, window: int = DEFAULT_WINDOW,
+                 retry: RetryPolicy | None = None, channel: aio.Channel | None = None):
+        """Arguments as for :class:`churnwire.ChurnClient`; ``channel`` is a grpc.aio channel."""
+        if window < 1:
+            raise ValueError(f"window must be at least 1, got {window}")
+        self._owns_channel = channel is None
+        self._channel = channel if channel is not None else aio.insecure_channel(target)
+        self._stub = churn_service_pb2_grpc.ChurnServiceStub(self._channel)
+        self._timeout = timeout
+        self._stream_timeout = stream_timeout
+        self._window = window
+        self._retry = retry if retry is not None else RetryPolicy()
+        self._retries = 0
+
+    async def __aenter__(self) -> "AsyncChurnClient":
+        return self
+
+    async def __aexit__(self, *exc_info) -> None:
+        await self.close()
+
+    async def close(self) -> None:
+        if self._owns_channel:
+            await self._channel.close()
+
+    @property
+    def retries(self) -> int:
+        """Retry attempts made so far by all calls of this client."""
+        return self._retries
+
+    async def predict(self, request: pb.PredictRequest | None = None, /, *, timeout: float | None = None,
+                      **fields: Any) -> pb.PredictResponse:
+        """Scores one customer, given as a PredictRequest or as its fields by keyword.
+
+        Raises:
+            InvalidRequestError: the server refused the request; ``violations`` names every bad field.
+            ChurnwireError: any other failure, after the retries the policy allows.
+        """
+        return await self._unary(self._stub.Predict, predict_request(request, fields), timeout)
+
+    async def batch_predict(self, items: Iterable[BatchItem], *, timeout: float | None = None) -> list[BatchResult]:
+        """Scores items in one unary request (the server caps its size); results in request order."""
+        request = pb.BatchPredictRequest(items=[batch_item(item, i) for i, item in enumerate(items)])
+        response = await self._unary(self._stub.BatchPredict, request, timeout)
+        return [BatchResult.of(answer) for answer in response.results]
+
+    async def model_metadata(self, *, timeout: float | None = None) -> model_pb2.ModelMetadata:
+        """Version, feature schema with accepted ranges, metrics and threshold of the served model."""
+        return (await self._unary(self._stub.GetModelMetadata, pb.GetModelMetadataRequest(), timeout)).model
+
+    async def predict_batch(self, items: Union[Iterable[BatchItem], AsyncIterable[BatchItem]], *,
+                            timeout: float | None = None) -> AsyncIterator[BatchResult]:
+        """Streams items through PredictBatch and yields each answer as it arrives.
+
+        ``items`` may be a plain or an async iterable, lazy and endless. A writer task sends an
+        item only while fewer than ``window`` are unanswered, and each ``write`` waits until the
+        transport accepts it; answers are read only as fast as the caller iterates. A bad item is
+        yielded as a failed :class:`BatchResult` and never ends the stream. Leaving the loop early
+        cancels the stream.
+
+        Raises:
+            ChurnwireError: the stream itself failed (its timeout, the server going away).
+            Exception: what iterating ``items`` raised, after the answers to the items sent before.
+        """
+        call = self._stub.PredictBatch(timeout=self._stream_timeout if timeout is None else timeout)
+        slots = asyncio.Semaphore(self._window)
+        source_failure: list[Exception] = []
+
+        async def write_all() -> None:
+            source = _aiter(items)
+            try:
+                for index in itertools.count():
+                    await slots.acquire()
+                    try:
+                        item = await anext(source)
+                    except StopAsyncIteration:
+                        break
+                    except Exception as failure:
+                        source_failure.append(failure)
+                        break
+                    await call.write(batch_item(item, index))
+                await call.done_writing()
+            except (grpc.RpcError, asyncio.InvalidStateError):
+                return
+
+        writer = asyncio.create_task(write_all())
+        try:
+            while True:
+                try:
+                    answer = await call.read()
+                except grpc.RpcError as error:
+                    if source_failure:
+                        raise source_failure[0] from None
+                    raise from_rpc_error(error) from error
+                if answer is aio.EOF:
+                    break
+                slots.release()
+                yield BatchResult.of(answer)
+            await writer
+            if source_failure:
+                raise source_failure[0]
+        finally:
+            if not writer.done():
+                writer.cancel()
+            call.cancel()
+
+    async def _unary(self, method: Callable[..., Awaitable[T]], request: Any, timeout: float | None) -> T:
+        deadline = time.monotonic() + (self._timeout if timeout is None else timeout)
+        attempt = 1
+        while True:
+            try:
+                return await method(request, timeout=max(0.0, deadline - time.monotonic()))
+            except grpc.RpcError as rpc_error:
+                error = from_rpc_error(rpc_error)
+                delay = self._retry.delay(attempt, error)
+                if delay is None or time.monotonic() + delay >= deadline:
+                    raise error from rpc_error
+            self._retries += 1
+            await asyncio.sleep(delay)
+            attempt += 1
+
+
+async def _aiter(items: Union[Iterable[T], AsyncIterable[T]]) -> AsyncIterator[T]:
+    if hasattr(items, "__aiter__"):
+        async for item in items:
+            yield item
+    else:
+        for item in items:
+            yield item

@@ -1,0 +1,129 @@
+"""The ``churnwire`` command: score one customer from the shell, or print the model's metadata.
+
+Nothing is validated locally beyond types: a missing or out-of-range feature goes to the server,
+whose answer lists every bad field, so the tool never disagrees with the model's own schema.
+Exit codes: 0 success, 1 the call failed, 2 invalid input (usage error or INVALID_ARGUMENT).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import Callable, Sequence
+
+from google.protobuf import json_format
+from google.protobuf.internal.enum_type_wrapper import EnumTypeWrapper
+
+from churnwire._common import DEFAULT_TARGET, DEFAULT_TIMEOUT, RetryPolicy
+from churnwire.client import ChurnClient
+from churnwire.errors import ChurnwireError, InvalidRequestError
+from churnwire.v1 import churn_service_pb2 as pb
+from churnwire.v1 import customer_pb2
+
+EXIT_FAILED = 1
+EXIT_INVALID = 2
+
+_INTEGER_FEATURES = ("number_dependents", "number_referrals", "satisfaction_score", "tenure_in_months")
+_REAL_FEATURES = ("total_long_distance_charges", "total_revenue")
+_ENUM_FEATURES = (
+    ("internet_service", customer_pb2.InternetService, "INTERNET_SERVICE_"),
+    ("contract", customer_pb2.Contract, "CONTRACT_"),
+    ("payment_method", customer_pb2.PaymentMethod, "PAYMENT_METHOD_"),
+)
+
+
+def _choices(enum: EnumTypeWrapper, prefix: str) -> list[str]:
+    return [name[len(prefix):].lower().replace("_", "-") for name in enum.keys()
+            if not name.endswith("_UNSPECIFIED")]
+
+
+def _enum_value(enum: EnumTypeWrapper, prefix: str) -> Callable[[str], int]:
+    """Accepts ``one-year``, ``ONE_YEAR`` or ``CONTRACT_ONE_YEAR``; never the "not given" value."""
+
+    def parse(text: str) -> int:
+        name = text.strip().upper().replace("-", "_")
+        name = name if name.startswith(prefix) else prefix + name
+        if name in enum.keys() and not name.endswith("_UNSPECIFIED"):
+            return enum.Value(name)
+        raise argparse.ArgumentTypeError(f"'{text}' is not one of {', '.join(_choices(enum, prefix))}")
+
+    return parse
+
+
+def _at_least_one(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def _parser() -> argparse.ArgumentParser:
+    connection = argparse.ArgumentParser(add_help=False)
+    connection.add_argument("--target", default=os.environ.get("CHURNWIRE_TARGET", DEFAULT_TARGET),
+                            help="server address host:port (env CHURNWIRE_TARGET; default %(default)s)")
+    connection.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT,
+                            help="seconds the call may take, retries included (default %(default)s)")
+    connection.add_argument("--max-attempts", type=_at_least_one, default=RetryPolicy().max_attempts,
+                            help="attempts on UNAVAILABLE or RESOURCE_EXHAUSTED, waiting as long as the "
+                                 "server asks; 1 disables retries (default %(default)s)")
+
+    parser = argparse.ArgumentParser(prog="churnwire", description="Calls a Churnwire server over gRPC.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    predict = commands.add_parser("predict", parents=[connection],
+                                  help="score one customer and print the churn probability, decision and risk band")
+    predict.add_argument("--customer-id", help="customer identifier, echoed back")
+    predict.add_argument("--request-id", help="request id, echoed back; the server assigns one when absent")
+    for name in _INTEGER_FEATURES:
+        predict.add_argument("--" + name.replace("_", "-"), type=int)
+    for name in _REAL_FEATURES:
+        predict.add_argument("--" + name.replace("_", "-"), type=float)
+    for name, enum, prefix in _ENUM_FEATURES:
+        predict.add_argument("--" + name.replace("_", "-"), type=_enum_value(enum, prefix),
+                             metavar="{" + ",".join(_choices(enum, prefix)) + "}")
+    predict.add_argument("--json", action="store_true", help="print the response as JSON")
+
+    commands.add_parser("metadata", parents=[connection],
+                        help="print the served model's metadata (version, schema, metrics) as JSON")
+    return parser
+
+
+def _request(args: argparse.Namespace) -> pb.PredictRequest:
+    names = ("customer_id", "request_id", *_INTEGER_FEATURES, *_REAL_FEATURES, *(e[0] for e in _ENUM_FEATURES))
+    return pb.PredictRequest(**{name: getattr(args, name) for name in names if getattr(args, name) is not None})
+
+
+def _print_prediction(response: pb.PredictResponse) -> None:
+    prediction = response.prediction
+    if response.customer_id:
+        print(f"customer          {response.customer_id}")
+    print(f"request id        {response.request_id}")
+    print(f"churn probability {prediction.churn_probability:.4f}")
+    print(f"will churn        {'yes' if prediction.will_churn else 'no'} (threshold {prediction.decision_threshold:.4f})")
+    print(f"risk band         {customer_pb2.RiskBand.Name(prediction.risk_band).removeprefix('RISK_BAND_')}")
+    print(f"model version     {prediction.model_version}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    retry = RetryPolicy(max_attempts=args.max_attempts)
+    try:
+        with ChurnClient(args.target, timeout=args.timeout, retry=retry) as client:
+            if args.command == "predict":
+                response = client.predict(_request(args))
+                if args.json:
+                    print(json_format.MessageToJson(response, always_print_fields_with_no_presence=True))
+                else:
+                    _print_prediction(response)
+            else:
+                print(json_format.MessageToJson(client.model_metadata(), always_print_fields_with_no_presence=True))
+        return 0
+    except InvalidRequestError as error:
+        print("churnwire: the server refused the request as invalid:", file=sys.stderr)
+        for violation in error.field_violations:
+            print(f"  {violation.field}: {violation.description}", file=sys.stderr)
+        return EXIT_INVALID
+    except ChurnwireError as error:
+        print(f"churnwire: {args.command} failed: {error}", file=sys.stderr)
+        return EXIT_FAILED
