@@ -1,0 +1,39 @@
+package io.churnwire.bridge;
+
+/**
+ * Names and values of the Kafka record headers the bridge reads and writes. They are part of the
+ * bridge's contract: producers set the content type, and dead-letter readers rely on the error and
+ * origin headers to find and replay a record.
+ */
+public final class BridgeHeaders {
+
+  /** Encoding of the record value; absent means protobuf. Set on every response too. */
+  public static final String CONTENT_TYPE = "content-type";
+  /** Copied from the request when present, else its request_id, else its topic-partition-offset. */
+  public static final String CORRELATION_ID = "correlation-id";
+
+  /** Why a record was dead-lettered: a gRPC status code name or one of the bridge's own codes. */
+  public static final String ERROR_CODE = "churnwire-error-code";
+  /** Human-readable detail of the error. */
+  public static final String ERROR_MESSAGE = "churnwire-error-message";
+  /** Field violations reported by the server, as {@code field: description} joined by {@code "; "}. */
+  public static final String ERROR_VIOLATIONS = "churnwire-error-violations";
+  /** Topic the dead-lettered record was read from. */
+  public static final String ORIGINAL_TOPIC = "churnwire-original-topic";
+  /** Partition the dead-lettered record was read from, in decimal. */
+  public static final String ORIGINAL_PARTITION = "churnwire-original-partition";
+  /** Offset of the dead-lettered record, in decimal. */
+  public static final String ORIGINAL_OFFSET = "churnwire-original-offset";
+
+  /** Content type of serialized protobuf messages, the default. */
+  public static final String PROTOBUF = "application/x-protobuf";
+  /** Content type of protobuf JSON (proto3 JSON mapping). */
+  public static final String JSON = "application/json";
+
+  /** Error code: the value could not be parsed as a {@code PredictRequest}. */
+  public static final String CODE_UNDECODABLE = "UNDECODABLE";
+  /** Error code: the content-type header names an encoding the bridge does not speak. */
+  public static final String CODE_UNSUPPORTED_CONTENT_TYPE = "UNSUPPORTED_CONTENT_TYPE";
+
+  private BridgeHeaders() {}
+}

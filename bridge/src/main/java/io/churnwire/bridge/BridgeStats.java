@@ -1,0 +1,28 @@
+package io.churnwire.bridge;
+
+import java.util.Set;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * A snapshot of what one bridge instance has done, for logs, operators and tests.
+ *
+ * @param answered responses the broker acknowledged
+ * @param deadLettered dead letters the broker acknowledged
+ * @param retries scoring attempts repeated after transient errors
+ * @param pauses times the partitions were paused because the in-flight bound was reached
+ * @param commits offset commits the broker accepted
+ * @param inFlight records polled and not yet committable
+ * @param maxInFlightSeen the largest {@code inFlight} so far; never above the configured bound
+ * @param paused whether the partitions are paused right now
+ * @param assignment the request partitions this instance owns
+ */
+public record BridgeStats(
+    long answered,
+    long deadLettered,
+    long retries,
+    long pauses,
+    long commits,
+    int inFlight,
+    int maxInFlightSeen,
+    boolean paused,
+    Set<TopicPartition> assignment) {}

@@ -1,0 +1,126 @@
+package io.churnwire.bridge;
+
+import io.churnwire.bridge.internal.Backoff;
+import io.churnwire.bridge.internal.BridgeCounters;
+import io.churnwire.bridge.internal.BridgeLoop;
+import io.churnwire.bridge.internal.KafkaClients;
+import io.churnwire.bridge.internal.ScoringStream;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running bridge instance: consumes {@code PredictRequest} records, scores them on the Churnwire
+ * server through one {@code PredictBatch} stream, and produces {@code PredictResponse} records (or
+ * dead letters), committing offsets only after the broker acknowledged the answers.
+ *
+ * <p>The bridge holds no scoring logic: it is an adapter between Kafka and the gRPC API, so a model
+ * change on the server reaches Kafka users without touching the bridge. Start as many instances
+ * with the same group id as the request topic has partitions worth sharing.
+ */
+public final class KafkaBridge implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(KafkaBridge.class);
+
+  private final BridgeConfig config;
+  private final BridgeCounters counters;
+  private final BridgeLoop loop;
+  private final Thread loopThread;
+  private final KafkaProducer<byte[], byte[]> producer;
+  private final ManagedChannel channel;
+  private final ExecutorService grpcExecutor;
+  private final ScheduledExecutorService scheduler;
+  private final ScoringStream scoring;
+  private boolean closed;
+
+  private KafkaBridge(BridgeConfig config) {
+    this.config = config;
+    String instance = UUID.randomUUID().toString().substring(0, 8);
+    this.counters = new BridgeCounters();
+    this.grpcExecutor = Executors.newSingleThreadExecutor(
+        Thread.ofPlatform().name("bridge-grpc-" + instance).daemon().factory());
+    this.scheduler = Executors.newSingleThreadScheduledExecutor(
+        Thread.ofPlatform().name("bridge-retry-" + instance).daemon().factory());
+    this.channel = ManagedChannelBuilder.forTarget(config.serverTarget())
+        .usePlaintext()
+        .executor(grpcExecutor)
+        .build();
+    this.producer = KafkaClients.producer(config, instance);
+    this.loop = new BridgeLoop(config, () -> KafkaClients.consumer(config, instance), producer, counters);
+    this.scoring = new ScoringStream(channel, scheduler,
+        new Backoff(config.retryInitial(), config.retryMax()), config.itemTimeout(), loop, counters);
+    loop.scoreWith(scoring);
+    this.loopThread = Thread.ofPlatform().name("bridge-consumer-" + instance).unstarted(loop);
+  }
+
+  /** Starts a bridge; it connects to Kafka and the server in the background and retries both. */
+  public static KafkaBridge start(BridgeConfig config) {
+    var bridge = new KafkaBridge(config);
+    bridge.loopThread.start();
+    LOG.info("Bridge started: {} -> {} -> {} (dead letters to {}), scoring on {}, group {}",
+        config.requestTopic(), config.serverTarget(), config.responseTopic(), config.deadLetterTopic(),
+        config.serverTarget(), config.groupId());
+    return bridge;
+  }
+
+  /** The settings this instance runs with. */
+  public BridgeConfig config() {
+    return config;
+  }
+
+  /** A snapshot of the counters and the current assignment. */
+  public BridgeStats stats() {
+    return new BridgeStats(counters.answered.get(), counters.deadLettered.get(), counters.retries.get(),
+        counters.pauses.get(), counters.commits.get(), counters.inFlight.get(), counters.maxInFlightSeen.get(),
+        loop.paused(), loop.assignment());
+  }
+
+  /** The error that stopped the bridge on its own (for example a producer failure), if any. */
+  public Optional<Throwable> failure() {
+    return Optional.ofNullable(loop.failure());
+  }
+
+  /** Blocks until the consumer loop has ended, by {@link #close()} or by a fatal error. */
+  public boolean awaitTermination(Duration timeout) throws InterruptedException {
+    return loop.awaitFinished(timeout);
+  }
+
+  /**
+   * Stops gracefully: no new records are polled, in-flight records are answered (up to the drain
+   * timeout), acknowledged offsets are committed, then the consumer, stream and producer close.
+   */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    loop.stop();
+    try {
+      if (!loop.awaitFinished(config.drainTimeout().plusSeconds(30))) {
+        LOG.warn("Consumer loop did not finish in time; closing anyway");
+      }
+      scoring.close();
+      channel.shutdown();
+      if (!channel.awaitTermination(5, TimeUnit.SECONDS)) {
+        channel.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      channel.shutdownNow();
+      Thread.currentThread().interrupt();
+    } finally {
+      producer.close(Duration.ofSeconds(10));
+      scheduler.shutdownNow();
+      grpcExecutor.shutdown();
+    }
+  }
+}

@@ -1,0 +1,98 @@
+package io.churnwire.bridge.internal;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.rpc.BadRequest;
+import com.google.rpc.Code;
+import com.google.rpc.Status;
+import io.churnwire.bridge.BridgeHeaders;
+import io.churnwire.v1.PredictResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
+
+/** Builds the records the bridge produces: a response, or a dead letter that explains itself. */
+public final class AnswerRecords {
+
+  private AnswerRecords() {}
+
+  /**
+   * The correlation id of a request: its own {@code correlation-id} header when it has one, else
+   * its request_id, else its topic-partition-offset, so every answer can be matched to a request.
+   */
+  public static String correlationId(ConsumerRecord<byte[], byte[]> request, String requestId) {
+    String header = RecordCodec.lastHeader(request.headers(), BridgeHeaders.CORRELATION_ID);
+    if (header != null && !header.isEmpty()) {
+      return header;
+    }
+    if (requestId != null && !requestId.isEmpty()) {
+      return requestId;
+    }
+    return request.topic() + "-" + request.partition() + "-" + request.offset();
+  }
+
+  /** The response record: same key as the request, same encoding, with a correlation header. */
+  public static ProducerRecord<byte[], byte[]> response(String topic, ConsumerRecord<byte[], byte[]> request,
+      String correlationId, PredictResponse response, Encoding encoding) {
+    List<Header> headers = List.of(
+        header(BridgeHeaders.CONTENT_TYPE, encoding.contentType()),
+        header(BridgeHeaders.CORRELATION_ID, correlationId));
+    return new ProducerRecord<>(topic, null, request.key(), RecordCodec.encode(response, encoding), headers);
+  }
+
+  /**
+   * The dead letter: the request's key, value and headers unchanged, plus headers naming the error
+   * and where the record came from so it can be found and replayed.
+   */
+  public static ProducerRecord<byte[], byte[]> deadLetter(String topic, ConsumerRecord<byte[], byte[]> request,
+      String correlationId, String code, String message, String violations) {
+    List<Header> headers = new ArrayList<>();
+    for (Header original : request.headers()) {
+      if (!original.key().equals(BridgeHeaders.CORRELATION_ID)) {
+        headers.add(original);
+      }
+    }
+    headers.add(header(BridgeHeaders.CORRELATION_ID, correlationId));
+    headers.add(header(BridgeHeaders.ERROR_CODE, code));
+    headers.add(header(BridgeHeaders.ERROR_MESSAGE, message == null ? "" : message));
+    if (violations != null && !violations.isEmpty()) {
+      headers.add(header(BridgeHeaders.ERROR_VIOLATIONS, violations));
+    }
+    headers.add(header(BridgeHeaders.ORIGINAL_TOPIC, request.topic()));
+    headers.add(header(BridgeHeaders.ORIGINAL_PARTITION, Integer.toString(request.partition())));
+    headers.add(header(BridgeHeaders.ORIGINAL_OFFSET, Long.toString(request.offset())));
+    return new ProducerRecord<>(topic, null, request.key(), request.value(), headers);
+  }
+
+  /** The dead letter for a request the server refused, naming its status code and field violations. */
+  public static ProducerRecord<byte[], byte[]> rejected(String topic, ConsumerRecord<byte[], byte[]> request,
+      String correlationId, Status status) {
+    Code code = Code.forNumber(status.getCode());
+    String codeName = code == null ? "CODE_" + status.getCode() : code.name();
+    return deadLetter(topic, request, correlationId, codeName, status.getMessage(), violations(status));
+  }
+
+  /** The field violations packed in a status as {@code field: description} joined by {@code "; "}. */
+  public static String violations(Status status) {
+    var parts = new ArrayList<String>();
+    for (var detail : status.getDetailsList()) {
+      if (detail.is(BadRequest.class)) {
+        try {
+          for (var violation : detail.unpack(BadRequest.class).getFieldViolationsList()) {
+            parts.add(violation.getField() + ": " + violation.getDescription());
+          }
+        } catch (InvalidProtocolBufferException e) {
+          parts.add("(unreadable BadRequest detail)");
+        }
+      }
+    }
+    return String.join("; ", parts);
+  }
+
+  private static Header header(String key, String value) {
+    return new RecordHeader(key, value.getBytes(StandardCharsets.UTF_8));
+  }
+}

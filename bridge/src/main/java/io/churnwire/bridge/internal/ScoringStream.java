@@ -1,0 +1,364 @@
+package io.churnwire.bridge.internal;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.rpc.Code;
+import com.google.rpc.RetryInfo;
+import com.google.rpc.Status;
+import io.churnwire.v1.ChurnServiceGrpc;
+import io.churnwire.v1.PredictBatchRequest;
+import io.churnwire.v1.PredictBatchResponse;
+import io.churnwire.v1.PredictRequest;
+import io.churnwire.v1.PredictResponse;
+import io.grpc.ConnectivityState;
+import io.grpc.ManagedChannel;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Set;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One long-lived {@code PredictBatch} stream to the scoring server, shared by all partitions.
+ *
+ * <p>It writes only while the call {@code isReady()} and resumes from the on-ready handler, so a
+ * slow server pushes back through HTTP/2 flow control instead of filling the client's memory; the
+ * queue in front of it is bounded by the bridge's in-flight limit. Transient failures never lose
+ * a record: an item answered {@code UNAVAILABLE}, {@code RESOURCE_EXHAUSTED},
+ * {@code DEADLINE_EXCEEDED} or {@code ABORTED} is resent after a backoff (or the server's
+ * {@code RetryInfo} delay), and when the whole stream fails every unanswered item is resent on a new
+ * stream. An item that stays unanswered longer than the item timeout cancels the stream, which turns
+ * a hung server into the same retry. Any other per-item error is final and reported to the
+ * listener, which dead-letters the record.
+ *
+ * <p>When the connection stops being ready (a server draining for shutdown sends GOAWAY) the
+ * stream is rotated: the old one is half-closed so the old server can answer what it holds and
+ * finish its drain, and new items go to a new stream, on a new connection.
+ */
+public final class ScoringStream implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ScoringStream.class);
+  private static final Set<Code> TRANSIENT =
+      Set.of(Code.UNAVAILABLE, Code.RESOURCE_EXHAUSTED, Code.DEADLINE_EXCEEDED, Code.ABORTED);
+
+  /** Receives the final outcome of each submitted record, on a gRPC callback thread. */
+  public interface Listener {
+    /** The server scored the request. */
+    void onScored(InFlightRecord record, PredictResponse response);
+
+    /** The server refused the request for a reason that retrying cannot fix. */
+    void onRejected(InFlightRecord record, Status status);
+  }
+
+  private static final class Item {
+    final InFlightRecord record;
+    final PredictRequest request;
+    int attempts;
+    long sentAtNanos;
+    ClientCallStreamObserver<PredictBatchRequest> stream;
+
+    Item(InFlightRecord record, PredictRequest request) {
+      this.record = record;
+      this.request = request;
+    }
+  }
+
+  private final ManagedChannel channel;
+  private final ChurnServiceGrpc.ChurnServiceStub stub;
+  private final ScheduledExecutorService scheduler;
+  private final Backoff backoff;
+  private final Duration itemTimeout;
+  private final Listener listener;
+  private final BridgeCounters counters;
+  private final AtomicLong itemSequence = new AtomicLong();
+  private final ScheduledFuture<?> watchdog;
+
+  private final Object lock = new Object();
+  private final ArrayDeque<Item> queue = new ArrayDeque<>();
+  private final LinkedHashMap<String, Item> outstanding = new LinkedHashMap<>();
+  private ClientCallStreamObserver<PredictBatchRequest> call;
+  private boolean reopenScheduled;
+  private int streamFailures;
+  private boolean closed;
+
+  /**
+   * @param channel the connection to the server; owned by the caller
+   * @param scheduler runs retries and the item-timeout watchdog; owned by the caller
+   */
+  public ScoringStream(ManagedChannel channel, ScheduledExecutorService scheduler,
+      Backoff backoff, Duration itemTimeout, Listener listener, BridgeCounters counters) {
+    this.channel = channel;
+    this.stub = ChurnServiceGrpc.newStub(channel);
+    this.scheduler = scheduler;
+    this.backoff = backoff;
+    this.itemTimeout = itemTimeout;
+    this.listener = listener;
+    this.counters = counters;
+    long period = Math.max(10, Math.min(1_000, itemTimeout.toMillis() / 2));
+    this.watchdog = scheduler.scheduleWithFixedDelay(this::cancelIfStuck, period, period, TimeUnit.MILLISECONDS);
+    watchChannel(channel.getState(false));
+  }
+
+  /** Queues a request for scoring; the listener hears about it exactly once unless it is abandoned. */
+  public void submit(InFlightRecord record, PredictRequest request) {
+    synchronized (lock) {
+      queue.addLast(new Item(record, request));
+      openAndDrainLocked();
+    }
+  }
+
+  /**
+   * Ends the streams: an idle one is half-closed, ones with unanswered items are cancelled. Items
+   * still pending are dropped; their offsets were never committed, so they are answered again later.
+   */
+  @Override
+  public void close() {
+    watchdog.cancel(false);
+    synchronized (lock) {
+      closed = true;
+      queue.clear();
+      var streams = new HashSet<ClientCallStreamObserver<PredictBatchRequest>>();
+      outstanding.values().forEach(item -> streams.add(item.stream));
+      streams.forEach(stream -> stream.cancel("bridge closing", null));
+      if (call != null && !streams.contains(call)) {
+        call.onCompleted();
+      }
+      call = null;
+      outstanding.clear();
+    }
+  }
+
+  private void openAndDrainLocked() {
+    if (closed) {
+      return;
+    }
+    if (call == null) {
+      if (reopenScheduled) {
+        return;
+      }
+      var observer = new StreamObserver();
+      stub.predictBatch(observer);
+      call = observer.requestStream;
+    }
+    drainLocked();
+  }
+
+  private void drainLocked() {
+    while (call != null && call.isReady() && !queue.isEmpty()) {
+      Item item = queue.pollFirst();
+      if (item.record.isAbandoned()) {
+        continue;
+      }
+      String itemId = item.record.describe() + "/" + itemSequence.incrementAndGet();
+      item.sentAtNanos = System.nanoTime();
+      item.stream = call;
+      outstanding.put(itemId, item);
+      call.onNext(PredictBatchRequest.newBuilder().setItemId(itemId).setRequest(item.request).build());
+    }
+  }
+
+  private void onAnswer(PredictBatchResponse answer) {
+    Item item;
+    synchronized (lock) {
+      item = outstanding.remove(answer.getItemId());
+      streamFailures = 0;
+    }
+    if (item == null) {
+      LOG.debug("Ignoring answer to unknown item {}", answer.getItemId());
+      return;
+    }
+    if (item.record.isAbandoned()) {
+      return;
+    }
+    switch (answer.getOutcomeCase()) {
+      case RESPONSE -> listener.onScored(item.record, answer.getResponse());
+      case ERROR -> {
+        Status error = answer.getError();
+        Code code = Code.forNumber(error.getCode());
+        if (code != null && TRANSIENT.contains(code)) {
+          retryLater(item, error);
+        } else {
+          listener.onRejected(item.record, error);
+        }
+      }
+      case OUTCOME_NOT_SET -> listener.onRejected(item.record, Status.newBuilder()
+          .setCode(Code.INTERNAL_VALUE)
+          .setMessage("the server's answer carried neither a response nor an error")
+          .build());
+    }
+  }
+
+  private void retryLater(Item item, Status error) {
+    item.attempts++;
+    counters.retries.incrementAndGet();
+    Duration delay = backoff.delay(item.attempts);
+    Duration asked = retryDelay(error);
+    if (asked.compareTo(delay) > 0) {
+      delay = asked;
+    }
+    LOG.debug("Retrying {} in {} ms after {}: {}", item.record.describe(), delay.toMillis(),
+        Code.forNumber(error.getCode()), error.getMessage());
+    scheduler.schedule(() -> {
+      synchronized (lock) {
+        if (!item.record.isAbandoned()) {
+          queue.addLast(item);
+          openAndDrainLocked();
+        }
+      }
+    }, delay.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private static Duration retryDelay(Status error) {
+    for (var detail : error.getDetailsList()) {
+      if (detail.is(RetryInfo.class)) {
+        try {
+          var delay = detail.unpack(RetryInfo.class).getRetryDelay();
+          return Duration.ofSeconds(delay.getSeconds(), delay.getNanos());
+        } catch (InvalidProtocolBufferException e) {
+          LOG.debug("Unreadable RetryInfo", e);
+        }
+      }
+    }
+    return Duration.ZERO;
+  }
+
+  /**
+   * A stream ended: its unanswered items go back to the front of the queue. When it was the current
+   * stream a new one is opened after a backoff; a rotated stream's leftovers are resent at once.
+   */
+  private void onStreamEnded(ClientCallStreamObserver<PredictBatchRequest> stream, io.grpc.Status status) {
+    int resent = 0;
+    Duration delay = Duration.ZERO;
+    boolean current;
+    synchronized (lock) {
+      var unanswered = new ArrayList<Item>();
+      var entries = outstanding.entrySet().iterator();
+      while (entries.hasNext()) {
+        Item item = entries.next().getValue();
+        if (item.stream == stream) {
+          unanswered.add(item);
+          entries.remove();
+        }
+      }
+      for (int i = unanswered.size() - 1; i >= 0; i--) {
+        queue.addFirst(unanswered.get(i));
+      }
+      resent = unanswered.size();
+      counters.retries.addAndGet(resent);
+      current = call == stream;
+      if (closed) {
+        return;
+      }
+      if (!current) {
+        if (resent > 0) {
+          openAndDrainLocked();
+        }
+      } else {
+        call = null;
+        streamFailures++;
+        delay = backoff.delay(streamFailures);
+        reopenScheduled = true;
+        scheduler.schedule(() -> {
+          synchronized (lock) {
+            reopenScheduled = false;
+            if (!queue.isEmpty()) {
+              openAndDrainLocked();
+            }
+          }
+        }, delay.toMillis(), TimeUnit.MILLISECONDS);
+      }
+    }
+    if (current) {
+      LOG.warn("PredictBatch stream ended ({}: {}); {} unanswered items requeued, reconnecting in {} ms",
+          status.getCode(), status.getDescription(), resent, delay.toMillis());
+    } else if (resent > 0) {
+      LOG.warn("Rotated PredictBatch stream ended ({}: {}); resending its {} unanswered items",
+          status.getCode(), status.getDescription(), resent);
+    }
+  }
+
+  /** Follows the channel's state; leaving READY means the connection is going away, so rotate. */
+  private void watchChannel(ConnectivityState previous) {
+    if (previous == ConnectivityState.SHUTDOWN) {
+      return;
+    }
+    channel.notifyWhenStateChanged(previous, () -> {
+      ConnectivityState now = channel.getState(false);
+      LOG.debug("Channel to the server went from {} to {}", previous, now);
+      if (previous == ConnectivityState.READY && now != ConnectivityState.READY) {
+        rotate(now);
+      }
+      watchChannel(now);
+    });
+  }
+
+  private void rotate(ConnectivityState state) {
+    int stillOutstanding;
+    synchronized (lock) {
+      if (call == null || closed) {
+        return;
+      }
+      var old = call;
+      call = null;
+      old.onCompleted();
+      stillOutstanding = outstanding.size();
+      if (!queue.isEmpty() && !reopenScheduled) {
+        openAndDrainLocked();
+      }
+    }
+    LOG.info("Connection to the server became {}; new items go to a new stream, {} are still answered on the old one",
+        state, stillOutstanding);
+  }
+
+  private void cancelIfStuck() {
+    synchronized (lock) {
+      if (outstanding.isEmpty()) {
+        return;
+      }
+      Item oldest = outstanding.values().iterator().next();
+      if (System.nanoTime() - oldest.sentAtNanos > itemTimeout.toNanos()) {
+        oldest.stream.cancel("no answer to " + oldest.record.describe() + " within " + itemTimeout.toMillis() + " ms",
+            null);
+      }
+    }
+  }
+
+  private final class StreamObserver implements ClientResponseObserver<PredictBatchRequest, PredictBatchResponse> {
+    private ClientCallStreamObserver<PredictBatchRequest> requestStream;
+
+    @Override
+    public void beforeStart(ClientCallStreamObserver<PredictBatchRequest> stream) {
+      this.requestStream = stream;
+      stream.setOnReadyHandler(() -> {
+        synchronized (lock) {
+          if (call == stream) {
+            drainLocked();
+          }
+        }
+      });
+    }
+
+    @Override
+    public void onNext(PredictBatchResponse answer) {
+      onAnswer(answer);
+    }
+
+    @Override
+    public void onError(Throwable error) {
+      onStreamEnded(requestStream, io.grpc.Status.fromThrowable(error));
+    }
+
+    @Override
+    public void onCompleted() {
+      onStreamEnded(requestStream, io.grpc.Status.UNAVAILABLE.withDescription("server ended the stream"));
+    }
+  }
+}

@@ -1,0 +1,258 @@
+package io.churnwire.bridge.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.Any;
+import com.google.rpc.BadRequest;
+import com.google.rpc.Code;
+import com.google.rpc.Status;
+import io.churnwire.v1.ChurnServiceGrpc;
+import io.churnwire.v1.PredictBatchRequest;
+import io.churnwire.v1.PredictBatchResponse;
+import io.churnwire.v1.PredictRequest;
+import io.churnwire.v1.PredictResponse;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.stub.StreamObserver;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Error paths of the stream client against a test double of the service; the real server is
+ * exercised end to end in {@code KafkaBridgeEndToEndTest}.
+ */
+class ScoringStreamTest {
+
+  private static final Duration WAIT = Duration.ofSeconds(10);
+
+  /** What the double answers: given the stream number (1-based) and the item, an answer or null for silence. */
+  private volatile BiFunction<Integer, PredictBatchRequest, PredictBatchResponse> behaviour;
+  /** Stream number on whose first item the double fails the whole call; 0 for never. */
+  private volatile int failStream;
+  private final AtomicInteger streams = new AtomicInteger();
+  private final Map<String, AtomicInteger> attemptsByCustomer = new ConcurrentHashMap<>();
+  private final LinkedBlockingQueue<Object> outcomes = new LinkedBlockingQueue<>();
+  private final BridgeCounters counters = new BridgeCounters();
+
+  private Server server;
+  private ManagedChannel channel;
+  private ExecutorService clientExecutor;
+  private ScheduledExecutorService scheduler;
+  private ScoringStream stream;
+
+  private final class Double extends ChurnServiceGrpc.ChurnServiceImplBase {
+    @Override
+    public StreamObserver<PredictBatchRequest> predictBatch(StreamObserver<PredictBatchResponse> out) {
+      int number = streams.incrementAndGet();
+      return new StreamObserver<>() {
+        private boolean failed;
+
+        @Override
+        public void onNext(PredictBatchRequest item) {
+          if (failed) {
+            return;
+          }
+          attemptsByCustomer.computeIfAbsent(item.getRequest().getCustomerId(), k -> new AtomicInteger())
+              .incrementAndGet();
+          if (failStream == number) {
+            failed = true;
+            out.onError(io.grpc.Status.UNAVAILABLE.withDescription("double restarting").asRuntimeException());
+            return;
+          }
+          PredictBatchResponse answer = behaviour.apply(number, item);
+          if (answer != null) {
+            out.onNext(answer);
+          }
+        }
+
+        @Override
+        public void onError(Throwable t) {}
+
+        @Override
+        public void onCompleted() {
+          if (!failed) {
+            out.onCompleted();
+          }
+        }
+      };
+    }
+  }
+
+  private String serverName;
+
+  private void startServer() throws IOException {
+    server = InProcessServerBuilder.forName(serverName).directExecutor().addService(new Double()).build().start();
+  }
+
+  private void start(Duration itemTimeout) throws IOException {
+    serverName = InProcessServerBuilder.generateName();
+    startServer();
+    clientExecutor = Executors.newSingleThreadExecutor();
+    channel = InProcessChannelBuilder.forName(serverName).executor(clientExecutor).build();
+    scheduler = Executors.newSingleThreadScheduledExecutor();
+    stream = new ScoringStream(channel, scheduler,
+        new Backoff(Duration.ofMillis(10), Duration.ofMillis(50)), itemTimeout, new ScoringStream.Listener() {
+          @Override
+          public void onScored(InFlightRecord record, PredictResponse response) {
+            outcomes.add(response);
+          }
+
+          @Override
+          public void onRejected(InFlightRecord record, Status status) {
+            outcomes.add(status);
+          }
+        }, counters);
+  }
+
+  @AfterEach
+  void tearDown() throws InterruptedException {
+    stream.close();
+    channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    scheduler.shutdownNow();
+    clientExecutor.shutdownNow();
+  }
+
+  private static InFlightRecord record(long offset) {
+    var ledger = new PartitionLedger(new TopicPartition("requests", 0),
+        (r, c) -> {}, (r, e) -> {});
+    return ledger.add(new ConsumerRecord<>("requests", 0, offset, new byte[0], new byte[0]));
+  }
+
+  private static PredictRequest customer(String id) {
+    return PredictRequest.newBuilder().setCustomerId(id).build();
+  }
+
+  private static PredictBatchResponse scored(PredictBatchRequest item) {
+    return PredictBatchResponse.newBuilder().setItemId(item.getItemId())
+        .setResponse(PredictResponse.newBuilder().setCustomerId(item.getRequest().getCustomerId())).build();
+  }
+
+  private static PredictBatchResponse failed(PredictBatchRequest item, Status status) {
+    return PredictBatchResponse.newBuilder().setItemId(item.getItemId()).setError(status).build();
+  }
+
+  private Object nextOutcome() throws InterruptedException {
+    Object outcome = outcomes.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    assertNotNull(outcome, "no outcome within " + WAIT);
+    return outcome;
+  }
+
+  @Test
+  void itemAnsweredUnavailable_isRetried_thenScored() throws Exception {
+    start(Duration.ofSeconds(30));
+    behaviour = (number, item) -> attemptsByCustomer.get(item.getRequest().getCustomerId()).get() == 1
+        ? failed(item, Status.newBuilder().setCode(Code.UNAVAILABLE_VALUE).setMessage("busy").build())
+        : scored(item);
+
+    stream.submit(record(1), customer("c-1"));
+
+    var outcome = nextOutcome();
+    assertEquals("c-1", ((PredictResponse) outcome).getCustomerId());
+    assertEquals(2, attemptsByCustomer.get("c-1").get());
+    assertEquals(1, counters.retries.get());
+  }
+
+  @Test
+  void itemAnsweredInvalidArgument_isRejectedOnce_withItsFieldViolations() throws Exception {
+    start(Duration.ofSeconds(30));
+    var invalid = Status.newBuilder().setCode(Code.INVALID_ARGUMENT_VALUE).setMessage("bad request")
+        .addDetails(Any.pack(BadRequest.newBuilder().addFieldViolations(BadRequest.FieldViolation.newBuilder()
+            .setField("contract").setDescription("must be set")).build()))
+        .build();
+    behaviour = (number, item) -> failed(item, invalid);
+
+    stream.submit(record(1), customer("c-1"));
+
+    var outcome = (Status) nextOutcome();
+    assertEquals(Code.INVALID_ARGUMENT_VALUE, outcome.getCode());
+    assertEquals("contract: must be set", AnswerRecords.violations(outcome));
+    assertEquals(1, attemptsByCustomer.get("c-1").get());
+    assertEquals(0, counters.retries.get());
+  }
+
+  @Test
+  void streamFailure_resendsUnansweredItemsOnANewStream() throws Exception {
+    start(Duration.ofSeconds(30));
+    failStream = 1;
+    behaviour = (number, item) -> scored(item);
+
+    stream.submit(record(1), customer("c-1"));
+    stream.submit(record(2), customer("c-2"));
+
+    var customers = new HashSet<String>();
+    customers.add(((PredictResponse) nextOutcome()).getCustomerId());
+    customers.add(((PredictResponse) nextOutcome()).getCustomerId());
+    assertEquals(Set.of("c-1", "c-2"), customers);
+    assertTrue(streams.get() >= 2, "a new stream must have been opened");
+  }
+
+  @Test
+  void itemNeverAnswered_restartsStreamAfterItemTimeout_andIsScored() throws Exception {
+    start(Duration.ofMillis(200));
+    behaviour = (number, item) -> number == 1 ? null : scored(item);
+
+    stream.submit(record(1), customer("c-1"));
+
+    assertEquals("c-1", ((PredictResponse) nextOutcome()).getCustomerId());
+    assertTrue(streams.get() >= 2);
+  }
+
+  @Test
+  void serverShutdown_rotatesTheStream_andItsUnansweredItemIsAnsweredByTheNextServer() throws Exception {
+    start(Duration.ofSeconds(30));
+    behaviour = (number, item) -> number == 1 ? null : scored(item);
+    stream.submit(record(1), customer("held"));
+    awaitTrue(() -> attemptsByCustomer.containsKey("held"));
+
+    server.shutdown();
+    assertTrue(server.awaitTermination(10, TimeUnit.SECONDS), "the rotated stream must let the server drain");
+    startServer();
+
+    assertEquals("held", ((PredictResponse) nextOutcome()).getCustomerId());
+    assertEquals(2, attemptsByCustomer.get("held").get());
+  }
+
+  private static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (!condition.getAsBoolean()) {
+      assertTrue(System.nanoTime() < deadline, "condition not met within " + WAIT);
+      Thread.sleep(10);
+    }
+  }
+
+  @Test
+  void abandonedRecord_isNeitherSentNorReported() throws Exception {
+    start(Duration.ofSeconds(30));
+    behaviour = (number, item) -> scored(item);
+    var abandoned = record(1);
+    abandoned.abandon();
+
+    stream.submit(abandoned, customer("gone"));
+    stream.submit(record(2), customer("c-2"));
+
+    assertEquals("c-2", ((PredictResponse) nextOutcome()).getCustomerId());
+    assertNull(attemptsByCustomer.get("gone"));
+  }
+}
