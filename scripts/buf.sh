@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
-# Runs buf (lint by default; any buf arguments otherwise) on proto/, after extracting the googleapis
-# imports from the proto-google-common-protos jar that the Maven build resolves.
+# Runs buf on proto/, after extracting the googleapis imports from the proto-google-common-protos jar
+# that the Maven build resolves (no remote registry is needed).
+#   scripts/buf.sh                  lint (STANDARD + COMMENTS)
+#   scripts/buf.sh breaking [REF]   breaking-change check (FILE rules) against git REF; the default
+#                                   is the first published churnwire.v1 contract, so v1 only grows
+#   scripts/buf.sh <buf args…>      anything else, passed to buf as is
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -10,5 +14,27 @@ jar="${MAVEN_REPO:-$HOME/.m2/repository}/com/google/api/grpc/proto-google-common
 mkdir -p .tools/googleapis
 (cd .tools/googleapis && unzip -q -o "$jar" 'google/api/*.proto' 'google/rpc/*.proto' 'google/type/*.proto')
 buf="${BUF:-$root/.tools/bin/buf}"
-if [ "$#" -eq 0 ]; then set -- lint; fi
+
+if [ "$#" -eq 0 ]; then
+  set -- lint
+fi
+if [ "$1" = "breaking" ] && [ "$#" -le 2 ]; then
+  baseline="${2:-a66eed9}"
+  if ! git cat-file -e "$baseline^{commit}" 2>/dev/null; then
+    if [ "$(git rev-parse --is-shallow-repository 2>/dev/null)" = "true" ]; then
+      echo "buf breaking: skipped, $baseline is not in this shallow clone's history" >&2
+      exit 0
+    fi
+    echo "buf breaking: no commit $baseline in this repository" >&2
+    exit 1
+  fi
+  against="$(mktemp -d)"
+  trap 'rm -rf "$against"' EXIT
+  git archive "$baseline" proto buf.yaml | tar -x -C "$against"
+  mkdir -p "$against/.tools"
+  cp -r .tools/googleapis "$against/.tools/"
+  "$buf" breaking --against "$against"
+  echo "buf breaking: no breaking change against $baseline"
+  exit 0
+fi
 exec "$buf" "$@"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every check and test: buf lint on the contracts, then the Maven build with unit and
-# integration tests of every module. Installs the tools it needs into .tools/ first.
+# Runs every check and test: buf lint and the breaking-change check on the contracts, the Maven
+# build with unit and integration tests of every module, then the Python client's tests.
+# Installs the tools it needs into .tools/ first.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$churnwire_root"
@@ -12,6 +13,7 @@ echo "== buf lint"
 ./mvnw -B -q -pl contracts -am dependency:resolve >/dev/null
 scripts/buf.sh lint
 echo "buf lint: no findings"
+scripts/buf.sh breaking
 
 echo "== maven verify (unit and integration tests)"
 ./mvnw -B verify

@@ -1,6 +1,8 @@
 package io.churnwire.benchmarks;
 
+import io.churnwire.model.Algorithm;
 import io.churnwire.model.ChurnModel;
+import io.churnwire.model.Explanation;
 import io.churnwire.model.FeatureSchema;
 import io.churnwire.model.SyntheticTelcoData;
 import io.churnwire.model.TelcoCsv;
@@ -32,10 +34,13 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Single-row scoring cost, split into its parts so a regression can be located: the model alone,
- * request validation alone, and the whole in-server path (validate, score, build the answer).
+ * request validation alone, the whole in-server path (validate, score, build the answer), and the
+ * same path with an explanation (TreeSHAP or linear SHAP, top five factors), which clients opt in
+ * to per request because it costs much more.
  *
  * <p>{@code -p data=/path/to/telco_customer_churn.csv} trains on the real data set instead of the
- * built-in synthetic one.
+ * built-in synthetic one; {@code -p algorithm=rf} (or {@code gbt}, {@code logistic}) picks the
+ * learner, with the hyper-parameters of the bundled params file.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -46,6 +51,9 @@ import org.openjdk.jmh.annotations.Warmup;
 public class ScoringBenchmark {
   @Param({""})
   public String data;
+
+  @Param({"gbt", "rf", "logistic"})
+  public String algorithm;
 
   private ChurnModel model;
   private ServingModel serving;
@@ -58,7 +66,8 @@ public class ScoringBenchmark {
     TrainingData training = data.isEmpty()
         ? SyntheticTelcoData.generate(7_043, 42L)
         : TelcoCsv.read(Path.of(data), FeatureSchema.telco());
-    model = ChurnModel.train(training, TrainingOptions.defaults());
+    model = ChurnModel.train(training,
+        TrainingOptions.defaults().withAlgorithms(Algorithm.fromShortName(algorithm)));
     serving = ServingModel.of(model);
     binding = serving.binding();
     request = PredictRequest.newBuilder()
@@ -92,5 +101,17 @@ public class ScoringBenchmark {
   @Benchmark
   public Prediction validateScoreAndAnswer() throws InvalidRequestException {
     return serving.predict(binding.extract(request, ""));
+  }
+
+  /** The explanation alone: SHAP values of every feature. */
+  @Benchmark
+  public Explanation explainOnly() {
+    return model.explain(row);
+  }
+
+  /** What the server does per Predict call with {@code explain: true}, transport aside. */
+  @Benchmark
+  public Prediction validateScoreExplainAndAnswer() throws InvalidRequestException {
+    return serving.predict(binding.extract(request, ""), request, true);
   }
 }

@@ -332,6 +332,7 @@ class KafkaBridgeEndToEndTest {
    * Waits until every partition's leader serves requests. Producing into a partition whose
    * leadership is still settling can wedge an idempotent producer (OUT_OF_ORDER_SEQUENCE_NUMBER
    * retried until the delivery timeout), so tests start only once ListOffsets succeeds everywhere.
+   * Right after creation a topic may still be unknown to the broker answering, so that is retried.
    */
   private void awaitLeaders(Map<String, Integer> partitionsByTopic) throws Exception {
     var latest = new HashMap<TopicPartition, OffsetSpec>();
@@ -340,7 +341,19 @@ class KafkaBridgeEndToEndTest {
         latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
       }
     });
-    admin.listOffsets(latest).all().get(60, TimeUnit.SECONDS);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (true) {
+      try {
+        admin.listOffsets(latest).all().get(60, TimeUnit.SECONDS);
+        return;
+      } catch (java.util.concurrent.ExecutionException e) {
+        boolean settling = e.getCause() instanceof org.apache.kafka.common.errors.RetriableException;
+        if (!settling || System.nanoTime() > deadline) {
+          throw e;
+        }
+        Thread.sleep(100);
+      }
+    }
   }
 
   private BridgeConfig config(Topics topics, String group) {

@@ -1,178 +1,66 @@
 package io.churnwire.model;
 
-import java.io.IOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Instant;
-import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
-import smile.classification.RandomForest;
 
 /**
- * A trained churn model: a Smile random forest plus the metadata that describes it. Immutable;
- * {@link #churnProbability} may be called from any number of threads.
+ * A trained churn model, whatever its algorithm: a Smile random forest, gradient-boosted trees or
+ * logistic regression, plus the metadata that describes it. Immutable; {@link #churnProbability}
+ * and {@link #explain} may be called from any number of threads.
  *
- * <p>Training ({@link #train}) works in three steps, all deterministic for a given seed:
- * <ol>
- *   <li>A stratified split holds out {@code testFraction} of the rows. They are used only for
- *       the reported {@link EvaluationMetrics}.
- *   <li>The decision threshold is chosen on the training split alone: the training split is cut
- *       into {@code validationFolds} stratified folds, a forest fitted on the other folds scores
- *       each fold, and the threshold maximising F1 over these out-of-fold probabilities is kept
- *       ({@link Metrics#bestF1Threshold}). The held-out rows never influence the threshold, so the
- *       reported metrics are honest.
- *   <li>The served forest is fitted on the whole training split and evaluated on the held-out
- *       rows at that threshold. By default it is kept as is, so the metrics describe exactly the
- *       model that is served; with {@code refitOnAllRows} it is refitted on all rows afterwards,
- *       trading that exactness for the extra held-out rows, and the metrics' method says so.
- * </ol>
+ * <p>{@link #train} runs the procedure of {@link ModelTrainer} without the extras that only a
+ * report needs; the version is the content hash of the serialized model, so the same data, options
+ * and seed give the same version.
  */
 public final class ChurnModel {
 
-  /** Algorithm name recorded in the metadata. */
-  public static final String ALGORITHM = "smile.classification.RandomForest";
-
-  private static final int SEED_STREAM_FINAL = 0;
-  private static final int SEED_STREAM_FOLDS = 1;
-
-  private final RandomForest forest;
-  private final SmileForest.Scorer scorer;
+  private final Scorer scorer;
   private final ModelMetadata metadata;
   private final FeatureSchema schema;
-  private final byte[] serializedForest;
+  private final Algorithm algorithm;
+  private final byte[] serializedModel;
 
-  private ChurnModel(RandomForest forest, byte[] serializedForest, ModelMetadata metadata) {
-    this.forest = forest;
-    this.scorer = new SmileForest.Scorer(forest);
-    this.serializedForest = serializedForest;
+  ChurnModel(Scorer scorer, byte[] serializedModel, ModelMetadata metadata) {
+    this.scorer = scorer;
+    this.serializedModel = serializedModel;
     this.metadata = metadata;
     this.schema = metadata.schema();
+    this.algorithm = Algorithm.fromClassName(metadata.algorithm());
   }
 
   /**
-   * Trains, evaluates and describes a model; see the class comment for the procedure.
+   * Trains, selects, evaluates and describes a model; see {@link ModelTrainer}.
    *
    * @throws IllegalArgumentException if the data is too small or too one-sided to split, or the
    *     options do not fit the data (for example {@code mtry} above the feature count)
    */
   public static ChurnModel train(TrainingData data, TrainingOptions options) {
-    Objects.requireNonNull(data, "data");
-    Objects.requireNonNull(options, "options");
-    FeatureSchema schema = data.schema();
-    double[][] rows = data.rows();
-    int[] labels = data.labels();
-
-    StratifiedSplit.Holdout split = StratifiedSplit.holdout(labels, options.testFraction(), options.seed());
-    Metrics.ThresholdChoice threshold = chooseThreshold(schema, rows, labels, split.train(), options);
-
-    RandomForest forest = SmileForest.fit(schema, rows, labels, split.train(), options,
-        options.seed(), SEED_STREAM_FINAL);
-    SmileForest.Scorer scorer = new SmileForest.Scorer(forest);
-    double[] testScores = new double[split.test().length];
-    int[] testLabels = new int[split.test().length];
-    for (int i = 0; i < testScores.length; i++) {
-      testScores[i] = scorer.probability(rows[split.test()[i]]);
-      testLabels[i] = labels[split.test()[i]];
-    }
-    String method = String.format(Locale.ROOT,
-        "stratified holdout of %d rows (test fraction %s, seed %d); threshold maximises F1 on "
-            + "%d-fold out-of-fold probabilities of the %d training rows; served model %s",
-        testScores.length, options.testFraction(), options.seed(), options.validationFolds(),
-        split.train().length,
-        options.refitOnAllRows() ? "refitted on all " + rows.length + " rows after evaluation"
-            : "is the evaluated model, fitted on the training rows only");
-    EvaluationMetrics metrics =
-        EvaluationMetrics.of(testScores, testLabels, threshold.threshold(), method);
-
-    long trainingRows = split.train().length;
-    if (options.refitOnAllRows()) {
-      int[] all = new int[rows.length];
-      for (int i = 0; i < all.length; i++) {
-        all[i] = i;
-      }
-      forest = SmileForest.fit(schema, rows, labels, all, options, options.seed(), SEED_STREAM_FINAL);
-      trainingRows = rows.length;
-    }
-
-    byte[] bytes = SmileForest.serialize(forest);
-    Map<String, String> parameters = new HashMap<>();
-    options.toProperties().forEach((k, v) -> parameters.put((String) k, (String) v));
-    parameters.put("churnwire.model.effective_mtry", Integer.toString(
-        options.mtry() > 0 ? options.mtry() : (int) Math.sqrt(schema.size())));
-    parameters.put("churnwire.model.effective_max_nodes", Integer.toString(
-        options.maxNodes() > 0 ? options.maxNodes() : Math.max(2, (int) trainingRows / 5)));
-    parameters.put("churnwire.model.split_rule", "GINI");
-    parameters.put("churnwire.model.threshold_rule", "max F1 on out-of-fold probabilities");
-    parameters.put("churnwire.model.threshold_validation_f1", Double.toString(threshold.f1()));
-    parameters.put("churnwire.model.data_rows", Integer.toString(rows.length));
-    parameters.put("churnwire.model.data_churn_rate", Double.toString(data.churnRate()));
-    parameters.put("churnwire.model.test_rows", Integer.toString(split.test().length));
-
-    ModelMetadata metadata = new ModelMetadata(versionOf(bytes), ALGORITHM, Instant.now(),
-        data.sha256(), data.source(), trainingRows, schema, metrics, threshold.threshold(),
-        parameters);
-    return new ChurnModel(forest, bytes, metadata);
-  }
-
-  private static Metrics.ThresholdChoice chooseThreshold(FeatureSchema schema, double[][] rows,
-      int[] labels, int[] train, TrainingOptions options) {
-    int[] trainLabels = new int[train.length];
-    for (int i = 0; i < train.length; i++) {
-      trainLabels[i] = labels[train[i]];
-    }
-    int folds = options.validationFolds();
-    int[] foldOf = StratifiedSplit.folds(trainLabels, folds, options.seed());
-    double[] outOfFold = new double[train.length];
-    for (int fold = 0; fold < folds; fold++) {
-      int inFold = 0;
-      for (int f : foldOf) {
-        inFold += f == fold ? 1 : 0;
-      }
-      int[] fitRows = new int[train.length - inFold];
-      int next = 0;
-      for (int i = 0; i < train.length; i++) {
-        if (foldOf[i] != fold) {
-          fitRows[next++] = train[i];
-        }
-      }
-      RandomForest forest = SmileForest.fit(schema, rows, labels, fitRows, options,
-          options.seed(), SEED_STREAM_FOLDS + fold);
-      SmileForest.Scorer scorer = new SmileForest.Scorer(forest);
-      for (int i = 0; i < train.length; i++) {
-        if (foldOf[i] == fold) {
-          outOfFold[i] = scorer.probability(rows[train[i]]);
-        }
-      }
-    }
-    return Metrics.bestF1Threshold(outOfFold, trainLabels);
+    return ModelTrainer.train(data, options, ModelTrainer.Listener.SILENT, false).model();
   }
 
   /**
-   * Rebuilds a model from a serialized forest and its metadata, as {@link ModelStore#load} does.
+   * Rebuilds a model from its serialized form and its metadata, as {@link ModelStore#load} does.
    *
    * @throws InvalidModelException if the bytes do not match the metadata's version, cannot be
    *     deserialized safely, or do not fit the metadata's schema
    */
-  static ChurnModel restore(byte[] serializedForest, ModelMetadata metadata) throws InvalidModelException {
-    String actual = versionOf(serializedForest);
+  static ChurnModel restore(byte[] serializedModel, ModelMetadata metadata) throws InvalidModelException {
+    String actual = versionOf(serializedModel);
     if (!actual.equals(metadata.version())) {
-      throw new InvalidModelException("model.bin has version " + actual
+      throw new InvalidModelException(ModelStore.MODEL_FILE + " has version " + actual
           + " but metadata.json says " + metadata.version() + ": the files are corrupt or mismatched");
     }
-    RandomForest forest;
+    Algorithm algorithm;
     try {
-      forest = SmileForest.deserialize(serializedForest);
-    } catch (IOException e) {
-      throw new InvalidModelException("model.bin cannot be read as a forest: " + e.getMessage(), e);
+      algorithm = Algorithm.fromClassName(metadata.algorithm());
+    } catch (IllegalArgumentException e) {
+      throw new InvalidModelException("metadata.json: " + e.getMessage() + "; this build reads "
+          + java.util.Arrays.stream(Algorithm.values()).map(Algorithm::className).toList(), e);
     }
-    String problem = SmileForest.incompatibility(forest, metadata.schema());
-    if (problem != null) {
-      throw new InvalidModelException("model.bin does not fit the schema in metadata.json: " + problem);
-    }
-    return new ChurnModel(forest, serializedForest.clone(), metadata);
+    Scorer scorer = ModelCodec.restore(algorithm, serializedModel, metadata.schema());
+    return new ChurnModel(scorer, serializedModel.clone(), metadata);
   }
 
   /** {@code "sha256:"} followed by the first 16 hex digits of the SHA-256 of {@code bytes}. */
@@ -198,6 +86,11 @@ public final class ChurnModel {
     return schema;
   }
 
+  /** The learner this model was fitted with. */
+  public Algorithm algorithm() {
+    return algorithm;
+  }
+
   /** The decision threshold: churn is predicted when the probability is at least this. */
   public double decisionThreshold() {
     return metadata.decisionThreshold();
@@ -212,6 +105,32 @@ public final class ChurnModel {
    *     feature's domain; the message names the feature
    */
   public double churnProbability(double[] row) {
+    check(row);
+    return scorer.probability(row);
+  }
+
+  /**
+   * Per-feature contributions behind {@link #churnProbability} for {@code row}; costs much more
+   * than scoring (TreeSHAP walks every tree), so callers ask for it only when they show it.
+   *
+   * @throws IllegalArgumentException as for {@link #churnProbability}
+   */
+  public Explanation explain(double[] row) {
+    check(row);
+    return scorer.explain(row);
+  }
+
+  /** Whether the model predicts churn for {@code row}, at the decision threshold. */
+  public boolean predictsChurn(double[] row) {
+    return churnProbability(row) >= metadata.decisionThreshold();
+  }
+
+  /** Impurity-based importance per feature for tree models, null for logistic regression. */
+  double[] impurityImportance() {
+    return scorer.impurityImportance();
+  }
+
+  private void check(double[] row) {
     Objects.requireNonNull(row, "row");
     if (row.length != schema.size()) {
       throw new IllegalArgumentException(
@@ -224,22 +143,16 @@ public final class ChurnModel {
             "feature " + feature.name() + " is " + row[j] + ", expected " + feature.domain());
       }
     }
-    return scorer.probability(row);
   }
 
-  /** Whether the model predicts churn for {@code row}, at the decision threshold. */
-  public boolean predictsChurn(double[] row) {
-    return churnProbability(row) >= metadata.decisionThreshold();
-  }
-
-  /** A copy of the serialized forest, exactly as {@link ModelStore} writes it to model.bin. */
-  byte[] serializedForest() {
-    return serializedForest.clone();
+  /** A copy of the serialized model, exactly as {@link ModelStore} writes it to model.bin. */
+  byte[] serializedModel() {
+    return serializedModel.clone();
   }
 
   @Override
   public String toString() {
-    return "ChurnModel[" + metadata.version() + ", " + forest.size() + " trees, features "
+    return "ChurnModel[" + metadata.version() + ", " + algorithm.shortName() + ", features "
         + schema.names() + "]";
   }
 }

@@ -13,7 +13,7 @@ public final class Metrics {
   private Metrics() {}
 
   /**
-   * The F1-maximising decision threshold on a set of scores.
+   * A decision threshold chosen on a set of scores, and how the rule did on them.
    *
    * @param threshold predict churn when {@code score >= threshold}
    * @param f1 F1 of that rule on the scores it was chosen on
@@ -123,6 +123,155 @@ public final class Metrics {
       j = i;
     }
     return new ThresholdChoice(bestThreshold, bestF1, bestPrecision, bestRecall);
+  }
+
+  /**
+   * The highest threshold whose recall on {@code scores} reaches {@code targetRecall}: candidates
+   * are the distinct scores, highest first, and the first whose rule {@code score >= candidate}
+   * catches at least that share of the positives wins. As for {@link #bestF1Threshold}, the
+   * returned threshold is the midpoint to the next lower distinct score.
+   *
+   * @throws IllegalArgumentException as for {@link #bestF1Threshold}, or if the target is not in (0, 1]
+   */
+  public static ThresholdChoice thresholdForRecall(double[] scores, int[] labels, double targetRecall) {
+    if (!(targetRecall > 0 && targetRecall <= 1)) {
+      throw new IllegalArgumentException("target recall must be in (0, 1], got " + targetRecall);
+    }
+    int positives = check(scores, labels, false);
+    int[] order = ascending(scores);
+    long truePositives = 0;
+    int j = scores.length - 1;
+    while (j >= 0) {
+      int i = j;
+      double score = scores[order[j]];
+      while (i >= 0 && scores[order[i]] == score) {
+        truePositives += labels[order[i]];
+        i--;
+      }
+      long predicted = scores.length - 1 - i;
+      double recall = truePositives / (double) positives;
+      // A tolerance keeps a target such as 0.85 reachable when the count ratio is 0.8499999...
+      if (recall >= targetRecall - 1e-12) {
+        double threshold = score;
+        if (i >= 0) {
+          double next = scores[order[i]];
+          double mid = score / 2 + next / 2;
+          threshold = mid > next && mid <= score ? mid : score;
+        }
+        double precision = truePositives / (double) predicted;
+        double f1 = 2.0 * truePositives / (predicted + positives);
+        return new ThresholdChoice(threshold, f1, precision, recall);
+      }
+      j = i;
+    }
+    throw new IllegalStateException("recall reaches 1 at the lowest score");
+  }
+
+  /**
+   * A curve as two parallel coordinate arrays, for plots.
+   *
+   * @param x horizontal coordinates
+   * @param y vertical coordinates
+   */
+  public record Curve(double[] x, double[] y) {
+    /** Checks that both arrays have the same length. */
+    public Curve {
+      if (x.length != y.length) {
+        throw new IllegalArgumentException("curve coordinates differ in length: " + x.length + " != " + y.length);
+      }
+      x = x.clone();
+      y = y.clone();
+    }
+
+    @Override
+    public double[] x() {
+      return x.clone();
+    }
+
+    @Override
+    public double[] y() {
+      return y.clone();
+    }
+
+    /** The number of points. */
+    public int size() {
+      return x.length;
+    }
+
+    /** At most {@code limit} points, evenly spaced, always keeping the first and last. */
+    public Curve thinned(int limit) {
+      if (x.length <= limit || limit < 2) {
+        return this;
+      }
+      double[] tx = new double[limit];
+      double[] ty = new double[limit];
+      for (int k = 0; k < limit; k++) {
+        int i = (int) Math.round(k * (x.length - 1) / (double) (limit - 1));
+        tx[k] = x[i];
+        ty[k] = y[i];
+      }
+      return new Curve(tx, ty);
+    }
+  }
+
+  /**
+   * The ROC curve: false-positive rate (x) against true-positive rate (y), one point per distinct
+   * score from the highest down, starting at (0, 0) and ending at (1, 1).
+   *
+   * @throws IllegalArgumentException as for {@link #rocAuc}
+   */
+  public static Curve rocCurve(double[] scores, int[] labels) {
+    int positives = check(scores, labels, true);
+    int negatives = scores.length - positives;
+    int[] order = ascending(scores);
+    double[] fpr = new double[scores.length + 1];
+    double[] tpr = new double[scores.length + 1];
+    int points = 1;
+    long tp = 0;
+    long fp = 0;
+    int j = scores.length - 1;
+    while (j >= 0) {
+      int i = j;
+      while (i >= 0 && scores[order[i]] == scores[order[j]]) {
+        tp += labels[order[i]];
+        fp += 1 - labels[order[i]];
+        i--;
+      }
+      fpr[points] = fp / (double) negatives;
+      tpr[points] = tp / (double) positives;
+      points++;
+      j = i;
+    }
+    return new Curve(Arrays.copyOf(fpr, points), Arrays.copyOf(tpr, points));
+  }
+
+  /**
+   * The precision-recall curve: recall (x) against precision (y), one point per distinct score
+   * from the highest down.
+   *
+   * @throws IllegalArgumentException as for {@link #rocAuc}
+   */
+  public static Curve precisionRecallCurve(double[] scores, int[] labels) {
+    int positives = check(scores, labels, true);
+    int[] order = ascending(scores);
+    double[] recall = new double[scores.length];
+    double[] precision = new double[scores.length];
+    int points = 0;
+    long tp = 0;
+    int j = scores.length - 1;
+    while (j >= 0) {
+      int i = j;
+      while (i >= 0 && scores[order[i]] == scores[order[j]]) {
+        tp += labels[order[i]];
+        i--;
+      }
+      long predicted = scores.length - 1 - i;
+      recall[points] = tp / (double) positives;
+      precision[points] = tp / (double) predicted;
+      points++;
+      j = i;
+    }
+    return new Curve(Arrays.copyOf(recall, points), Arrays.copyOf(precision, points));
   }
 
   private static int check(double[] scores, int[] labels, boolean needNegatives) {

@@ -15,17 +15,17 @@ import java.util.UUID;
  * Saves and loads models as a directory, so that a model can be trained in one process and served
  * by another, and a damaged or foreign directory is refused rather than served.
  *
- * <p>Layout: {@code model.bin} is the Java-serialized Smile forest; {@code metadata.json} is the
- * pretty-printed {@link ModelMetadata} plus the full SHA-256 and size of model.bin. The model
+ * <p>Layout: {@code model.bin} is the Java-serialized Smile model (or a record wrapping one);
+ * {@code metadata.json} is the pretty-printed {@link ModelMetadata} plus the full SHA-256 and size of model.bin. The model
  * version is {@code "sha256:"} followed by the first 16 hex digits of the SHA-256 of model.bin.
  * {@link #load} checks the file hash against both the recorded hash and the version, reads the
- * forest through an {@link java.io.ObjectInputFilter} that admits only {@code smile.*} and
- * {@code java.*} classes and primitive arrays, and checks that the forest's inputs match the
- * recorded schema.
+ * model through an {@link java.io.ObjectInputFilter} that admits only Smile and JDK classes,
+ * primitive arrays and Churnwire's own wrapper records ({@link ModelCodec}), and checks that the
+ * model's inputs match the recorded schema.
  */
 public final class ModelStore {
 
-  /** File name of the serialized forest. */
+  /** File name of the serialized model. */
   public static final String MODEL_FILE = "model.bin";
 
   /** File name of the metadata. */
@@ -44,10 +44,10 @@ public final class ModelStore {
    */
   public static void save(ChurnModel model, Path dir) throws IOException {
     Files.createDirectories(dir);
-    byte[] forest = model.serializedForest();
+    byte[] bytes = model.serializedModel();
     String json = MetadataJson.write(
-        new MetadataJson.Contents(model.metadata(), ChurnModel.sha256Hex(forest), forest.length));
-    writeAtomically(dir.resolve(MODEL_FILE), forest);
+        new MetadataJson.Contents(model.metadata(), ChurnModel.sha256Hex(bytes), bytes.length));
+    writeAtomically(dir.resolve(MODEL_FILE), bytes);
     writeAtomically(dir.resolve(METADATA_FILE), json.getBytes(StandardCharsets.UTF_8));
   }
 
@@ -55,25 +55,25 @@ public final class ModelStore {
    * Reads the model in {@code dir}.
    *
    * @throws InvalidModelException if a file is missing, too large, corrupt, mismatched, contains a
-   *     forbidden class, or the forest does not fit the recorded schema
+   *     forbidden class, or the model does not fit the recorded schema
    * @throws IOException if the files cannot be read for another reason
    */
   public static ChurnModel load(Path dir) throws IOException {
     MetadataJson.Contents contents = MetadataJson.read(readText(dir.resolve(METADATA_FILE)));
-    byte[] forest = readBytes(dir.resolve(MODEL_FILE), MAX_MODEL_BYTES);
-    if (forest.length != contents.modelBytes()) {
-      throw new InvalidModelException(MODEL_FILE + " in " + dir + " has " + forest.length
+    byte[] bytes = readBytes(dir.resolve(MODEL_FILE), MAX_MODEL_BYTES);
+    if (bytes.length != contents.modelBytes()) {
+      throw new InvalidModelException(MODEL_FILE + " in " + dir + " has " + bytes.length
           + " bytes, metadata.json says " + contents.modelBytes() + ": the file is truncated or replaced");
     }
-    String sha256 = ChurnModel.sha256Hex(forest);
+    String sha256 = ChurnModel.sha256Hex(bytes);
     if (!sha256.equals(contents.modelSha256())) {
       throw new InvalidModelException(MODEL_FILE + " in " + dir + " has SHA-256 " + sha256
           + ", metadata.json says " + contents.modelSha256() + ": the file is corrupt or replaced");
     }
-    return ChurnModel.restore(forest, contents.metadata());
+    return ChurnModel.restore(bytes, contents.metadata());
   }
 
-  private static String readText(Path file) throws IOException {
+  static String readText(Path file) throws IOException {
     byte[] bytes = readBytes(file, MAX_METADATA_BYTES);
     try {
       return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
@@ -94,7 +94,7 @@ public final class ModelStore {
     }
   }
 
-  private static void writeAtomically(Path target, byte[] bytes) throws IOException {
+  static void writeAtomically(Path target, byte[] bytes) throws IOException {
     Path temp = target.resolveSibling(target.getFileName() + "." + UUID.randomUUID() + ".tmp");
     try {
       Files.write(temp, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);

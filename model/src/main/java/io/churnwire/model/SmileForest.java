@@ -1,12 +1,5 @@
 package io.churnwire.model;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.ObjectInputFilter;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -28,8 +21,8 @@ import smile.util.IntSet;
 import smile.validation.ClassificationMetrics;
 
 /**
- * The only place that speaks Smile: builds data frames from rows, fits reproducible forests,
- * scores rows and (de)serializes forests safely.
+ * Smile's random forest: builds data frames from rows (also for gradient boosting), fits
+ * reproducible forests, and scores and explains rows.
  *
  * <p>Reproducibility: Smile 6.3 grows trees in a parallel stream but, when
  * {@code RandomForest.Options.seeds} is given, calls {@code MathEx.setSeed(seeds[i])} at the start
@@ -51,44 +44,6 @@ final class SmileForest {
   /** Class values of the label column: index 1 is churn. */
   private static final NominalScale LABEL_SCALE = new NominalScale("No", "Yes");
 
-  /**
-   * Deepest object nesting accepted when deserializing. A forest nests about five levels more than
-   * its deepest tree (a 100-tree forest of depth 20 reaches 25), and trees are at most
-   * {@code TrainingOptions.MAX_TREE_DEPTH} deep.
-   */
-  static final int MAX_DESERIALIZATION_DEPTH = 2 * TrainingOptions.MAX_TREE_DEPTH;
-
-  /** Most object references accepted when deserializing; the 100-tree Telco forest has 30,000. */
-  static final long MAX_REFERENCES = 50_000_000;
-
-  /** Largest array accepted when deserializing. */
-  static final int MAX_ARRAY_LENGTH = 50_000_000;
-
-  /**
-   * Accepts only Smile classes, JDK classes and primitive arrays, within size limits: a saved model
-   * is an untrusted file, and Java deserialization of arbitrary classes can run arbitrary code.
-   */
-  static final ObjectInputFilter FILTER = info -> {
-    if (info.depth() > MAX_DESERIALIZATION_DEPTH || info.references() > MAX_REFERENCES
-        || info.arrayLength() > MAX_ARRAY_LENGTH) {
-      return ObjectInputFilter.Status.REJECTED;
-    }
-    Class<?> type = info.serialClass();
-    if (type == null) {
-      return ObjectInputFilter.Status.UNDECIDED;
-    }
-    while (type.isArray()) {
-      type = type.getComponentType();
-    }
-    if (type.isPrimitive()) {
-      return ObjectInputFilter.Status.ALLOWED;
-    }
-    String name = type.getName();
-    return name.startsWith("smile.") || name.startsWith("java.")
-        ? ObjectInputFilter.Status.ALLOWED
-        : ObjectInputFilter.Status.REJECTED;
-  };
-
   private SmileForest() {}
 
   /**
@@ -96,15 +51,8 @@ final class SmileForest {
    * {@code (seed, stream)} so that different fits of one training run use different trees.
    */
   static RandomForest fit(FeatureSchema schema, double[][] rows, int[] labels, int[] index,
-      TrainingOptions options, long seed, int stream) {
-    int churned = 0;
-    for (int i : index) {
-      churned += labels[i];
-    }
-    if (churned == 0 || churned == index.length) {
-      throw new IllegalArgumentException("cannot fit on " + index.length + " rows with "
-          + churned + " churned: both classes are needed");
-    }
+      TrainingOptions.ForestParams options, long seed, int stream) {
+    requireBothClasses(labels, index);
     if (options.mtry() > schema.size()) {
       throw new IllegalArgumentException(
           "mtry " + options.mtry() + " exceeds the number of features " + schema.size());
@@ -115,6 +63,18 @@ final class SmileForest {
         treeSeeds(seed, stream, options.trees()), null);
     RandomForest forest = RandomForest.fit(Formula.lhs(LABEL), frame, smileOptions);
     return withoutTimings(forest);
+  }
+
+  /** Throws unless the rows {@code index} hold both classes. */
+  static void requireBothClasses(int[] labels, int[] index) {
+    int churned = 0;
+    for (int i : index) {
+      churned += labels[i];
+    }
+    if (churned == 0 || churned == index.length) {
+      throw new IllegalArgumentException("cannot fit on " + index.length + " rows with "
+          + churned + " churned: both classes are needed");
+    }
   }
 
   /** The training frame: numeric features as doubles, categorical ones as nominal ints. */
@@ -172,70 +132,34 @@ final class SmileForest {
         m.specificity(), m.precision(), m.f1(), m.mcc(), m.auc(), m.logloss(), m.crossEntropy());
   }
 
-  /** Java serialization of the forest. */
-  static byte[] serialize(RandomForest forest) {
-    var bytes = new ByteArrayOutputStream(1 << 20);
-    try (var out = new ObjectOutputStream(bytes)) {
-      out.writeObject(forest);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot serialize the forest", e);
-    }
-    return bytes.toByteArray();
-  }
-
   /**
-   * Reads a forest written by {@link #serialize} through {@link #FILTER}.
-   *
-   * @throws IOException if the bytes are not a serialized forest or contain a rejected class
+   * Why a tree model with inputs {@code predictors} cannot score rows of {@code schema}, or null if
+   * it can: the predictors must be the schema's features, in order, with the same encoding and
+   * levels, and the model must be a binary classifier with classes 0 and 1.
    */
-  static RandomForest deserialize(byte[] bytes) throws IOException {
-    try (var in = new ObjectInputStream(new ByteArrayInputStream(bytes))) {
-      in.setObjectInputFilter(FILTER);
-      Object object = in.readObject();
-      if (!(object instanceof RandomForest forest)) {
-        throw new IOException("expected a smile.classification.RandomForest, found "
-            + (object == null ? "null" : object.getClass().getName()));
-      }
-      if (in.read() != -1) {
-        throw new IOException("unexpected data after the serialized forest");
-      }
-      return forest;
-    } catch (ClassNotFoundException e) {
-      throw new IOException("serialized forest needs a class that is not available: " + e.getMessage(), e);
-    } catch (ClassCastException | IllegalStateException | IllegalArgumentException e) {
-      throw new IOException("serialized forest is inconsistent: " + e.getMessage(), e);
+  static String incompatibility(StructType predictors, int numClasses, int[] classes, FeatureSchema schema) {
+    if (numClasses != 2 || !Arrays.equals(classes, new int[] {0, 1})) {
+      return "the model predicts classes " + Arrays.toString(classes) + ", expected [0, 1]";
     }
-  }
-
-  /**
-   * Why {@code forest} cannot score rows of {@code schema}, or null if it can: the predictors must
-   * be the schema's features, in order, with the same encoding and levels, and the forest must be
-   * a binary classifier with classes 0 and 1.
-   */
-  static String incompatibility(RandomForest forest, FeatureSchema schema) {
-    if (forest.numClasses() != 2 || !Arrays.equals(forest.classes(), new int[] {0, 1})) {
-      return "the forest predicts classes " + Arrays.toString(forest.classes()) + ", expected [0, 1]";
-    }
-    StructType predictors = forest.schema();
     if (predictors.length() != schema.size()) {
-      return "the forest has " + predictors.length() + " inputs, the schema " + schema.size();
+      return "the model has " + predictors.length() + " inputs, the schema " + schema.size();
     }
     for (int j = 0; j < schema.size(); j++) {
       FeatureSpec feature = schema.get(j);
       StructField field = predictors.field(j);
       if (!field.name().equals(feature.name())) {
-        return "input " + j + " of the forest is '" + field.name() + "', the schema says '"
+        return "input " + j + " of the model is '" + field.name() + "', the schema says '"
             + feature.name() + "'";
       }
       Measure measure = field.measure();
       if (feature.isCategorical()) {
         if (!(measure instanceof NominalScale scale)
             || !Arrays.asList(scale.levels()).equals(feature.levels())) {
-          return "input " + feature.name() + " of the forest has levels " + measure
+          return "input " + feature.name() + " of the model has levels " + measure
               + ", the schema says " + feature.levels();
         }
       } else if (measure != null || !field.dtype().equals(DataTypes.DoubleType)) {
-        return "input " + feature.name() + " of the forest is " + field
+        return "input " + feature.name() + " of the model is " + field
             + ", the schema says a numeric feature";
       }
     }
@@ -243,23 +167,66 @@ final class SmileForest {
   }
 
   /** Scores rows with a forest; thread-safe, allocating only a few small objects per call. */
-  static final class Scorer {
+  static final class Scorer implements io.churnwire.model.Scorer {
     private final RandomForest forest;
     private final StructType predictors;
+    private final RandomForest.Model[] members;
+    private final double totalWeight;
 
     Scorer(RandomForest forest) {
       this.forest = forest;
       this.predictors = forest.schema();
+      this.members = forest.models();
+      double sum = 0;
+      for (RandomForest.Model member : members) {
+        sum += member.weight();
+      }
+      this.totalWeight = sum;
       // Smile caches the formula binding per schema instance on first use; establish it here,
       // before the scorer is shared, rather than racing to it from many request threads.
       probability(new double[predictors.length()]);
     }
 
-    /** P(churn) for a row already validated against the schema. */
-    double probability(double[] row) {
+    @Override
+    public double probability(double[] row) {
       double[] posteriori = new double[2];
       forest.predict(new RowTuple(predictors, row), posteriori);
       return Math.min(1.0, Math.max(0.0, posteriori[1]));
+    }
+
+    /**
+     * The forest's probability is the weight-averaged probability of its trees, so the SHAP
+     * values of the forest are the weight-averaged per-tree SHAP values of class 1 (Smile's
+     * {@code CART.shap} returns them interleaved by class).
+     */
+    @Override
+    public Explanation explain(double[] row) {
+      Tuple x = forest.formula().x(new RowTuple(predictors, row));
+      int p = predictors.length();
+      double[] phi = new double[p];
+      for (RandomForest.Model member : members) {
+        double[] treePhi = member.tree().shap(x);
+        for (int j = 0; j < p; j++) {
+          phi[j] += member.weight() * treePhi[2 * j + 1];
+        }
+      }
+      double sum = 0;
+      for (int j = 0; j < p; j++) {
+        phi[j] /= totalWeight;
+        sum += phi[j];
+      }
+      double output = probability(row);
+      return new Explanation(output - sum, phi, output, Explanation.Scale.PROBABILITY);
+    }
+
+    @Override
+    public Object artifact() {
+      return forest;
+    }
+
+    @Override
+    public double[] impurityImportance() {
+      return forest.importance().clone();
     }
   }
 
@@ -267,7 +234,7 @@ final class SmileForest {
    * A row seen through Smile's {@link Tuple} interface without boxing. The schema instance is
    * always the forest's own, which lets Smile reuse its cached formula binding.
    */
-  private record RowTuple(StructType schema, double[] row) implements Tuple {
+  record RowTuple(StructType schema, double[] row) implements Tuple {
     @Override
     public Object get(int i) {
       return schema.field(i).measure() instanceof NominalScale ? (Object) (int) row[i] : row[i];

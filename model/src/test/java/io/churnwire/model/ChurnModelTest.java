@@ -12,9 +12,10 @@ import org.junit.jupiter.api.Test;
 
 class ChurnModelTest {
 
-  /** Small and fast: 2,000 rows, 30 trees. */
+  /** Small and fast: 2,000 rows, a 30-tree forest, 3 folds. */
   static final TrainingData DATA = SyntheticTelcoData.generate(2000, 5);
-  static final TrainingOptions OPTIONS = TrainingOptions.defaults().withTrees(30);
+  static final TrainingOptions OPTIONS = TrainingOptions.defaults()
+      .withAlgorithms(Algorithm.RANDOM_FOREST).withTrees(30).withFolds(3);
 
   static ChurnModel model;
 
@@ -46,15 +47,15 @@ class ChurnModelTest {
     ModelMetadata meta = model.metadata();
 
     assertTrue(meta.version().matches("sha256:[0-9a-f]{16}"), meta.version());
-    assertEquals(ChurnModel.ALGORITHM, meta.algorithm());
+    assertEquals("smile.classification.RandomForest", meta.algorithm());
     assertEquals(DATA.sha256(), meta.trainingDataSha256());
     assertEquals(DATA.source(), meta.trainingDataSource());
     assertEquals(1600, meta.trainingRows());
     assertEquals(FeatureSchema.telco(), meta.schema());
     assertTrue(meta.decisionThreshold() > 0 && meta.decisionThreshold() < 1);
-    assertEquals("30", meta.parameters().get("churnwire.model.trees"));
+    assertEquals("30", meta.parameters().get("churnwire.rf.trees"));
     assertEquals("3", meta.parameters().get("churnwire.model.effective_mtry"));
-    assertEquals(ChurnModel.versionOf(model.serializedForest()), meta.version());
+    assertEquals(ChurnModel.versionOf(model.serializedModel()), meta.version());
   }
 
   @Test
@@ -162,7 +163,7 @@ class ChurnModelTest {
 
   @Test
   void train_mtryAboveFeatureCount_throws() {
-    TrainingOptions tooMany = new TrainingOptions(10, 1, 0.2, 3, 10, 20, 0, 5, false);
+    TrainingOptions tooMany = OPTIONS.withForest(new TrainingOptions.ForestParams(10, 10, 20, 0, 5));
 
     var e = assertThrows(IllegalArgumentException.class, () -> ChurnModel.train(DATA, tooMany));
 

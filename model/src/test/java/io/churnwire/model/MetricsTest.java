@@ -135,4 +135,57 @@ class MetricsTest {
     assertEquals(2 / 3.0, m.f1(), EPS);
     assertEquals(4 / 6.0, m.rocAuc(), EPS);
   }
+
+  @Test
+  void thresholdForRecall_picksHighestThresholdReachingTheTarget() {
+    // Positives at .9, .7, .6, .3 (4). Recall by cut: .9 -> 1/4, .8 -> 1/4, .7 -> 2/4, .6 -> 3/4, .3 -> 4/4.
+    double[] scores = {0.9, 0.8, 0.7, 0.6, 0.5, 0.3, 0.1};
+    int[] labels = {1, 0, 1, 1, 0, 1, 0};
+
+    var threeQuarters = Metrics.thresholdForRecall(scores, labels, 0.75);
+    var all = Metrics.thresholdForRecall(scores, labels, 0.85);
+
+    assertEquals(0.55, threeQuarters.threshold(), EPS);
+    assertEquals(0.75, threeQuarters.recall(), EPS);
+    assertEquals(0.75, threeQuarters.precision(), EPS);
+    assertEquals(0.2, all.threshold(), EPS);
+    assertEquals(1.0, all.recall(), EPS);
+    assertEquals(4 / 6.0, all.precision(), EPS);
+  }
+
+  @Test
+  void thresholdForRecall_targetOutsideUnitInterval_throws() {
+    assertThrows(IllegalArgumentException.class,
+        () -> Metrics.thresholdForRecall(new double[] {0.1, 0.9}, new int[] {0, 1}, 0));
+  }
+
+  @Test
+  void rocCurve_runsFromOriginToOneOneAndItsAreaIsTheAuc() {
+    double[] scores = {0.1, 0.4, 0.35, 0.8, 0.8};
+    int[] labels = {0, 0, 1, 1, 0};
+
+    Metrics.Curve roc = Metrics.rocCurve(scores, labels);
+
+    double[] x = roc.x();
+    double[] y = roc.y();
+    assertEquals(0, x[0], EPS);
+    assertEquals(0, y[0], EPS);
+    assertEquals(1, x[x.length - 1], EPS);
+    assertEquals(1, y[y.length - 1], EPS);
+    double area = 0;
+    for (int i = 1; i < x.length; i++) {
+      area += (x[i] - x[i - 1]) * (y[i] + y[i - 1]) / 2;
+    }
+    assertEquals(Metrics.rocAuc(scores, labels), area, EPS);
+  }
+
+  @Test
+  void precisionRecallCurve_tiedScoresFormOnePoint() {
+    Metrics.Curve pr = Metrics.precisionRecallCurve(new double[] {0.5, 0.5, 0.9}, new int[] {1, 0, 0});
+
+    assertEquals(2, pr.size());
+    assertEquals(0.0, pr.y()[0], EPS);
+    assertEquals(1.0, pr.x()[1], EPS);
+    assertEquals(1 / 3.0, pr.y()[1], EPS);
+  }
 }

@@ -36,7 +36,8 @@ class ModelStoreTest {
 
   @BeforeAll
   static void train() {
-    model = ChurnModel.train(DATA, TrainingOptions.defaults().withTrees(20));
+    model = ChurnModel.train(DATA, TrainingOptions.defaults()
+        .withAlgorithms(Algorithm.RANDOM_FOREST).withTrees(20).withFolds(3));
   }
 
   /** A class outside smile.* and java.*; deserializing it would flip {@link #deserialized}. */
@@ -126,7 +127,8 @@ class ModelStoreTest {
   @Test
   void save_overExistingModel_replacesIt() throws Exception {
     ModelStore.save(model, dir);
-    ChurnModel other = ChurnModel.train(DATA, TrainingOptions.defaults().withTrees(5));
+    ChurnModel other = ChurnModel.train(DATA, TrainingOptions.defaults()
+        .withAlgorithms(Algorithm.RANDOM_FOREST).withTrees(5).withFolds(3));
 
     ModelStore.save(other, dir);
 

@@ -66,7 +66,7 @@ public final class ChurnServiceImpl extends ChurnServiceGrpc.ChurnServiceImplBas
         return;
       }
       try {
-        PredictResponse response = respond(request, requestId, model.predict(row));
+        PredictResponse response = respond(request, requestId, model.predict(row, request, request.getExplain()));
         stats.recordScored(1);
         responses.onNext(response);
         responses.onCompleted();
@@ -152,7 +152,7 @@ public final class ChurnServiceImpl extends ChurnServiceGrpc.ChurnServiceImplBas
     String requestId = requestId(request);
     try {
       double[] row = model.binding().extract(request, "request.");
-      answer.setResponse(respond(request, requestId, model.predict(row)));
+      answer.setResponse(respond(request, requestId, model.predict(row, request, request.getExplain())));
       stats.recordScored(1);
     } catch (InvalidRequestException e) {
       stats.recordInvalid();

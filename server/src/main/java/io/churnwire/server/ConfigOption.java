@@ -13,7 +13,7 @@ public enum ConfigOption {
   HOST("churnwire.server.host", "host", "Address to bind; 0.0.0.0 listens on every interface."),
   PORT("churnwire.server.port", "port", "gRPC port; 0 picks a free port."),
   MODEL_DIR("churnwire.model.dir", "model-dir",
-      "Directory holding the model; when it has none, one is trained and saved there."),
+      "Model registry (versions/ and a production pointer); when empty, a model is trained, registered and promoted there."),
   TRAINING_DATA("churnwire.model.training-data", "training-data",
       "IBM Telco CSV to train on when model-dir is empty; empty means the built-in synthetic data."),
   SCORING_THREADS("churnwire.scoring.threads", "scoring-threads", "Threads that run the model."),
@@ -30,7 +30,9 @@ public enum ConfigOption {
   RETRY_PUSHBACK_MS("churnwire.scoring.retry-pushback-ms", "retry-pushback-ms",
       "Delay overload answers ask clients to wait before retrying, in milliseconds."),
   DRAIN_TIMEOUT_SECONDS("churnwire.server.drain-timeout-seconds", "drain-timeout-seconds",
-      "Time in-flight calls get to finish on shutdown, in seconds.");
+      "Time in-flight calls get to finish on shutdown, in seconds."),
+  RELOAD_INTERVAL_MS("churnwire.model.reload-interval-ms", "reload-interval-ms",
+      "How often the registry's production pointer is checked for a new model, in milliseconds; 0 turns polling off.");
 
   private final String key;
   private final String flag;

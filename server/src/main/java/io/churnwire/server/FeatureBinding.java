@@ -93,6 +93,22 @@ public final class FeatureBinding {
     return row;
   }
 
+  /**
+   * The value of model feature {@code index} as {@code request} carries it: the enum value name of
+   * a categorical feature, the number as text otherwise.
+   */
+  public String sentValue(PredictRequest request, int index) {
+    Feature feature = features.get(index);
+    Object value = request.getField(feature.field);
+    if (value instanceof EnumValueDescriptor enumValue) {
+      return enumValue.getName();
+    }
+    if (value instanceof Double number) {
+      return java.math.BigDecimal.valueOf(number).stripTrailingZeros().toPlainString();
+    }
+    return value.toString();
+  }
+
   private static void checkIdLength(
       String value, FieldDescriptor field, String prefix, List<FieldViolation> violations) {
     if (value.length() > MAX_ID_LENGTH) {

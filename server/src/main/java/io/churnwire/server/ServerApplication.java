@@ -1,6 +1,7 @@
 package io.churnwire.server;
 
 import io.churnwire.model.ChurnModel;
+import io.churnwire.model.ModelRegistry;
 import io.grpc.ServerBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
@@ -13,9 +14,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The assembled server: scoring executor, model, {@code ChurnService}, health and reflection on one
- * gRPC server. The port is bound before the model is loaded, so health checks answer
- * {@code NOT_SERVING} while a first model trains, and {@code SERVING} once it is ready.
+ * The assembled server: scoring executor, model, {@code ChurnService}, {@code ModelAdminService},
+ * health and reflection on one gRPC server. The port is bound before the model is loaded, so health
+ * checks answer {@code NOT_SERVING} while a first model trains, and {@code SERVING} once it is
+ * ready. From then on a {@link ModelReloader} follows the registry in {@code --model-dir}: a newly
+ * promoted model is swapped in without dropping a call, and a bad one is rejected while health
+ * stays {@code SERVING}.
  */
 public final class ServerApplication implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ServerApplication.class);
@@ -25,14 +29,16 @@ public final class ServerApplication implements AutoCloseable {
   private final ScoringExecutor executor;
   private final ModelHolder models;
   private final ServingStats stats;
+  private final ModelReloader reloader;
 
   private ServerApplication(ServerConfig config, ChurnServer server, ScoringExecutor executor,
-      ModelHolder models, ServingStats stats) {
+      ModelHolder models, ServingStats stats, ModelReloader reloader) {
     this.config = config;
     this.server = server;
     this.executor = executor;
     this.models = models;
     this.stats = stats;
+    this.reloader = reloader;
   }
 
   /** Loads a model; the seam that lets tests supply one without touching disk. */
@@ -58,17 +64,20 @@ public final class ServerApplication implements AutoCloseable {
     ModelHolder models = new ModelHolder();
     ServingStats stats = new ServingStats();
     HealthStatusManager health = new HealthStatusManager();
+    ModelReloader reloader = new ModelReloader(ModelRegistry.at(config.modelDir()), models);
     builder
         .addService(new ChurnServiceImpl(models, executor, stats, config))
+        .addService(new ModelAdminServiceImpl(reloader, models))
         .addService(health.getHealthService())
         .addService(ProtoReflectionServiceV1.newInstance())
         .addService(legacyReflection());
     ChurnServer server = new ChurnServer(builder, health).start();
-    ServerApplication application = new ServerApplication(config, server, executor, models, stats);
+    ServerApplication application = new ServerApplication(config, server, executor, models, stats, reloader);
     try {
       ServingModel model = ServingModel.of(loader.load());
       models.swap(model);
       server.markServing();
+      reloader.start(config.reloadIntervalMillis());
       log.info("serving model {} on port {}", model.version(), server.port());
     } catch (IOException | RuntimeException e) {
       application.close();
@@ -111,6 +120,11 @@ public final class ServerApplication implements AutoCloseable {
     return executor;
   }
 
+  /** Follows the registry's production pointer; also reachable through {@code ModelAdminService}. */
+  public ModelReloader reloader() {
+    return reloader;
+  }
+
   /** Blocks until the server has stopped. */
   public void awaitTermination() throws InterruptedException {
     server.awaitTermination();
@@ -119,6 +133,7 @@ public final class ServerApplication implements AutoCloseable {
   /** Drains gracefully (see {@link ChurnServer#stop}), then stops the scoring threads. */
   @Override
   public void close() {
+    reloader.close();
     try {
       server.stop(config.drainTimeoutSeconds());
       executor.shutdown(5, TimeUnit.SECONDS);

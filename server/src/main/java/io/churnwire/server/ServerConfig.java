@@ -14,7 +14,8 @@ import java.util.Properties;
  *
  * @param host                    address to bind; {@code 0.0.0.0} for all interfaces
  * @param port                    TCP port; 0 picks a free one
- * @param modelDir                directory holding the model; trained into when empty
+ * @param modelDir                model registry directory (versions/ and a production pointer);
+ *                                a demo model is trained, registered and promoted when it is empty
  * @param trainingData            IBM Telco CSV to train on when the model directory is empty; empty
  *                                for the built-in synthetic data set
  * @param scoringThreads          threads that run the model
@@ -26,6 +27,8 @@ import java.util.Properties;
  * @param maxConcurrentStreams    concurrent calls per HTTP/2 connection
  * @param retryPushbackMillis     delay that overload answers ask clients to wait before retrying
  * @param drainTimeoutSeconds     time in-flight calls get to finish on shutdown
+ * @param reloadIntervalMillis    how often the registry's production pointer is checked for a new
+ *                                model; 0 turns polling off (the admin RPC still reloads)
  */
 public record ServerConfig(
     String host,
@@ -39,7 +42,8 @@ public record ServerConfig(
     int maxInboundMessageBytes,
     int maxConcurrentStreams,
     long retryPushbackMillis,
-    long drainTimeoutSeconds) {
+    long drainTimeoutSeconds,
+    long reloadIntervalMillis) {
 
   public ServerConfig {
     Objects.requireNonNull(host, "host");
@@ -57,6 +61,7 @@ public record ServerConfig(
     requireRange("max-concurrent-streams", maxConcurrentStreams, 1, Integer.MAX_VALUE);
     requireRange("retry-pushback-ms", retryPushbackMillis, 0, 3_600_000);
     requireRange("drain-timeout-seconds", drainTimeoutSeconds, 0, 3_600);
+    requireRange("reload-interval-ms", reloadIntervalMillis, 0, 86_400_000);
   }
 
   /** The embedded defaults: port 50051, model in {@code ./models/default}, synthetic data. */
@@ -74,49 +79,56 @@ public record ServerConfig(
         4 * 1024 * 1024,
         100,
         100,
-        30);
+        30,
+        2_000);
   }
 
   public ServerConfig withHost(String newHost) {
     return new ServerConfig(newHost, port, modelDir, trainingData, scoringThreads, maxInFlight,
         streamWindow, maxBatchItems, maxInboundMessageBytes, maxConcurrentStreams,
-        retryPushbackMillis, drainTimeoutSeconds);
+        retryPushbackMillis, drainTimeoutSeconds, reloadIntervalMillis);
   }
 
   public ServerConfig withPort(int newPort) {
     return new ServerConfig(host, newPort, modelDir, trainingData, scoringThreads, maxInFlight,
         streamWindow, maxBatchItems, maxInboundMessageBytes, maxConcurrentStreams,
-        retryPushbackMillis, drainTimeoutSeconds);
+        retryPushbackMillis, drainTimeoutSeconds, reloadIntervalMillis);
   }
 
   public ServerConfig withModelDir(Path newModelDir) {
     return new ServerConfig(host, port, newModelDir, trainingData, scoringThreads, maxInFlight,
         streamWindow, maxBatchItems, maxInboundMessageBytes, maxConcurrentStreams,
-        retryPushbackMillis, drainTimeoutSeconds);
+        retryPushbackMillis, drainTimeoutSeconds, reloadIntervalMillis);
   }
 
   public ServerConfig withTrainingData(Path csv) {
     return new ServerConfig(host, port, modelDir, Optional.of(csv), scoringThreads, maxInFlight,
         streamWindow, maxBatchItems, maxInboundMessageBytes, maxConcurrentStreams,
-        retryPushbackMillis, drainTimeoutSeconds);
+        retryPushbackMillis, drainTimeoutSeconds, reloadIntervalMillis);
   }
 
   public ServerConfig withScoringCapacity(int threads, int inFlight) {
     return new ServerConfig(host, port, modelDir, trainingData, threads, inFlight,
         streamWindow, maxBatchItems, maxInboundMessageBytes, maxConcurrentStreams,
-        retryPushbackMillis, drainTimeoutSeconds);
+        retryPushbackMillis, drainTimeoutSeconds, reloadIntervalMillis);
   }
 
   public ServerConfig withStreamWindow(int items) {
     return new ServerConfig(host, port, modelDir, trainingData, scoringThreads, maxInFlight,
         items, maxBatchItems, maxInboundMessageBytes, maxConcurrentStreams,
-        retryPushbackMillis, drainTimeoutSeconds);
+        retryPushbackMillis, drainTimeoutSeconds, reloadIntervalMillis);
   }
 
   public ServerConfig withMaxBatchItems(int items) {
     return new ServerConfig(host, port, modelDir, trainingData, scoringThreads, maxInFlight,
         streamWindow, items, maxInboundMessageBytes, maxConcurrentStreams,
-        retryPushbackMillis, drainTimeoutSeconds);
+        retryPushbackMillis, drainTimeoutSeconds, reloadIntervalMillis);
+  }
+
+  public ServerConfig withReloadIntervalMillis(long millis) {
+    return new ServerConfig(host, port, modelDir, trainingData, scoringThreads, maxInFlight,
+        streamWindow, maxBatchItems, maxInboundMessageBytes, maxConcurrentStreams,
+        retryPushbackMillis, drainTimeoutSeconds, millis);
   }
 
   /** Reads a configuration from properties keyed by {@link ConfigOption#key()}; missing keys keep their defaults. */
@@ -136,7 +148,8 @@ public record ServerConfig(
         ConfigOption.MAX_INBOUND_MESSAGE_BYTES.readInt(merged),
         ConfigOption.MAX_CONCURRENT_STREAMS.readInt(merged),
         ConfigOption.RETRY_PUSHBACK_MS.readLong(merged),
-        ConfigOption.DRAIN_TIMEOUT_SECONDS.readLong(merged));
+        ConfigOption.DRAIN_TIMEOUT_SECONDS.readLong(merged),
+        ConfigOption.RELOAD_INTERVAL_MS.readLong(merged));
   }
 
   /** Writes every setting under its {@link ConfigOption#key()}. */
@@ -154,6 +167,7 @@ public record ServerConfig(
     p.setProperty(ConfigOption.MAX_CONCURRENT_STREAMS.key(), Integer.toString(maxConcurrentStreams));
     p.setProperty(ConfigOption.RETRY_PUSHBACK_MS.key(), Long.toString(retryPushbackMillis));
     p.setProperty(ConfigOption.DRAIN_TIMEOUT_SECONDS.key(), Long.toString(drainTimeoutSeconds));
+    p.setProperty(ConfigOption.RELOAD_INTERVAL_MS.key(), Long.toString(reloadIntervalMillis));
     return p;
   }
 

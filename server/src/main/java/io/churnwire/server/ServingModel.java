@@ -3,10 +3,14 @@ package io.churnwire.server;
 import com.google.protobuf.Timestamp;
 import io.churnwire.model.ChurnModel;
 import io.churnwire.model.EvaluationMetrics;
+import io.churnwire.model.Explanation;
 import io.churnwire.model.FeatureSpec;
 import io.churnwire.model.FeatureType;
+import io.churnwire.v1.ContributionScale;
+import io.churnwire.v1.FeatureContribution;
 import io.churnwire.v1.FeatureSpec.Builder;
 import io.churnwire.v1.ModelMetadata;
+import io.churnwire.v1.PredictRequest;
 import io.churnwire.v1.Prediction;
 import io.churnwire.v1.RiskBand;
 import java.util.Objects;
@@ -21,6 +25,9 @@ import java.util.Objects;
  * @param metadata the model's metadata as the API returns it
  */
 public record ServingModel(ChurnModel model, FeatureBinding binding, ModelMetadata metadata) {
+
+  /** How many factors an explained prediction lists. */
+  public static final int TOP_FACTORS = 5;
 
   public ServingModel {
     Objects.requireNonNull(model, "model");
@@ -43,6 +50,33 @@ public record ServingModel(ChurnModel model, FeatureBinding binding, ModelMetada
 
   /** Scores a validated feature row and phrases the answer as the API does. */
   public Prediction predict(double[] row) {
+    return answer(row).build();
+  }
+
+  /**
+   * Scores a validated feature row and, when {@code explain} is set, adds the
+   * {@value #TOP_FACTORS} features that moved the score most, with the values as {@code request}
+   * sent them.
+   */
+  public Prediction predict(double[] row, PredictRequest request, boolean explain) {
+    Prediction.Builder answer = answer(row);
+    if (explain) {
+      Explanation explanation = model.explain(row);
+      for (Explanation.Contribution factor : explanation.top(model.schema(), row, TOP_FACTORS)) {
+        answer.addTopFactors(FeatureContribution.newBuilder()
+            .setFeature(factor.feature())
+            .setValue(binding.sentValue(request, factor.index()))
+            .setContribution(factor.contribution()));
+      }
+      answer.setContributionBase(explanation.baseValue())
+          .setContributionScale(explanation.scale() == Explanation.Scale.PROBABILITY
+              ? ContributionScale.CONTRIBUTION_SCALE_PROBABILITY
+              : ContributionScale.CONTRIBUTION_SCALE_LOG_ODDS);
+    }
+    return answer.build();
+  }
+
+  private Prediction.Builder answer(double[] row) {
     double probability = model.churnProbability(row);
     double threshold = metadata.getDecisionThreshold();
     return Prediction.newBuilder()
@@ -50,8 +84,7 @@ public record ServingModel(ChurnModel model, FeatureBinding binding, ModelMetada
         .setWillChurn(probability >= threshold)
         .setRiskBand(riskBand(probability, threshold))
         .setModelVersion(metadata.getVersion())
-        .setDecisionThreshold(threshold)
-        .build();
+        .setDecisionThreshold(threshold);
   }
 
   static RiskBand riskBand(double probability, double threshold) {

@@ -96,4 +96,15 @@ class CommandLineTest {
 
     assertEquals(config, ServerConfig.fromProperties(config.toProperties()));
   }
+
+  @Test
+  void parse_reloadInterval_fromFlagAndRange() throws Exception {
+    ServerConfig config = CommandLine.parse(new String[] {"--reload-interval-ms=250"}, Map.of()).config().orElseThrow();
+
+    assertEquals(250, config.reloadIntervalMillis());
+    assertEquals(2_000, ServerConfig.defaults().reloadIntervalMillis());
+    var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> CommandLine.parse(new String[] {"--reload-interval-ms=-1"}, Map.of()));
+    assertTrue(e.getMessage().startsWith("reload-interval-ms must be between 0 and"), e.getMessage());
+  }
 }

@@ -53,11 +53,11 @@ class GrpcurlIT {
   }
 
   @Test
-  void list_showsTheChurnServiceHealthAndReflection() throws Exception {
+  void list_showsTheChurnAndAdminServicesHealthAndReflection() throws Exception {
     Result result = grpcurl(List.of(), "list");
 
     assertEquals(0, result.exitCode, result::describe);
-    assertEquals(List.of("churnwire.v1.ChurnService", "grpc.health.v1.Health",
+    assertEquals(List.of("churnwire.v1.ChurnService", "churnwire.v1.ModelAdminService", "grpc.health.v1.Health",
             "grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection"),
         result.stdout.strip().lines().toList());
   }

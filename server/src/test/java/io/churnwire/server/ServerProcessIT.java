@@ -31,7 +31,10 @@ class ServerProcessIT {
     assertEquals(0, exit, () -> String.join("\n", first.output()));
     assertTrue(first.output().stream().anyMatch(line -> line.contains("churnwire: stopped")),
         () -> String.join("\n", first.output()));
-    assertTrue(Files.exists(modelDir.resolve("metadata.json")), "the trained model was saved");
+    assertEquals(first.version + "\n", Files.readString(modelDir.resolve("production")),
+        "the trained model was registered and promoted");
+    assertTrue(Files.exists(modelDir.resolve("versions").resolve(first.version.replace(':', '-'))
+        .resolve("metadata.json")), "the trained model was saved with its metadata");
 
     RunningServer second = RunningServer.start(modelDir);
     double secondProbability = second.predictRisky();

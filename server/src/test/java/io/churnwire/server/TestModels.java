@@ -1,19 +1,53 @@
 package io.churnwire.server;
 
+import io.churnwire.model.Algorithm;
 import io.churnwire.model.ChurnModel;
+import io.churnwire.model.ModelTrainer;
 import io.churnwire.model.SyntheticTelcoData;
+import io.churnwire.model.TrainingData;
 import io.churnwire.model.TrainingOptions;
 
-/** A small real model, trained once per test JVM on the synthetic data set. */
+/** Small real models, each trained once per test JVM on the synthetic data set. */
 final class TestModels {
-  private static ChurnModel small;
+  static final TrainingData DATA = SyntheticTelcoData.generate(2_000, 7L);
+  /** Gradient boosting with fewer trees and folds than the params file, to keep the suite quick. */
+  static final TrainingOptions OPTIONS = TrainingOptions.defaults()
+      .withAlgorithms(Algorithm.GRADIENT_BOOSTING).withFolds(3)
+      .withBoosting(new TrainingOptions.BoostingParams(100, 20, 6, 5, 0.1, 0.7));
+
+  private static ModelTrainer.Result small;
+  private static ModelTrainer.Result forest;
+  private static ModelTrainer.Result logistic;
 
   private TestModels() {}
 
   static synchronized ChurnModel small() {
+    return smallResult().model();
+  }
+
+  /** The small model with its report, for tests that register it. */
+  static synchronized ModelTrainer.Result smallResult() {
     if (small == null) {
-      small = ChurnModel.train(SyntheticTelcoData.generate(2_000, 7L), TrainingOptions.defaults());
+      small = ModelTrainer.train(DATA, OPTIONS, ModelTrainer.Listener.SILENT);
     }
     return small;
+  }
+
+  /** A random forest on the same data: another version for reload tests. */
+  static synchronized ModelTrainer.Result forest() {
+    if (forest == null) {
+      forest = ModelTrainer.train(DATA, OPTIONS.withAlgorithms(Algorithm.RANDOM_FOREST).withTrees(30),
+          ModelTrainer.Listener.SILENT);
+    }
+    return forest;
+  }
+
+  /** A logistic regression on the same data: a third version for reload tests. */
+  static synchronized ModelTrainer.Result logistic() {
+    if (logistic == null) {
+      logistic = ModelTrainer.train(DATA, OPTIONS.withAlgorithms(Algorithm.LOGISTIC_REGRESSION),
+          ModelTrainer.Listener.SILENT);
+    }
+    return logistic;
   }
 }

@@ -1,0 +1,48 @@
+package io.churnwire.trainer;
+
+import io.churnwire.model.DeployCheckException;
+import io.churnwire.model.InvalidModelException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code churnwire-model} command line: how a data scientist trains, compares, inspects,
+ * promotes and rolls back models without writing code. Every subcommand works on a model
+ * registry directory, the same one the server's {@code --model-dir} points at.
+ */
+@Command(name = "churnwire-model", mixinStandardHelpOptions = true, version = "churnwire-model 0.1.0",
+    description = "Trains, evaluates and manages churn models in a model registry.",
+    subcommands = {TrainCommand.class, EvaluateCommand.class, ListCommand.class, PromoteCommand.class,
+        RollbackCommand.class, CommandLine.HelpCommand.class})
+public final class TrainerMain {
+
+  /** Exit status for a refused or failed operation (bad data, deploy check, nothing to roll back). */
+  static final int FAILED = 1;
+
+  private TrainerMain() {}
+
+  /** Runs the command line and exits with its status. */
+  public static void main(String[] args) {
+    System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+  }
+
+  /** Runs the command line with the given streams; returns the exit status. */
+  public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    System.setProperty("java.awt.headless", "true");
+    CommandLine commandLine = new CommandLine(TrainerMain.class);
+    commandLine.setOut(out);
+    commandLine.setErr(err);
+    commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
+      boolean expected = e instanceof IllegalArgumentException || e instanceof IllegalStateException
+          || e instanceof InvalidModelException || e instanceof DeployCheckException
+          || e instanceof java.io.IOException;
+      if (!expected) {
+        throw e;
+      }
+      cmd.getErr().println("error: " + e.getMessage());
+      return FAILED;
+    });
+    return commandLine.execute(args);
+  }
+}
