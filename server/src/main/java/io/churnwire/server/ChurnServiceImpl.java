@@ -60,19 +60,21 @@ public final class ChurnServiceImpl extends ChurnServiceGrpc.ChurnServiceImplBas
       return;
     }
     Context context = Context.current();
-    executor.execute(() -> {
+    executor.scoreThenDeliver(() -> {
       if (context.isCancelled()) {
         stats.recordExpired();
-        return;
+        return null;
       }
       try {
         PredictResponse response = respond(request, requestId, model.predict(row, request, request.getExplain()));
         stats.recordScored(1);
-        responses.onNext(response);
-        responses.onCompleted();
+        return () -> {
+          responses.onNext(response);
+          responses.onCompleted();
+        };
       } catch (RuntimeException e) {
         log.error("request {} failed while scoring", requestId, e);
-        responses.onError(Statuses.toException(Statuses.internal(requestId)));
+        return () -> responses.onError(Statuses.toException(Statuses.internal(requestId)));
       }
     });
   }
@@ -98,17 +100,20 @@ public final class ChurnServiceImpl extends ChurnServiceGrpc.ChurnServiceImplBas
     }
     ServingModel model = current.get();
     Context context = Context.current();
-    executor.execute(() -> {
+    executor.scoreThenDeliver(() -> {
       if (context.isCancelled()) {
         stats.recordExpired();
-        return;
+        return null;
       }
       BatchPredictResponse.Builder answer = BatchPredictResponse.newBuilder();
       for (PredictBatchRequest item : request.getItemsList()) {
         answer.addResults(scoreItem(model, item));
       }
-      responses.onNext(answer.build());
-      responses.onCompleted();
+      BatchPredictResponse response = answer.build();
+      return () -> {
+        responses.onNext(response);
+        responses.onCompleted();
+      };
     });
   }
 

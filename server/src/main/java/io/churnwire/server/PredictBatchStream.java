@@ -109,7 +109,7 @@ final class PredictBatchStream implements StreamObserver<PredictBatchRequest> {
       PredictBatchRequest item = waitingForPermit.poll();
       scoring++;
       try {
-        executor.execute(() -> score(item));
+        executor.scoreThenDeliver(() -> score(item));
       } catch (RejectedExecutionException e) {
         scoring--;
         finished = true;
@@ -124,20 +124,24 @@ final class PredictBatchStream implements StreamObserver<PredictBatchRequest> {
     pump();
   }
 
-  private void score(PredictBatchRequest item) {
+  /** Scores on a scoring thread; the returned delivery runs once the permit is given back. */
+  private Runnable score(PredictBatchRequest item) {
     if (context.isCancelled()) {
       stats.recordExpired();
-      synchronized (this) {
-        scoring--;
-      }
-      return;
+      return this::abandonItem;
     }
     PredictBatchResponse answer = service.scoreItem(item);
-    synchronized (this) {
-      scoring--;
-      waitingForClient.add(answer);
-      pump();
-    }
+    return () -> deliver(answer);
+  }
+
+  private synchronized void abandonItem() {
+    scoring--;
+  }
+
+  private synchronized void deliver(PredictBatchResponse answer) {
+    scoring--;
+    waitingForClient.add(answer);
+    pump();
   }
 
   private synchronized void abandon() {

@@ -8,6 +8,9 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs model scoring off the transport threads, behind explicit admission control.
@@ -20,6 +23,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * message, asks to be {@linkplain #whenCapacity called back} when a permit frees.
  */
 public final class ScoringExecutor implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ScoringExecutor.class);
+
   private final Semaphore permits;
   private final int capacity;
   private final ThreadPoolExecutor pool;
@@ -60,12 +65,36 @@ public final class ScoringExecutor implements AutoCloseable {
    *     permit is released before it is thrown, without waking waiters (the executor is closing)
    */
   public void execute(Runnable task) {
+    scoreThenDeliver(() -> {
+      task.run();
+      return null;
+    });
+  }
+
+  /**
+   * Runs {@code scoring} on a scoring thread under a permit the caller already holds, gives the
+   * permit back as soon as scoring ends, and only then runs the delivery that scoring returned
+   * (writing the answer; null for none). A client that sends its next call the moment it reads an
+   * answer thus finds the previous call's permit free again. A delivery that fails (the caller left
+   * meanwhile) is logged, never thrown into the pool.
+   *
+   * @throws java.util.concurrent.RejectedExecutionException as {@link #execute(Runnable)}
+   */
+  public void scoreThenDeliver(Supplier<Runnable> scoring) {
     try {
       pool.execute(() -> {
+        Runnable delivery;
         try {
-          task.run();
+          delivery = scoring.get();
         } finally {
           release();
+        }
+        if (delivery != null) {
+          try {
+            delivery.run();
+          } catch (RuntimeException e) {
+            log.debug("could not deliver an answer: {}", e.toString());
+          }
         }
       });
     } catch (RuntimeException e) {

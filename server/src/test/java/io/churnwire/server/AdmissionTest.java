@@ -69,6 +69,15 @@ class AdmissionTest {
   }
 
   @Test
+  void predict_sentTheMomentThePreviousAnswerArrives_findsTheOnlySlotFreeAgain() {
+    for (int i = 0; i < 200; i++) {
+      assertTrue(churnwire.blocking().predict(Customers.risky()).hasPrediction(), "call " + i);
+    }
+
+    assertEquals(0, churnwire.application.stats().overloaded());
+  }
+
+  @Test
   void predict_whoseDeadlinePassesWhileQueued_isDroppedUnscored() throws Exception {
     churnwire.close();
     churnwire = InProcessChurnwire.start(InProcessChurnwire.config().withScoringCapacity(1, 2));
