@@ -39,7 +39,9 @@ def test_predict_whileTheServerIsSaturated_retriesAsAskedAndSucceeds(overloadabl
     target = overloadable.target
     hog_results = []
     big_answers = grpc.insecure_channel(target, options=[("grpc.max_receive_message_length", 64 << 20)])
-    with big_answers, ChurnClient(channel=big_answers, timeout=120, retry=RetryPolicy.none()) as hog_client:
+    # The hog retries: the probe may hold the only permit at the moment the batch arrives.
+    with big_answers, ChurnClient(channel=big_answers, timeout=120,
+                                  retry=RetryPolicy(max_attempts=10_000)) as hog_client:
         hog = threading.Thread(target=lambda: hog_results.extend(
             hog_client.batch_predict([customers.risky()] * HOG_ITEMS)))
         hog.start()
@@ -63,8 +65,7 @@ def test_predict_whileTheServerIsSaturated_retriesAsAskedAndSucceeds(overloadabl
 def _first_refusal(target: str) -> ChurnwireError:
     """Calls without retries until the server refuses one, which it does once the hog holds its permit.
 
-    The probe pauses between calls: the server frees a permit just after sending the answer, so a
-    call right on the heels of the previous one could be refused by that call's own permit.
+    The probe pauses between calls so that it does not keep the hog's batch from being admitted.
     """
     deadline = time.monotonic() + 60
     with ChurnClient(target, timeout=20, retry=RetryPolicy.none()) as probe:
