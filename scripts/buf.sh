@@ -9,10 +9,14 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 version=$(sed -n 's:.*<common-protos.version>\(.*\)</common-protos.version>.*:\1:p' pom.xml)
-jar="${MAVEN_REPO:-$HOME/.m2/repository}/com/google/api/grpc/proto-google-common-protos/$version/proto-google-common-protos-$version.jar"
-[ -f "$jar" ] || ./mvnw -B -q dependency:get -Dartifact="com.google.api.grpc:proto-google-common-protos:$version" >/dev/null
+jar=".tools/proto-jars/proto-google-common-protos-$version.jar"
+if [ ! -f "$jar" ]; then
+  # Copied out by Maven itself, so this script need not know where the local repository is.
+  ./mvnw -B -q -N dependency:copy -Dartifact="com.google.api.grpc:proto-google-common-protos:$version" \
+    -DoutputDirectory=.tools/proto-jars >/dev/null
+fi
 mkdir -p .tools/googleapis
-(cd .tools/googleapis && unzip -q -o "$jar" 'google/api/*.proto' 'google/rpc/*.proto' 'google/type/*.proto')
+(cd .tools/googleapis && unzip -q -o "$root/$jar" 'google/api/*.proto' 'google/rpc/*.proto' 'google/type/*.proto')
 buf="${BUF:-$root/.tools/bin/buf}"
 
 if [ "$#" -eq 0 ]; then

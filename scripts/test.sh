@@ -10,7 +10,6 @@ echo "== tools"
 scripts/install-tools.sh
 
 echo "== buf lint"
-./mvnw -B -q -pl contracts -am dependency:resolve >/dev/null
 scripts/buf.sh lint
 echo "buf lint: no findings"
 scripts/buf.sh breaking
