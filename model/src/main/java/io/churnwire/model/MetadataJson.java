@@ -1,7 +1,5 @@
 package io.churnwire.model;
 
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,6 +22,7 @@ final class MetadataJson {
   /** Identifies the layout; bump it when the layout changes incompatibly. */
   static final String FORMAT = "churnwire-model/1";
 
+  private static final JsonFields FIELDS = new JsonFields("metadata.json");
   private static final JsonMapper MAPPER = JsonMapper.builder()
       .enable(SerializationFeature.INDENT_OUTPUT)
       .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -49,16 +48,16 @@ final class MetadataJson {
     data.put("source", m.trainingDataSource());
     data.put("sha256", m.trainingDataSha256());
     data.put("rows_used", m.trainingRows());
-    putNumber(root, "decision_threshold", m.decisionThreshold());
+    JsonFields.putNumber(root, "decision_threshold", m.decisionThreshold());
 
     EvaluationMetrics e = m.metrics();
     ObjectNode metrics = root.putObject("metrics");
-    putNumber(metrics, "roc_auc", e.rocAuc());
-    putNumber(metrics, "pr_auc", e.prAuc());
-    putNumber(metrics, "accuracy", e.accuracy());
-    putNumber(metrics, "precision", e.precision());
-    putNumber(metrics, "recall", e.recall());
-    putNumber(metrics, "f1", e.f1());
+    JsonFields.putNumber(metrics, "roc_auc", e.rocAuc());
+    JsonFields.putNumber(metrics, "pr_auc", e.prAuc());
+    JsonFields.putNumber(metrics, "accuracy", e.accuracy());
+    JsonFields.putNumber(metrics, "precision", e.precision());
+    JsonFields.putNumber(metrics, "recall", e.recall());
+    JsonFields.putNumber(metrics, "f1", e.f1());
     metrics.put("true_positives", e.truePositives());
     metrics.put("false_positives", e.falsePositives());
     metrics.put("true_negatives", e.trueNegatives());
@@ -102,33 +101,33 @@ final class MetadataJson {
     if (root == null || !root.isObject()) {
       throw new InvalidModelException("metadata.json must hold a JSON object");
     }
-    String format = text(root, "format");
+    String format = FIELDS.text(root, "format");
     if (!FORMAT.equals(format)) {
       throw new InvalidModelException(
           "metadata.json has format '" + format + "', this build reads '" + FORMAT + "'");
     }
     try {
-      JsonNode file = object(root, "model_file");
-      JsonNode data = object(root, "training_data");
-      JsonNode metrics = object(root, "metrics");
+      JsonNode file = FIELDS.object(root, "model_file");
+      JsonNode data = FIELDS.object(root, "training_data");
+      JsonNode metrics = FIELDS.object(root, "metrics");
       EvaluationMetrics evaluation = new EvaluationMetrics(
-          number(metrics, "roc_auc"), number(metrics, "pr_auc"), number(metrics, "accuracy"),
-          number(metrics, "precision"), number(metrics, "recall"), number(metrics, "f1"),
-          integer(metrics, "true_positives"), integer(metrics, "false_positives"),
-          integer(metrics, "true_negatives"), integer(metrics, "false_negatives"),
-          integer(metrics, "evaluation_rows"), text(metrics, "method"));
+          FIELDS.number(metrics, "roc_auc"), FIELDS.number(metrics, "pr_auc"), FIELDS.number(metrics, "accuracy"),
+          FIELDS.number(metrics, "precision"), FIELDS.number(metrics, "recall"), FIELDS.number(metrics, "f1"),
+          FIELDS.integer(metrics, "true_positives"), FIELDS.integer(metrics, "false_positives"),
+          FIELDS.integer(metrics, "true_negatives"), FIELDS.integer(metrics, "false_negatives"),
+          FIELDS.integer(metrics, "evaluation_rows"), FIELDS.text(metrics, "method"));
       ModelMetadata metadata = new ModelMetadata(
-          text(root, "version"),
-          text(root, "algorithm"),
-          instant(root, "trained_at"),
-          text(data, "sha256"),
-          text(data, "source"),
-          integer(data, "rows_used"),
+          FIELDS.text(root, "version"),
+          FIELDS.text(root, "algorithm"),
+          FIELDS.instant(root, "trained_at"),
+          FIELDS.text(data, "sha256"),
+          FIELDS.text(data, "source"),
+          FIELDS.integer(data, "rows_used"),
           schema(root),
           evaluation,
-          number(root, "decision_threshold"),
+          FIELDS.number(root, "decision_threshold"),
           parameters(root));
-      return new Contents(metadata, text(file, "sha256"), integer(file, "size_bytes"));
+      return new Contents(metadata, FIELDS.text(file, "sha256"), FIELDS.integer(file, "size_bytes"));
     } catch (IllegalArgumentException e) {
       throw new InvalidModelException("metadata.json is inconsistent: " + e.getMessage(), e);
     }
@@ -137,16 +136,16 @@ final class MetadataJson {
   private static FeatureSchema schema(JsonNode root) throws InvalidModelException {
     JsonNode array = root.get("schema");
     if (array == null || !array.isArray()) {
-      throw missing("schema", "an array");
+      throw FIELDS.missing("schema", "an array");
     }
     List<FeatureSpec> features = new ArrayList<>();
     for (int i = 0; i < array.size(); i++) {
       JsonNode node = array.get(i);
       String path = "schema[" + i + "]";
       if (!node.isObject()) {
-        throw missing(path, "an object");
+        throw FIELDS.missing(path, "an object");
       }
-      String typeName = text(node, "type");
+      String typeName = FIELDS.text(node, "type");
       FeatureType type;
       try {
         type = FeatureType.valueOf(typeName);
@@ -160,91 +159,34 @@ final class MetadataJson {
       if (type == FeatureType.CATEGORICAL) {
         JsonNode levelArray = node.get("levels");
         if (levelArray == null || !levelArray.isArray()) {
-          throw missing(path + ".levels", "an array");
+          throw FIELDS.missing(path + ".levels", "an array");
         }
         for (JsonNode level : levelArray) {
           if (!level.isString()) {
-            throw missing(path + ".levels", "an array of strings");
+            throw FIELDS.missing(path + ".levels", "an array of strings");
           }
           levels.add(level.stringValue());
         }
       } else {
-        min = number(node, "min");
-        max = number(node, "max");
+        min = FIELDS.number(node, "min");
+        max = FIELDS.number(node, "max");
       }
-      features.add(new FeatureSpec(text(node, "name"), type, levels, min, max,
-          text(node, "description")));
+      features.add(new FeatureSpec(FIELDS.text(node, "name"), type, levels, min, max,
+          FIELDS.text(node, "description")));
     }
     return new FeatureSchema(features);
   }
 
   private static Map<String, String> parameters(JsonNode root) throws InvalidModelException {
-    JsonNode node = object(root, "parameters");
+    JsonNode node = FIELDS.object(root, "parameters");
     Map<String, String> parameters = new LinkedHashMap<>();
     for (Map.Entry<String, JsonNode> entry : node.properties()) {
       if (!entry.getValue().isString()) {
-        throw missing("parameters." + entry.getKey(), "a string");
+        throw FIELDS.missing("parameters." + entry.getKey(), "a string");
       }
       parameters.put(entry.getKey(), entry.getValue().stringValue());
     }
     return parameters;
   }
 
-  private static void putNumber(ObjectNode node, String field, double value) {
-    if (Double.isFinite(value)) {
-      node.put(field, value);
-    } else {
-      node.putNull(field);
-    }
-  }
-
-  private static JsonNode object(JsonNode node, String field) throws InvalidModelException {
-    JsonNode value = node.get(field);
-    if (value == null || !value.isObject()) {
-      throw missing(field, "an object");
-    }
-    return value;
-  }
-
-  private static String text(JsonNode node, String field) throws InvalidModelException {
-    JsonNode value = node.get(field);
-    if (value == null || !value.isString()) {
-      throw missing(field, "a string");
-    }
-    return value.stringValue();
-  }
-
-  private static double number(JsonNode node, String field) throws InvalidModelException {
-    JsonNode value = node.get(field);
-    if (value != null && value.isNull()) {
-      return Double.NaN;
-    }
-    if (value == null || !value.isNumber()) {
-      throw missing(field, "a number");
-    }
-    return value.asDouble();
-  }
-
-  private static long integer(JsonNode node, String field) throws InvalidModelException {
-    JsonNode value = node.get(field);
-    if (value == null || !value.isIntegralNumber() || !value.canConvertToLong()) {
-      throw missing(field, "an integer");
-    }
-    return value.longValue();
-  }
-
-  private static Instant instant(JsonNode node, String field) throws InvalidModelException {
-    String value = text(node, field);
-    try {
-      return Instant.parse(value);
-    } catch (DateTimeParseException e) {
-      throw new InvalidModelException(
-          "metadata.json: field '" + field + "' is not an ISO-8601 instant: '" + value + "'", e);
-    }
-  }
-
-  private static InvalidModelException missing(String field, String expected) {
-    return new InvalidModelException(
-        "metadata.json: field '" + field + "' is missing or not " + expected);
-  }
 }

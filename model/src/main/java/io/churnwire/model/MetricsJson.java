@@ -27,6 +27,7 @@ public final class MetricsJson {
 
   static final int CURVE_POINTS = 400;
 
+  private static final JsonFields FIELDS = new JsonFields(FILE);
   private static final JsonMapper MAPPER = JsonMapper.builder()
       .enable(SerializationFeature.INDENT_OUTPUT)
       .build();
@@ -68,35 +69,35 @@ public final class MetricsJson {
     ObjectNode data = root.putObject("data");
     data.put("source", contents.dataSource());
     data.put("sha256", contents.dataSha256());
-    number(root, "decision_threshold", contents.decisionThreshold());
-    number(root, "target_recall", report.targetRecall());
+    JsonFields.putNumber(root, "decision_threshold", contents.decisionThreshold());
+    JsonFields.putNumber(root, "target_recall", report.targetRecall());
     writeMetrics(root.putObject("metrics"), report.metrics());
     report.validation().ifPresent(v -> {
       ObjectNode node = root.putObject("validation");
-      number(node, "threshold", v.threshold());
-      number(node, "recall", v.recall());
-      number(node, "precision", v.precision());
-      number(node, "f1", v.f1());
+      JsonFields.putNumber(node, "threshold", v.threshold());
+      JsonFields.putNumber(node, "recall", v.recall());
+      JsonFields.putNumber(node, "precision", v.precision());
+      JsonFields.putNumber(node, "f1", v.f1());
     });
     ArrayNode importance = root.putArray("feature_importance");
     for (ModelReport.FeatureImportance f : report.importance()) {
       ObjectNode node = importance.addObject();
       node.put("feature", f.feature());
-      number(node, "roc_auc_drop", f.rocAucDrop());
+      JsonFields.putNumber(node, "roc_auc_drop", f.rocAucDrop());
     }
     ArrayNode leakage = root.putArray("leakage_check");
     for (ModelReport.FeatureSignal f : report.leakage()) {
       ObjectNode node = leakage.addObject();
       node.put("feature", f.feature());
-      number(node, "single_feature_roc_auc", f.rocAuc());
+      JsonFields.putNumber(node, "single_feature_roc_auc", f.rocAuc());
       node.put("flagged", f.flagged());
     }
     ArrayNode selection = root.putArray("model_selection");
     for (ModelReport.CandidateScore c : report.candidates()) {
       ObjectNode node = selection.addObject();
       node.put("algorithm", c.algorithm().shortName());
-      number(node, "mean_roc_auc", c.meanRocAuc());
-      number(node, "sd_roc_auc", c.sdRocAuc());
+      JsonFields.putNumber(node, "mean_roc_auc", c.meanRocAuc());
+      JsonFields.putNumber(node, "sd_roc_auc", c.sdRocAuc());
       ArrayNode folds = node.putArray("fold_roc_auc");
       for (double v : c.foldRocAuc()) {
         folds.add(v);
@@ -122,12 +123,12 @@ public final class MetricsJson {
   }
 
   private static void writeMetrics(ObjectNode node, EvaluationMetrics m) {
-    number(node, "roc_auc", m.rocAuc());
-    number(node, "pr_auc", m.prAuc());
-    number(node, "accuracy", m.accuracy());
-    number(node, "precision", m.precision());
-    number(node, "recall", m.recall());
-    number(node, "f1", m.f1());
+    JsonFields.putNumber(node, "roc_auc", m.rocAuc());
+    JsonFields.putNumber(node, "pr_auc", m.prAuc());
+    JsonFields.putNumber(node, "accuracy", m.accuracy());
+    JsonFields.putNumber(node, "precision", m.precision());
+    JsonFields.putNumber(node, "recall", m.recall());
+    JsonFields.putNumber(node, "f1", m.f1());
     ObjectNode confusion = node.putObject("confusion_matrix");
     confusion.put("true_positives", m.truePositives());
     confusion.put("false_positives", m.falsePositives());
@@ -149,14 +150,6 @@ public final class MetricsJson {
     }
   }
 
-  private static void number(ObjectNode node, String field, double value) {
-    if (Double.isFinite(value)) {
-      node.put(field, value);
-    } else {
-      node.putNull(field);
-    }
-  }
-
   /**
    * Parses metrics.json.
    *
@@ -172,64 +165,64 @@ public final class MetricsJson {
     if (root == null || !root.isObject()) {
       throw new InvalidModelException(FILE + " must hold a JSON object");
     }
-    if (!FORMAT.equals(text(root, "format"))) {
-      throw new InvalidModelException(FILE + " has format '" + text(root, "format") + "', this build reads '" + FORMAT + "'");
+    if (!FORMAT.equals(FIELDS.text(root, "format"))) {
+      throw new InvalidModelException(FILE + " has format '" + FIELDS.text(root, "format") + "', this build reads '" + FORMAT + "'");
     }
     try {
-      JsonNode data = object(root, "data");
+      JsonNode data = FIELDS.object(root, "data");
       List<ModelReport.FeatureImportance> importance = new ArrayList<>();
-      for (JsonNode node : array(root, "feature_importance")) {
-        importance.add(new ModelReport.FeatureImportance(text(node, "feature"), number(node, "roc_auc_drop")));
+      for (JsonNode node : FIELDS.array(root, "feature_importance")) {
+        importance.add(new ModelReport.FeatureImportance(FIELDS.text(node, "feature"), FIELDS.number(node, "roc_auc_drop")));
       }
       List<ModelReport.FeatureSignal> leakage = new ArrayList<>();
-      for (JsonNode node : array(root, "leakage_check")) {
-        leakage.add(new ModelReport.FeatureSignal(text(node, "feature"),
-            number(node, "single_feature_roc_auc"), bool(node, "flagged")));
+      for (JsonNode node : FIELDS.array(root, "leakage_check")) {
+        leakage.add(new ModelReport.FeatureSignal(FIELDS.text(node, "feature"),
+            FIELDS.number(node, "single_feature_roc_auc"), FIELDS.bool(node, "flagged")));
       }
       List<ModelReport.CandidateScore> candidates = new ArrayList<>();
-      for (JsonNode node : array(root, "model_selection")) {
-        candidates.add(new ModelReport.CandidateScore(Algorithm.fromShortName(text(node, "algorithm")),
-            numbers(node, "fold_roc_auc"), bool(node, "selected")));
+      for (JsonNode node : FIELDS.array(root, "model_selection")) {
+        candidates.add(new ModelReport.CandidateScore(Algorithm.fromShortName(FIELDS.text(node, "algorithm")),
+            numbers(node, "fold_roc_auc"), FIELDS.bool(node, "selected")));
       }
       Optional<Metrics.ThresholdChoice> validation = Optional.empty();
       JsonNode v = root.get("validation");
       if (v != null && v.isObject()) {
-        validation = Optional.of(new Metrics.ThresholdChoice(number(v, "threshold"), number(v, "f1"),
-            number(v, "precision"), number(v, "recall")));
+        validation = Optional.of(new Metrics.ThresholdChoice(FIELDS.number(v, "threshold"), FIELDS.number(v, "f1"),
+            FIELDS.number(v, "precision"), FIELDS.number(v, "recall")));
       }
       Optional<ModelReport.Alternative> without = Optional.empty();
       JsonNode w = root.get("without_flagged_features");
       if (w != null && w.isObject()) {
         List<String> features = new ArrayList<>();
-        for (JsonNode f : array(w, "features")) {
+        for (JsonNode f : FIELDS.array(w, "features")) {
           features.add(f.stringValue());
         }
-        without = Optional.of(new ModelReport.Alternative(features, readMetrics(object(w, "metrics")),
-            curve(object(w, "roc_curve"), "fpr", "tpr")));
+        without = Optional.of(new ModelReport.Alternative(features, readMetrics(FIELDS.object(w, "metrics")),
+            curve(FIELDS.object(w, "roc_curve"), "fpr", "tpr")));
       }
-      JsonNode curves = object(root, "curves");
-      ModelReport report = new ModelReport(readMetrics(object(root, "metrics")),
-          curve(object(curves, "roc"), "fpr", "tpr"),
-          curve(object(curves, "precision_recall"), "recall", "precision"),
-          importance, leakage, candidates, validation, number(root, "target_recall"), without);
+      JsonNode curves = FIELDS.object(root, "curves");
+      ModelReport report = new ModelReport(readMetrics(FIELDS.object(root, "metrics")),
+          curve(FIELDS.object(curves, "roc"), "fpr", "tpr"),
+          curve(FIELDS.object(curves, "precision_recall"), "recall", "precision"),
+          importance, leakage, candidates, validation, FIELDS.number(root, "target_recall"), without);
       Map<String, String> params = new LinkedHashMap<>();
-      for (Map.Entry<String, JsonNode> entry : object(root, "params").properties()) {
+      for (Map.Entry<String, JsonNode> entry : FIELDS.object(root, "params").properties()) {
         params.put(entry.getKey(), entry.getValue().asString());
       }
-      return new Contents(text(root, "version"), text(root, "algorithm"), number(root, "decision_threshold"),
-          text(data, "sha256"), text(data, "source"), report, params);
+      return new Contents(FIELDS.text(root, "version"), FIELDS.text(root, "algorithm"), FIELDS.number(root, "decision_threshold"),
+          FIELDS.text(data, "sha256"), FIELDS.text(data, "source"), report, params);
     } catch (IllegalArgumentException e) {
       throw new InvalidModelException(FILE + " is inconsistent: " + e.getMessage(), e);
     }
   }
 
   private static EvaluationMetrics readMetrics(JsonNode node) throws InvalidModelException {
-    JsonNode confusion = object(node, "confusion_matrix");
-    return new EvaluationMetrics(number(node, "roc_auc"), number(node, "pr_auc"), number(node, "accuracy"),
-        number(node, "precision"), number(node, "recall"), number(node, "f1"),
-        integer(confusion, "true_positives"), integer(confusion, "false_positives"),
-        integer(confusion, "true_negatives"), integer(confusion, "false_negatives"),
-        integer(node, "evaluation_rows"), text(node, "method"));
+    JsonNode confusion = FIELDS.object(node, "confusion_matrix");
+    return new EvaluationMetrics(FIELDS.number(node, "roc_auc"), FIELDS.number(node, "pr_auc"), FIELDS.number(node, "accuracy"),
+        FIELDS.number(node, "precision"), FIELDS.number(node, "recall"), FIELDS.number(node, "f1"),
+        FIELDS.integer(confusion, "true_positives"), FIELDS.integer(confusion, "false_positives"),
+        FIELDS.integer(confusion, "true_negatives"), FIELDS.integer(confusion, "false_negatives"),
+        FIELDS.integer(node, "evaluation_rows"), FIELDS.text(node, "method"));
   }
 
   private static Metrics.Curve curve(JsonNode node, String x, String y) throws InvalidModelException {
@@ -237,69 +230,15 @@ public final class MetricsJson {
   }
 
   private static double[] numbers(JsonNode node, String field) throws InvalidModelException {
-    JsonNode values = array(node, field);
+    JsonNode values = FIELDS.array(node, field);
     double[] result = new double[values.size()];
     for (int i = 0; i < result.length; i++) {
       if (!values.get(i).isNumber()) {
-        throw missing(field, "an array of numbers");
+        throw FIELDS.missing(field, "an array of numbers");
       }
       result[i] = values.get(i).asDouble();
     }
     return result;
   }
 
-  private static JsonNode array(JsonNode node, String field) throws InvalidModelException {
-    JsonNode value = node.get(field);
-    if (value == null || !value.isArray()) {
-      throw missing(field, "an array");
-    }
-    return value;
-  }
-
-  private static JsonNode object(JsonNode node, String field) throws InvalidModelException {
-    JsonNode value = node.get(field);
-    if (value == null || !value.isObject()) {
-      throw missing(field, "an object");
-    }
-    return value;
-  }
-
-  private static String text(JsonNode node, String field) throws InvalidModelException {
-    JsonNode value = node.get(field);
-    if (value == null || !value.isString()) {
-      throw missing(field, "a string");
-    }
-    return value.stringValue();
-  }
-
-  private static boolean bool(JsonNode node, String field) throws InvalidModelException {
-    JsonNode value = node.get(field);
-    if (value == null || !value.isBoolean()) {
-      throw missing(field, "a boolean");
-    }
-    return value.booleanValue();
-  }
-
-  private static double number(JsonNode node, String field) throws InvalidModelException {
-    JsonNode value = node.get(field);
-    if (value != null && value.isNull()) {
-      return Double.NaN;
-    }
-    if (value == null || !value.isNumber()) {
-      throw missing(field, "a number");
-    }
-    return value.asDouble();
-  }
-
-  private static long integer(JsonNode node, String field) throws InvalidModelException {
-    JsonNode value = node.get(field);
-    if (value == null || !value.isIntegralNumber() || !value.canConvertToLong()) {
-      throw missing(field, "an integer");
-    }
-    return value.longValue();
-  }
-
-  private static InvalidModelException missing(String field, String expected) {
-    return new InvalidModelException(FILE + ": field '" + field + "' is missing or not " + expected);
-  }
 }
