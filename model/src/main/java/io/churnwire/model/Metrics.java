@@ -84,54 +84,13 @@ public final class Metrics {
   }
 
   /**
-   * The threshold that maximises F1 when predicting churn for {@code score >= threshold}. Every
-   * distinct score is a candidate; among equal F1 the highest threshold wins (fewer false alarms).
-   * The returned threshold is the midpoint between the chosen score and the next lower distinct
-   * score, so that it does not sit exactly on a training score.
-   *
-   * @throws IllegalArgumentException as for {@link #rocAuc}, except that negatives may be absent
-   */
-  public static ThresholdChoice bestF1Threshold(double[] scores, int[] labels) {
-    int positives = check(scores, labels, false);
-    int[] order = ascending(scores);
-    double bestF1 = -1;
-    double bestPrecision = 0;
-    double bestRecall = 0;
-    double bestThreshold = Double.NaN;
-    long truePositives = 0;
-    int j = scores.length - 1;
-    while (j >= 0) {
-      int i = j;
-      double score = scores[order[j]];
-      while (i >= 0 && scores[order[i]] == score) {
-        truePositives += labels[order[i]];
-        i--;
-      }
-      long predicted = scores.length - 1 - i;
-      double f1 = 2.0 * truePositives / (predicted + positives);
-      if (f1 > bestF1) {
-        bestF1 = f1;
-        bestPrecision = truePositives / (double) predicted;
-        bestRecall = truePositives / (double) positives;
-        bestThreshold = score;
-        if (i >= 0) {
-          double next = scores[order[i]];
-          double mid = score / 2 + next / 2;
-          bestThreshold = mid > next && mid <= score ? mid : score;
-        }
-      }
-      j = i;
-    }
-    return new ThresholdChoice(bestThreshold, bestF1, bestPrecision, bestRecall);
-  }
-
-  /**
    * The highest threshold whose recall on {@code scores} reaches {@code targetRecall}: candidates
    * are the distinct scores, highest first, and the first whose rule {@code score >= candidate}
-   * catches at least that share of the positives wins. As for {@link #bestF1Threshold}, the
-   * returned threshold is the midpoint to the next lower distinct score.
+   * catches at least that share of the positives wins. The returned threshold is the midpoint to
+   * the next lower distinct score, so that it does not sit exactly on a training score.
    *
-   * @throws IllegalArgumentException as for {@link #bestF1Threshold}, or if the target is not in (0, 1]
+   * @throws IllegalArgumentException as for {@link #rocAuc}, except that negatives may be absent,
+   *     or if the target is not in (0, 1]
    */
   public static ThresholdChoice thresholdForRecall(double[] scores, int[] labels, double targetRecall) {
     if (!(targetRecall > 0 && targetRecall <= 1)) {

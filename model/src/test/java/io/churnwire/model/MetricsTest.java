@@ -89,35 +89,6 @@ class MetricsTest {
   }
 
   @Test
-  void bestF1Threshold_picksMaximumAndReturnsMidpointToNextScore() {
-    // F1 by cut: .9 -> 2/4, .8 -> 4/5, .7 -> 4/6, .6 -> 6/7 (best), .2 -> 6/8.
-    var choice = Metrics.bestF1Threshold(
-        new double[] {0.9, 0.8, 0.7, 0.6, 0.2}, new int[] {1, 1, 0, 1, 0});
-
-    assertEquals(0.4, choice.threshold(), EPS);
-    assertEquals(6 / 7.0, choice.f1(), EPS);
-    assertEquals(0.75, choice.precision(), EPS);
-    assertEquals(1.0, choice.recall(), EPS);
-  }
-
-  @Test
-  void bestF1Threshold_equalF1_prefersHigherThreshold() {
-    // F1 by cut: .9 -> 2/3, .7 -> 2/4, .5 -> 2/5, .3 -> 4/6 = 2/3 (tie with .9).
-    var choice = Metrics.bestF1Threshold(
-        new double[] {0.9, 0.7, 0.5, 0.3}, new int[] {1, 0, 0, 1});
-
-    assertEquals(0.8, choice.threshold(), EPS);
-  }
-
-  @Test
-  void bestF1Threshold_lowestScoreChosen_isThatScore() {
-    var choice = Metrics.bestF1Threshold(new double[] {0.2, 0.1}, new int[] {1, 1});
-
-    assertEquals(0.1, choice.threshold(), EPS);
-    assertEquals(1.0, choice.f1(), EPS);
-  }
-
-  @Test
   void evaluationMetrics_countsConfusionAtThreshold() {
     double[] p = {0.9, 0.6, 0.5, 0.4, 0.1};
     int[] y = {1, 0, 1, 1, 0};
