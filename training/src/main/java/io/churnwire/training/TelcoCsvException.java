@@ -1,0 +1,42 @@
+package io.churnwire.training;
+
+import java.io.IOException;
+
+/**
+ * A CSV file that cannot be turned into training data, located precisely enough to fix it: the
+ * file, the 1-based line number (the header is line 1) and the column.
+ */
+public class TelcoCsvException extends IOException {
+
+  private final String file;
+  private final long line;
+  private final String column;
+
+  /**
+   * A problem at {@code line} of {@code file} in {@code column}.
+   *
+   * @param column the column header as written in the file, or the feature name if the column is
+   *     missing; null when the problem concerns the whole line
+   */
+  public TelcoCsvException(String file, long line, String column, String problem) {
+    super(file + ": line " + line + (column == null ? "" : ", column '" + column + "'") + ": " + problem);
+    this.file = file;
+    this.line = line;
+    this.column = column;
+  }
+
+  /** The file name. */
+  public String file() {
+    return file;
+  }
+
+  /** The 1-based line number; the header is line 1. */
+  public long line() {
+    return line;
+  }
+
+  /** The column concerned, or null if the problem concerns the whole line. */
+  public String column() {
+    return column;
+  }
+}
