@@ -1,15 +1,14 @@
 #!/usr/bin/env bash
 # Starts a single-node KRaft Kafka on 127.0.0.1 (default ports 9092 and 9093, data in
 # /tmp/churnwire-kafka); flags: --data-dir DIR --port N --controller-port N --partitions N.
-# Builds the module first when its jar is missing; needs JDK 25 (JAVA_HOME or on PATH).
+# Rebuilds the module when its jar is missing or older than a source or pom.
 set -euo pipefail
-here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-jar="$here/target/churnwire-kafka-local-0.1.0-SNAPSHOT.jar"
-if [[ -z "${JAVA_HOME:-}" && -d /usr/lib/jvm/temurin-25-jdk-amd64 ]]; then
-  export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
+source "$(dirname "${BASH_SOURCE[0]}")/../scripts/env.sh"
+root="$churnwire_root"
+jar="$root/kafka-local/target/churnwire-kafka-local-0.1.0-SNAPSHOT.jar"
+if [ ! -f "$jar" ] || [ -n "$(find "$root/kafka-local/src" "$root/kafka-local/pom.xml" "$root/pom.xml" \
+    -newer "$jar" -print -quit 2>/dev/null)" ]; then
+  # forceCreation: a pom change alone must still leave a newer jar.
+  "$root/mvnw" -B -q -f "$root/pom.xml" -pl kafka-local package -DskipTests -Dmaven.jar.forceCreation
 fi
-java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
-if [[ ! -f "$jar" ]]; then
-  "$here/../mvnw" -B -q -f "$here/pom.xml" package -DskipTests
-fi
-exec "$java" --sun-misc-unsafe-memory-access=allow -Xmx1g -jar "$jar" "$@"
+exec java --sun-misc-unsafe-memory-access=allow -Xmx1g -jar "$jar" "$@"

@@ -1,12 +1,23 @@
 #!/usr/bin/env bash
-# Builds the server and starts it on its embedded defaults (port 50051, demo model trained on
-# synthetic data into ./models/default on first start). Extra arguments go to the server;
-# `scripts/run.sh --help` lists them.
+# Builds the server and starts it on its embedded defaults (port 50051, model registry
+# ./models/default). When the registry has no production model yet, the trainer first trains,
+# registers and promotes the demo model into it (`churnwire-model init --demo`); the server itself
+# never trains. Extra arguments go to the server; `scripts/run.sh --help` lists them.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$churnwire_root"
 jar=server/target/churnwire-server.jar
-if [ ! -f "$jar" ] || [ -n "$(find proto contracts/src model/src server/src pom.xml */pom.xml -newer "$jar" -print -quit 2>/dev/null)" ]; then
+if [ ! -f "$jar" ] || [ -n "$(find proto contracts/src runtime/src server/src pom.xml */pom.xml -newer "$jar" -print -quit 2>/dev/null)" ]; then
   ./mvnw -B -q -pl server -am package -DskipTests
+fi
+registry="${CHURNWIRE_MODEL_DIR:-models/default}"
+for arg in "$@"; do
+  case "$arg" in
+    --model-dir=*) registry="${arg#--model-dir=}" ;;
+    --help|-h) exec java -jar "$jar" --help ;;
+  esac
+done
+if [ ! -s "$registry/production" ]; then
+  CHURNWIRE_MODEL_DIR="$registry" scripts/churnwire-model.sh init --demo --registry "$registry"
 fi
 exec java -Xmx1g -jar "$jar" "$@"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Python client (clients/python) into the tools venv with pip, which generates its gRPC
 # stubs from proto/ during the build, then runs its pytest suite against the packaged server jar.
-# Expects server/target/churnwire-server.jar from the Maven build that runs before it. Extra
+# Expects server/target/churnwire-server.jar and trainer/target/churnwire-trainer.jar from the Maven
+# build that runs before it. Extra
 # arguments go to pytest. Fails when any test fails and when no test ran at all.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
@@ -13,11 +14,12 @@ if [ ! -x "$venv/bin/python" ]; then
 fi
 "$venv/bin/pip" install --quiet --disable-pip-version-check -r scripts/requirements-tools.txt
 
-jar=server/target/churnwire-server.jar
-if [ ! -f "$jar" ]; then
-  echo "churnwire: $jar is missing; build it first: ./mvnw -B -pl server -am package -DskipTests" >&2
-  exit 1
-fi
+for jar in server/target/churnwire-server.jar trainer/target/churnwire-trainer.jar; do
+  if [ ! -f "$jar" ]; then
+    echo "churnwire: $jar is missing; build it first: ./mvnw -B -pl server,trainer -am package -DskipTests" >&2
+    exit 1
+  fi
+done
 
 # A real install: pip builds a wheel from the directory (which generates the stubs) and installs it
 # with its dependencies; a local directory is rebuilt and reinstalled on every run.

@@ -81,10 +81,20 @@ def stop_server(server: RunningServer) -> None:
     assert code == 0, f"the server exited {code} after SIGTERM:\n{server.output()}"
 
 
+def _trainer_jar() -> Path:
+    jar = Path(os.environ.get("CHURNWIRE_TRAINER_JAR", REPO / "trainer" / "target" / "churnwire-trainer.jar"))
+    if not jar.is_file():
+        pytest.fail(f"{jar} is missing: build it first (./mvnw -B -pl trainer -am package -DskipTests)")
+    return jar
+
+
 @pytest.fixture(scope="session")
 def model_dir(tmp_path_factory) -> Path:
-    """One model directory for every server of the session: the first trains into it, the others load."""
-    return tmp_path_factory.mktemp("model")
+    """One model registry for every server of the session, given the demo model by the trainer."""
+    registry = tmp_path_factory.mktemp("model")
+    subprocess.run([_java(), "-Xmx1g", "-jar", str(_trainer_jar()), "init", "--demo", f"--registry={registry}"],
+                   check=True, stdout=subprocess.DEVNULL, timeout=START_TIMEOUT_S)
+    return registry
 
 
 @pytest.fixture(scope="session")

@@ -1,16 +1,18 @@
 package io.churnwire.benchmarks;
 
-import io.churnwire.model.Algorithm;
-import io.churnwire.model.ChurnModel;
-import io.churnwire.model.Explanation;
-import io.churnwire.model.FeatureSchema;
-import io.churnwire.model.SyntheticTelcoData;
-import io.churnwire.model.TelcoCsv;
-import io.churnwire.model.TrainingData;
-import io.churnwire.model.TrainingOptions;
+import io.churnwire.runtime.CompiledModel;
+import io.churnwire.runtime.Explanation;
+import io.churnwire.runtime.FeatureSchema;
 import io.churnwire.server.FeatureBinding;
 import io.churnwire.server.InvalidRequestException;
 import io.churnwire.server.ServingModel;
+import io.churnwire.training.Algorithm;
+import io.churnwire.training.ModelTrainer;
+import io.churnwire.training.SmileModel;
+import io.churnwire.training.SyntheticTelcoData;
+import io.churnwire.training.TelcoCsv;
+import io.churnwire.training.TrainingData;
+import io.churnwire.training.TrainingOptions;
 import io.churnwire.v1.Contract;
 import io.churnwire.v1.InternetService;
 import io.churnwire.v1.PaymentMethod;
@@ -25,6 +27,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
@@ -33,10 +36,10 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Single-row scoring cost, split into its parts so a regression can be located: the model alone,
- * request validation alone, the whole in-server path (validate, score, build the answer), and the
- * same path with an explanation (TreeSHAP or linear SHAP, top five factors), which clients opt in
- * to per request because it costs much more.
+ * Scoring cost per row, the compiled runtime beside Smile's own predict in one JVM so that the
+ * ratio is measured side by side: single rows cycling through real customers, the block path over
+ * {@value #BLOCK} rows at a time (reported per row), explanations, and the whole in-server path
+ * (validate, score, build the answer) with and without an explanation.
  *
  * <p>{@code -p data=/path/to/telco_customer_churn.csv} trains on the real data set instead of the
  * built-in synthetic one; {@code -p algorithm=rf} (or {@code gbt}, {@code logistic}) picks the
@@ -44,32 +47,47 @@ import org.openjdk.jmh.annotations.Warmup;
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 1, jvmArgsAppend = {"-Xmx1g"})
 public class ScoringBenchmark {
+  static final int BLOCK = 1024;
+
   @Param({""})
   public String data;
 
   @Param({"gbt", "rf", "logistic"})
   public String algorithm;
 
-  private ChurnModel model;
+  private SmileModel smile;
+  private CompiledModel compiled;
   private ServingModel serving;
   private FeatureBinding binding;
   private PredictRequest request;
-  private double[] row;
+  private double[][] rows;
+  private double[] block;
+  private double[] probabilities;
+  private int next;
 
   @Setup(Level.Trial)
-  public void train() throws IOException, InvalidRequestException {
+  public void train() throws IOException {
     TrainingData training = data.isEmpty()
         ? SyntheticTelcoData.generate(7_043, 42L)
         : TelcoCsv.read(Path.of(data), FeatureSchema.telco());
-    model = ChurnModel.train(training,
+    ModelTrainer.Result result = ModelTrainer.fit(training,
         TrainingOptions.defaults().withAlgorithms(Algorithm.fromShortName(algorithm)));
-    serving = ServingModel.of(model);
+    smile = result.smile();
+    compiled = result.model().compiled();
+    serving = ServingModel.of(result.model());
     binding = serving.binding();
+    rows = java.util.Arrays.copyOf(training.rows(), BLOCK);
+    int p = training.schema().size();
+    block = new double[BLOCK * p];
+    for (int i = 0; i < BLOCK; i++) {
+      System.arraycopy(rows[i], 0, block, i * p, p);
+    }
+    probabilities = new double[BLOCK];
     request = PredictRequest.newBuilder()
         .setCustomerId("bench")
         .setInternetService(InternetService.INTERNET_SERVICE_YES)
@@ -82,34 +100,52 @@ public class ScoringBenchmark {
         .setContract(Contract.CONTRACT_MONTH_TO_MONTH)
         .setPaymentMethod(PaymentMethod.PAYMENT_METHOD_BANK_WITHDRAWAL)
         .build();
-    row = binding.extract(request, "");
   }
 
-  /** The model's own cost: one random-forest probability. */
+  private double[] nextRow() {
+    next = (next + 1) & (BLOCK - 1);
+    return rows[next];
+  }
+
+  /** Smile's own predict, the reference the compiled model is measured against. */
   @Benchmark
-  public double modelOnly() {
-    return model.churnProbability(row);
+  public double smileSingleRow() {
+    return smile.probability(nextRow());
   }
 
-  /** Validation and feature extraction from the request message. */
+  /** The compiled runtime, one row per call. */
   @Benchmark
-  public double[] validateOnly() throws InvalidRequestException {
-    return binding.extract(request, "");
+  public double compiledSingleRow() {
+    return compiled.probability(nextRow());
   }
 
-  /** What the server does per Predict call, transport aside. */
+  /** The compiled runtime's block path, reported per row. */
+  @Benchmark
+  @OperationsPerInvocation(BLOCK)
+  public double[] compiledBlockPerRow() {
+    compiled.probabilities(block, BLOCK, probabilities);
+    return probabilities;
+  }
+
+  /** Smile's SHAP values of every feature. */
+  @Benchmark
+  public Explanation smileExplain() {
+    return smile.explain(nextRow());
+  }
+
+  /** The compiled runtime's TreeSHAP (or linear SHAP) of every feature. */
+  @Benchmark
+  public Explanation compiledExplain() {
+    return compiled.explain(nextRow());
+  }
+
+  /** What the server does per Predict call, transport aside: validate, score, answer. */
   @Benchmark
   public Prediction validateScoreAndAnswer() throws InvalidRequestException {
     return serving.predict(binding.extract(request, ""));
   }
 
-  /** The explanation alone: SHAP values of every feature. */
-  @Benchmark
-  public Explanation explainOnly() {
-    return model.explain(row);
-  }
-
-  /** What the server does per Predict call with {@code explain: true}, transport aside. */
+  /** The same with {@code explain: true}. */
   @Benchmark
   public Prediction validateScoreExplainAndAnswer() throws InvalidRequestException {
     return serving.predict(binding.extract(request, ""), request, true);

@@ -96,7 +96,7 @@ class KafkaBridgeEndToEndTest {
     cluster.startup();
     cluster.waitForReadyBrokers();
     server = ServerApplication.start(ServerConfig.defaults()
-        .withHost("127.0.0.1").withPort(0).withModelDir(workDir.resolve("model")));
+        .withHost("127.0.0.1").withPort(0).withModelDir(io.churnwire.testsupport.DemoRegistry.shared()));
     admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()));
     producer = new KafkaProducer<>(Map.of(
         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers(),
@@ -250,7 +250,7 @@ class KafkaBridgeEndToEndTest {
   void scoringServerRestartedMidRun_everyRequestIsAnswered_andNoneIsDeadLettered(TestInfo test) throws Exception {
     Topics topics = topics(test, 3);
     ServerConfig serverConfig = ServerConfig.defaults().withHost("127.0.0.1").withPort(0)
-        .withModelDir(workDir.resolve("model"));
+        .withModelDir(io.churnwire.testsupport.DemoRegistry.shared());
     ServerApplication first = ServerApplication.start(serverConfig);
     int port = first.port();
     KafkaBridge bridge = bridge(config(topics, "server-restart")

@@ -67,7 +67,7 @@ final class RestGateway implements AutoCloseable {
     ServerConfig config = configure.apply(ServerConfig.defaults()
         .withHost("127.0.0.1")
         .withPort(0)
-        .withModelDir(SharedModel.directory()));
+        .withModelDir(io.churnwire.testsupport.DemoRegistry.shared()));
     ServerApplication server = ServerApplication.start(config);
     try {
       EnvoyProcess envoy = EnvoyProcess.start(server.port(), workDir);
@@ -148,25 +148,6 @@ final class RestGateway implements AutoCloseable {
       });
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    }
-  }
-
-  /**
-   * One model directory for the whole test JVM: the first server trains the demo model into it
-   * (as a first {@code scripts/run.sh} does), later ones load it, so training runs once.
-   */
-  static final class SharedModel {
-    private static Path directory;
-
-    private SharedModel() {}
-
-    static synchronized Path directory() throws IOException {
-      if (directory == null) {
-        Path created = Files.createTempDirectory("churnwire-envoy-model");
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(created), "delete-test-model"));
-        directory = created.resolve("model");
-      }
-      return directory;
     }
   }
 }

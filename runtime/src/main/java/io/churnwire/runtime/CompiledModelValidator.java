@@ -104,7 +104,7 @@ final class CompiledModelValidator {
         if (forest && message.getLogOddsOffset() != 0) {
           throw new InvalidModelException("log_odds_offset must be 0 for a probability average");
         }
-        yield new TreeEnsembleScorer(ensemble, categorical, depth, message.getLogOddsOffset());
+        yield new TreeEnsembleScorer(ensemble, schema, categorical, depth, message.getLogOddsOffset());
       }
       case LINEAR_MODEL -> {
         if (!message.getAlgorithm().equals("logistic")) {

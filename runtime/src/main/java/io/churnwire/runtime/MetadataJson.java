@@ -95,6 +95,18 @@ public final class MetadataJson {
    *     has the wrong type, or the values are inconsistent
    */
   public static Contents read(String json) throws InvalidModelException {
+    return read(json, false);
+  }
+
+  /**
+   * Parses the metadata.json of a version in the earlier Java-serialized layout, for the command
+   * that compiles such versions; the runtime itself never loads them.
+   */
+  public static Contents readLegacy(String json) throws InvalidModelException {
+    return read(json, true);
+  }
+
+  private static Contents read(String json, boolean legacy) throws InvalidModelException {
     JsonNode root;
     try {
       root = MAPPER.readTree(json);
@@ -105,11 +117,16 @@ public final class MetadataJson {
       throw new InvalidModelException("metadata.json must hold a JSON object");
     }
     String format = FIELDS.text(root, "format");
-    if (LEGACY_FORMAT.equals(format)) {
+    if (legacy) {
+      if (!LEGACY_FORMAT.equals(format)) {
+        throw new InvalidModelException("metadata.json has format '" + format + "', not the legacy '"
+            + LEGACY_FORMAT + "'");
+      }
+    } else if (LEGACY_FORMAT.equals(format)) {
       throw new LegacyModelException("metadata.json describes a Java-serialized Smile model (model.bin), "
           + "which this runtime does not read");
     }
-    if (!FORMAT.equals(format)) {
+    if (!legacy && !FORMAT.equals(format)) {
       throw new InvalidModelException(
           "metadata.json has format '" + format + "', this build reads '" + FORMAT + "'");
     }

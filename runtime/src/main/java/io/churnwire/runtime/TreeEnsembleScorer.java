@@ -18,6 +18,10 @@ final class TreeEnsembleScorer implements ModelScorer {
   private static final int BLOCK = 64;
 
   private final FlatTrees trees;
+  /** Trees of at most 64 leaves, scored without walking; null otherwise. */
+  private final QuickScorer quick;
+  /** The branch-free layout, or null when a categorical test is not a range of levels. */
+  private final ScoringTrees fast;
   private final boolean boosted;
   private final double baseScore;
   private final double learningRate;
@@ -25,10 +29,15 @@ final class TreeEnsembleScorer implements ModelScorer {
   private final double logOddsOffset;
   private final double[] weights;
   private final double totalWeight;
+  /** Per tree, what its leaf value is multiplied by: the learning rate, or the tree's weight. */
+  private final double[] factors;
   private final int features;
 
-  TreeEnsembleScorer(TreeEnsemble ensemble, boolean[] categorical, int maxDepth, double logOddsOffset) {
+  TreeEnsembleScorer(TreeEnsemble ensemble, FeatureSchema schema, boolean[] categorical, int maxDepth,
+      double logOddsOffset) {
     this.trees = FlatTrees.of(ensemble.getTreesList(), categorical, maxDepth);
+    this.quick = QuickScorer.of(ensemble.getTreesList(), schema);
+    this.fast = quick == null ? ScoringTrees.of(ensemble.getTreesList(), categorical) : null;
     this.boosted = ensemble.getAggregation() == Aggregation.AGGREGATION_BOOSTED_LOG_ODDS;
     this.baseScore = ensemble.getBaseScore();
     this.learningRate = ensemble.getLearningRate();
@@ -43,27 +52,55 @@ final class TreeEnsembleScorer implements ModelScorer {
       sum += weights[t];
     }
     this.totalWeight = sum;
+    this.factors = boosted ? new double[weights.length] : weights.clone();
+    if (boosted) {
+      java.util.Arrays.fill(factors, learningRate);
+    }
   }
 
   @Override
   public double probability(double[] rows, int offset) {
+    if (quick != null) {
+      double sum = quick.sum(rows, offset, boosted ? baseScore : 0, factors, quick.workspace());
+      return boosted ? toProbability(sum) : clamp(sum / totalWeight);
+    }
+    if (fast != null) {
+      double sum = fast.sum(rows, offset, boosted ? baseScore : 0, factors);
+      return boosted ? toProbability(sum) : clamp(sum / totalWeight);
+    }
     int count = trees.trees();
     if (boosted) {
       double margin = baseScore;
       for (int t = 0; t < count; t++) {
-        margin += learningRate * trees.leafValue(t, rows, offset);
+        margin += learningRate * leaf(t, rows, offset);
       }
       return toProbability(margin);
     }
     double sum = 0;
     for (int t = 0; t < count; t++) {
-      sum += weights[t] * trees.leafValue(t, rows, offset);
+      sum += weights[t] * leaf(t, rows, offset);
     }
     return clamp(sum / totalWeight);
   }
 
   @Override
   public void probabilities(double[] rows, int count, int stride, double[] out) {
+    if (quick != null) {
+      long[] live = quick.workspace();
+      double initial = boosted ? baseScore : 0;
+      for (int r = 0; r < count; r++) {
+        double sum = quick.sum(rows, r * stride, initial, factors, live);
+        out[r] = boosted ? toProbability(sum) : clamp(sum / totalWeight);
+      }
+      return;
+    }
+    if (fast != null) {
+      fast.sums(rows, count, stride, boosted ? baseScore : 0, factors, out);
+      for (int r = 0; r < count; r++) {
+        out[r] = boosted ? toProbability(out[r]) : clamp(out[r] / totalWeight);
+      }
+      return;
+    }
     double[] acc = new double[BLOCK];
     int treeCount = trees.trees();
     for (int start = 0; start < count; start += BLOCK) {
@@ -73,13 +110,17 @@ final class TreeEnsembleScorer implements ModelScorer {
         double factor = boosted ? learningRate : weights[t];
         int offset = start * stride;
         for (int r = 0; r < size; r++, offset += stride) {
-          acc[r] += factor * trees.leafValue(t, rows, offset);
+          acc[r] += factor * leaf(t, rows, offset);
         }
       }
       for (int r = 0; r < size; r++) {
         out[start + r] = boosted ? toProbability(acc[r]) : clamp(acc[r] / totalWeight);
       }
     }
+  }
+
+  private double leaf(int t, double[] rows, int offset) {
+    return trees.leafValue(t, rows, offset);
   }
 
   private double toProbability(double margin) {
@@ -115,7 +156,7 @@ final class TreeEnsembleScorer implements ModelScorer {
       }
       double margin = baseScore;
       for (int t = 0; t < count; t++) {
-        margin += learningRate * trees.leafValue(t, row, 0);
+        margin += learningRate * leaf(t, row, 0);
       }
       output = marginScale * margin + logOddsOffset;
       scale = Explanation.Scale.LOG_ODDS;

@@ -1,12 +1,16 @@
 package io.churnwire.server;
 
+import java.io.IOException;
+import java.io.ObjectInputFilter;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import sun.misc.Signal;
 
 /**
  * Command-line entry point. SIGTERM and SIGINT drain the server (health {@code NOT_SERVING}, no
- * new calls, in-flight calls finish) and exit 0, as orchestrators expect of a clean stop.
+ * new calls, in-flight calls finish) and exit 0, as orchestrators expect of a clean stop. The
+ * process refuses Java deserialization outright (a JVM-wide filter that rejects every class):
+ * models are compiled documents, and nothing the server reads is a Java object stream.
  */
 public final class Main {
   private Main() {}
@@ -24,8 +28,16 @@ public final class Main {
       System.out.println(commandLine.helpText());
       return;
     }
+    ObjectInputFilter.Config.setSerialFilter(ObjectInputFilter.Config.createFilter("!*"));
     ServerConfig config = commandLine.config().get();
-    ServerApplication application = ServerApplication.start(config);
+    ServerApplication application;
+    try {
+      application = ServerApplication.start(config);
+    } catch (IOException e) {
+      System.err.println("churnwire-server: cannot start: " + e.getMessage());
+      System.exit(1);
+      return;
+    }
     AtomicBoolean stopping = new AtomicBoolean();
     CountDownLatch drained = new CountDownLatch(1);
     Runnable drain = () -> {

@@ -1,9 +1,9 @@
 package io.churnwire.server;
 
-import io.churnwire.model.ChurnModel;
-import io.churnwire.model.FeatureSchema;
-import io.churnwire.model.FeatureSpec;
-import io.churnwire.model.ModelRegistry;
+import io.churnwire.runtime.ChurnModel;
+import io.churnwire.runtime.FeatureSchema;
+import io.churnwire.runtime.FeatureSpec;
+import io.churnwire.runtime.ModelRegistry;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.Objects;

@@ -21,7 +21,7 @@ import java.util.concurrent.RejectedExecutionException;
  */
 final class PredictBatchStream implements StreamObserver<PredictBatchRequest> {
   private final ServerCallStreamObserver<PredictBatchResponse> out;
-  private final ChurnServiceImpl service;
+  private final Predictor predictor;
   private final ScoringExecutor executor;
   private final ServingStats stats;
   private final Context context;
@@ -36,9 +36,9 @@ final class PredictBatchStream implements StreamObserver<PredictBatchRequest> {
   private boolean awaitingCapacity;
 
   private PredictBatchStream(ServerCallStreamObserver<PredictBatchResponse> out,
-      ChurnServiceImpl service, ScoringExecutor executor, ServingStats stats, int window) {
+      Predictor predictor, ScoringExecutor executor, ServingStats stats, int window) {
     this.out = out;
-    this.service = service;
+    this.predictor = predictor;
     this.executor = executor;
     this.stats = stats;
     this.window = window;
@@ -46,8 +46,8 @@ final class PredictBatchStream implements StreamObserver<PredictBatchRequest> {
   }
 
   static StreamObserver<PredictBatchRequest> open(ServerCallStreamObserver<PredictBatchResponse> out,
-      ChurnServiceImpl service, ScoringExecutor executor, ServingStats stats, int window) {
-    PredictBatchStream stream = new PredictBatchStream(out, service, executor, stats, window);
+      Predictor predictor, ScoringExecutor executor, ServingStats stats, int window) {
+    PredictBatchStream stream = new PredictBatchStream(out, predictor, executor, stats, window);
     out.disableAutoRequest();
     out.setOnReadyHandler(stream::pump);
     out.setOnCancelHandler(stream::abandon);
@@ -130,7 +130,7 @@ final class PredictBatchStream implements StreamObserver<PredictBatchRequest> {
       stats.recordExpired();
       return this::abandonItem;
     }
-    PredictBatchResponse answer = service.scoreItem(item);
+    PredictBatchResponse answer = predictor.answerItem(item);
     return () -> deliver(answer);
   }
 

@@ -1,7 +1,7 @@
 package io.churnwire.server;
 
-import io.churnwire.model.ChurnModel;
-import io.churnwire.model.ModelRegistry;
+import io.churnwire.runtime.ChurnModel;
+import io.churnwire.runtime.ModelRegistry;
 import io.grpc.ServerBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
@@ -49,7 +49,7 @@ public final class ServerApplication implements AutoCloseable {
 
   /** Starts on Netty at {@code config.host():config.port()} with the model from {@link ModelBootstrap}. */
   public static ServerApplication start(ServerConfig config) throws IOException {
-    return start(config, netty(config), () -> ModelBootstrap.loadOrTrain(config));
+    return start(config, netty(config), () -> ModelBootstrap.load(config));
   }
 
   /**
@@ -66,7 +66,7 @@ public final class ServerApplication implements AutoCloseable {
     HealthStatusManager health = new HealthStatusManager();
     ModelReloader reloader = new ModelReloader(ModelRegistry.at(config.modelDir()), models);
     builder
-        .addService(new ChurnServiceImpl(models, executor, stats, config))
+        .addService(new ChurnServiceImpl(new Predictor(models, stats), executor, stats, config))
         .addService(new ModelAdminServiceImpl(reloader, models))
         .addService(health.getHealthService())
         .addService(ProtoReflectionServiceV1.newInstance())

@@ -2,7 +2,6 @@ package io.churnwire.server;
 
 import java.nio.file.Path;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Properties;
 
 /**
@@ -14,10 +13,8 @@ import java.util.Properties;
  *
  * @param host                    address to bind; {@code 0.0.0.0} for all interfaces
  * @param port                    TCP port; 0 picks a free one
- * @param modelDir                model registry directory (versions/ and a production pointer);
- *                                a demo model is trained, registered and promoted when it is empty
- * @param trainingData            IBM Telco CSV to train on when the model directory is empty; empty
- *                                for the built-in synthetic data set
+ * @param modelDir                model registry directory (versions/ and a production pointer)
+ *                                written by the trainer; the production version is served
  * @param scoringThreads          threads that run the model
  * @param maxInFlight             scoring tasks admitted at once (running plus queued); beyond it
  *                                calls are answered {@code RESOURCE_EXHAUSTED}
@@ -34,7 +31,6 @@ public record ServerConfig(
     String host,
     int port,
     Path modelDir,
-    Optional<Path> trainingData,
     int scoringThreads,
     int maxInFlight,
     int streamWindow,
@@ -48,7 +44,6 @@ public record ServerConfig(
   public ServerConfig {
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(modelDir, "modelDir");
-    Objects.requireNonNull(trainingData, "trainingData");
     if (host.isBlank()) {
       throw new IllegalArgumentException("host must not be blank");
     }
@@ -64,14 +59,13 @@ public record ServerConfig(
     requireRange("reload-interval-ms", reloadIntervalMillis, 0, 86_400_000);
   }
 
-  /** The embedded defaults: port 50051, model in {@code ./models/default}, synthetic data. */
+  /** The embedded defaults: port 50051, model registry in {@code ./models/default}. */
   public static ServerConfig defaults() {
     int cores = Runtime.getRuntime().availableProcessors();
     return new ServerConfig(
         "0.0.0.0",
         50051,
         Path.of("models", "default"),
-        Optional.empty(),
         cores,
         cores * 32,
         32,
@@ -84,49 +78,43 @@ public record ServerConfig(
   }
 
   public ServerConfig withHost(String newHost) {
-    return new ServerConfig(newHost, port, modelDir, trainingData, scoringThreads, maxInFlight,
+    return new ServerConfig(newHost, port, modelDir, scoringThreads, maxInFlight,
         streamWindow, maxBatchItems, maxInboundMessageBytes, maxConcurrentStreams,
         retryPushbackMillis, drainTimeoutSeconds, reloadIntervalMillis);
   }
 
   public ServerConfig withPort(int newPort) {
-    return new ServerConfig(host, newPort, modelDir, trainingData, scoringThreads, maxInFlight,
+    return new ServerConfig(host, newPort, modelDir, scoringThreads, maxInFlight,
         streamWindow, maxBatchItems, maxInboundMessageBytes, maxConcurrentStreams,
         retryPushbackMillis, drainTimeoutSeconds, reloadIntervalMillis);
   }
 
   public ServerConfig withModelDir(Path newModelDir) {
-    return new ServerConfig(host, port, newModelDir, trainingData, scoringThreads, maxInFlight,
-        streamWindow, maxBatchItems, maxInboundMessageBytes, maxConcurrentStreams,
-        retryPushbackMillis, drainTimeoutSeconds, reloadIntervalMillis);
-  }
-
-  public ServerConfig withTrainingData(Path csv) {
-    return new ServerConfig(host, port, modelDir, Optional.of(csv), scoringThreads, maxInFlight,
+    return new ServerConfig(host, port, newModelDir, scoringThreads, maxInFlight,
         streamWindow, maxBatchItems, maxInboundMessageBytes, maxConcurrentStreams,
         retryPushbackMillis, drainTimeoutSeconds, reloadIntervalMillis);
   }
 
   public ServerConfig withScoringCapacity(int threads, int inFlight) {
-    return new ServerConfig(host, port, modelDir, trainingData, threads, inFlight,
+    return new ServerConfig(host, port, modelDir, threads, inFlight,
         streamWindow, maxBatchItems, maxInboundMessageBytes, maxConcurrentStreams,
         retryPushbackMillis, drainTimeoutSeconds, reloadIntervalMillis);
   }
 
   public ServerConfig withStreamWindow(int items) {
-    return new ServerConfig(host, port, modelDir, trainingData, scoringThreads, maxInFlight,
+    return new ServerConfig(host, port, modelDir, scoringThreads, maxInFlight,
         items, maxBatchItems, maxInboundMessageBytes, maxConcurrentStreams,
         retryPushbackMillis, drainTimeoutSeconds, reloadIntervalMillis);
   }
 
   public ServerConfig withMaxBatchItems(int items) {
-    return new ServerConfig(host, port, modelDir, trainingData, scoringThreads, maxInFlight,
+    return new ServerConfig(host, port, modelDir, scoringThreads, maxInFlight,
         streamWindow, items, maxInboundMessageBytes, maxConcurrentStreams,
         retryPushbackMillis, drainTimeoutSeconds, reloadIntervalMillis);
   }
 
   public ServerConfig withReloadIntervalMillis(long millis) {
-    return new ServerConfig(host, port, modelDir, trainingData, scoringThreads, maxInFlight,
+    return new ServerConfig(host, port, modelDir, scoringThreads, maxInFlight,
         streamWindow, maxBatchItems, maxInboundMessageBytes, maxConcurrentStreams,
         retryPushbackMillis, drainTimeoutSeconds, millis);
   }
@@ -135,12 +123,10 @@ public record ServerConfig(
   public static ServerConfig fromProperties(Properties properties) {
     Properties merged = defaults().toProperties();
     merged.putAll(properties);
-    String trainingData = ConfigOption.TRAINING_DATA.read(merged);
     return new ServerConfig(
         ConfigOption.HOST.read(merged),
         ConfigOption.PORT.readInt(merged),
         Path.of(ConfigOption.MODEL_DIR.read(merged)),
-        trainingData.isBlank() ? Optional.empty() : Optional.of(Path.of(trainingData)),
         ConfigOption.SCORING_THREADS.readInt(merged),
         ConfigOption.MAX_IN_FLIGHT.readInt(merged),
         ConfigOption.STREAM_WINDOW.readInt(merged),
@@ -158,7 +144,6 @@ public record ServerConfig(
     p.setProperty(ConfigOption.HOST.key(), host);
     p.setProperty(ConfigOption.PORT.key(), Integer.toString(port));
     p.setProperty(ConfigOption.MODEL_DIR.key(), modelDir.toString());
-    p.setProperty(ConfigOption.TRAINING_DATA.key(), trainingData.map(Path::toString).orElse(""));
     p.setProperty(ConfigOption.SCORING_THREADS.key(), Integer.toString(scoringThreads));
     p.setProperty(ConfigOption.MAX_IN_FLIGHT.key(), Integer.toString(maxInFlight));
     p.setProperty(ConfigOption.STREAM_WINDOW.key(), Integer.toString(streamWindow));

@@ -1,11 +1,11 @@
 package io.churnwire.server;
 
 import com.google.protobuf.Timestamp;
-import io.churnwire.model.ChurnModel;
-import io.churnwire.model.EvaluationMetrics;
-import io.churnwire.model.Explanation;
-import io.churnwire.model.FeatureSpec;
-import io.churnwire.model.FeatureType;
+import io.churnwire.runtime.ChurnModel;
+import io.churnwire.runtime.EvaluationMetrics;
+import io.churnwire.runtime.Explanation;
+import io.churnwire.runtime.FeatureSpec;
+import io.churnwire.runtime.FeatureType;
 import io.churnwire.v1.ContributionScale;
 import io.churnwire.v1.FeatureContribution;
 import io.churnwire.v1.FeatureSpec.Builder;
@@ -76,8 +76,16 @@ public record ServingModel(ChurnModel model, FeatureBinding binding, ModelMetada
     return answer.build();
   }
 
+  /** The answer for a probability this model computed. */
+  public Prediction answer(double probability) {
+    return answerFor(probability).build();
+  }
+
   private Prediction.Builder answer(double[] row) {
-    double probability = model.churnProbability(row);
+    return answerFor(model.churnProbability(row));
+  }
+
+  private Prediction.Builder answerFor(double probability) {
     double threshold = metadata.getDecisionThreshold();
     return Prediction.newBuilder()
         .setChurnProbability(probability)
@@ -94,7 +102,7 @@ public record ServingModel(ChurnModel model, FeatureBinding binding, ModelMetada
     return probability >= threshold / 2 ? RiskBand.RISK_BAND_MEDIUM : RiskBand.RISK_BAND_LOW;
   }
 
-  private static ModelMetadata toProto(io.churnwire.model.ModelMetadata source) {
+  private static ModelMetadata toProto(io.churnwire.runtime.ModelMetadata source) {
     EvaluationMetrics metrics = source.metrics();
     ModelMetadata.Builder builder = ModelMetadata.newBuilder()
         .setVersion(source.version())

@@ -19,7 +19,6 @@ class CommandLineTest {
 
     assertEquals(ServerConfig.defaults(), config);
     assertEquals(50051, config.port());
-    assertEquals(Optional.empty(), config.trainingData());
   }
 
   @Test
@@ -45,12 +44,12 @@ class CommandLineTest {
   @Test
   void parse_acceptsSpaceSeparatedValuesAndAConfigFlag(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("c.properties");
-    Files.writeString(file, "churnwire.model.training-data=/data/telco.csv\n");
+    Files.writeString(file, "churnwire.model.dir=/data/registry\n");
 
     ServerConfig config = CommandLine.parse(
         new String[] {"--config", file.toString(), "--stream-window", "5"}, Map.of()).config().orElseThrow();
 
-    assertEquals(Optional.of(Path.of("/data/telco.csv")), config.trainingData());
+    assertEquals(Path.of("/data/registry"), config.modelDir());
     assertEquals(5, config.streamWindow());
   }
 
@@ -92,7 +91,7 @@ class CommandLineTest {
 
   @Test
   void serverConfig_roundTripsThroughProperties() {
-    ServerConfig config = ServerConfig.defaults().withPort(1234).withTrainingData(Path.of("x.csv"));
+    ServerConfig config = ServerConfig.defaults().withPort(1234).withModelDir(Path.of("registry"));
 
     assertEquals(config, ServerConfig.fromProperties(config.toProperties()));
   }

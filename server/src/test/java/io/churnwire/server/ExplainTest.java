@@ -3,7 +3,7 @@ package io.churnwire.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.churnwire.model.Explanation;
+import io.churnwire.runtime.Explanation;
 import io.churnwire.v1.ContributionScale;
 import io.churnwire.v1.FeatureContribution;
 import io.churnwire.v1.PredictBatchRequest;

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.churnwire.model.FeatureSchema;
-import io.churnwire.model.FeatureSpec;
-import io.churnwire.model.FeatureType;
+import io.churnwire.runtime.FeatureSchema;
+import io.churnwire.runtime.FeatureSpec;
+import io.churnwire.runtime.FeatureType;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

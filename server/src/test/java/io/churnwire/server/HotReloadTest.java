@@ -8,13 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.rpc.ErrorInfo;
-import io.churnwire.model.Algorithm;
-import io.churnwire.model.DeployCheck;
-import io.churnwire.model.FeatureSchema;
-import io.churnwire.model.FeatureSpec;
-import io.churnwire.model.ModelRegistry;
-import io.churnwire.model.ModelTrainer;
-import io.churnwire.model.TrainingData;
+import io.churnwire.training.Algorithm;
+import io.churnwire.training.DeployCheck;
+import io.churnwire.runtime.FeatureSchema;
+import io.churnwire.runtime.FeatureSpec;
+import io.churnwire.runtime.ModelRegistry;
+import io.churnwire.training.ModelTrainer;
+import io.churnwire.training.TrainingData;
 import io.churnwire.v1.ChurnServiceGrpc;
 import io.churnwire.v1.GetModelStatusRequest;
 import io.churnwire.v1.GetModelStatusResponse;
@@ -74,7 +74,7 @@ class HotReloadTest {
     ServerConfig config = ServerConfig.defaults().withHost("127.0.0.1").withPort(0)
         .withModelDir(registryDir).withReloadIntervalMillis(50);
     application = ServerApplication.start(config, NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)),
-        () -> ModelBootstrap.loadOrTrain(config));
+        () -> ModelBootstrap.load(config));
     channel = NettyChannelBuilder.forAddress("127.0.0.1", application.port()).usePlaintext().build();
   }
 
@@ -89,7 +89,7 @@ class HotReloadTest {
   }
 
   private String register(ModelTrainer.Result result) throws Exception {
-    return registry.register(result.model(), result.report(), null).version();
+    return result.registerIn(registry, null).version();
   }
 
   private String serving() {
@@ -181,7 +181,7 @@ class HotReloadTest {
 
   @Test
   void corruptProductionModel_isRejected_andTheOldModelKeepsServingWithHealthServing() throws Exception {
-    Path bin = registry.versionDir(forest).resolve("model.bin");
+    Path bin = registry.versionDir(forest).resolve("model.pb");
     byte[] bytes = Files.readAllBytes(bin);
     bytes[bytes.length / 2] ^= 0x01;
     Files.write(bin, bytes);

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.churnwire.model.DeployCheck;
-import io.churnwire.model.ModelRegistry;
-import io.churnwire.model.ModelStore;
+import io.churnwire.runtime.LegacyModelException;
+import io.churnwire.runtime.ModelRegistry;
+import io.churnwire.training.DeployCheck;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,38 +21,41 @@ class ModelBootstrapTest {
   }
 
   @Test
-  void loadOrTrain_registryWithProductionPointer_loadsThatVersion() throws Exception {
+  void load_registryWithProductionPointer_loadsThatVersion() throws Exception {
     ModelRegistry registry = ModelRegistry.at(dir);
-    String small = registry.register(TestModels.small(), TestModels.smallResult().report(), null).version();
-    registry.register(TestModels.forest().model(), TestModels.forest().report(), null);
+    String small = TestModels.smallResult().registerIn(registry, null).version();
+    TestModels.forest().registerIn(registry, null);
     registry.promote(small, new DeployCheck(0.5, 0.1, 0.1, 0.1));
 
-    assertEquals(small, ModelBootstrap.loadOrTrain(config()).metadata().version());
+    assertEquals(small, ModelBootstrap.load(config()).metadata().version());
   }
 
   @Test
-  void loadOrTrain_registryWithoutProductionModel_failsWithAPromoteHint() throws Exception {
-    ModelRegistry.at(dir).register(TestModels.small(), TestModels.smallResult().report(), null);
+  void load_registryWithoutProductionModel_failsWithAPromoteHint() throws Exception {
+    TestModels.smallResult().registerIn(ModelRegistry.at(dir), null);
 
-    IOException e = assertThrows(IOException.class, () -> ModelBootstrap.loadOrTrain(config()));
+    IOException e = assertThrows(IOException.class, () -> ModelBootstrap.load(config()));
 
     assertTrue(e.getMessage().contains("has no production model; promote one with"), e.getMessage());
   }
 
   @Test
-  void loadOrTrain_foreignFiles_failsAndLeavesThemAlone() throws Exception {
-    Files.writeString(dir.resolve("notes.txt"), "mine");
+  void load_emptyDirectory_failsNamingTheCommandThatTrainsTheDemoModel() {
+    IOException e = assertThrows(IOException.class, () -> ModelBootstrap.load(config()));
 
-    IOException e = assertThrows(IOException.class, () -> ModelBootstrap.loadOrTrain(config()));
-
-    assertTrue(e.getMessage().contains("is neither empty nor a model registry"), e.getMessage());
-    assertEquals("mine", Files.readString(dir.resolve("notes.txt")));
+    assertTrue(e.getMessage().contains("scripts/churnwire-model.sh init --demo --registry " + dir), e.getMessage());
   }
 
   @Test
-  void loadOrTrain_singleModelLayout_isStillLoaded() throws Exception {
-    ModelStore.save(TestModels.small(), dir);
+  void load_versionInTheJavaSerializedLayout_isRefusedNamingTheCompileCommand() throws Exception {
+    Path version = dir.resolve("versions").resolve("sha256-0123456789abcdef");
+    Files.createDirectories(version);
+    Files.write(version.resolve("model.bin"), new byte[] {(byte) 0xac, (byte) 0xed, 0, 5});
+    Files.writeString(version.resolve("metadata.json"), "{\"format\": \"churnwire-model/1\"}");
+    Files.writeString(dir.resolve("production"), "sha256:0123456789abcdef\n");
 
-    assertEquals(TestModels.small().metadata().version(), ModelBootstrap.loadOrTrain(config()).metadata().version());
+    LegacyModelException e = assertThrows(LegacyModelException.class, () -> ModelBootstrap.load(config()));
+
+    assertTrue(e.getMessage().contains("scripts/churnwire-model.sh compile --registry " + dir), e.getMessage());
   }
 }

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.churnwire.model.ChurnModel;
+import io.churnwire.runtime.ChurnModel;
 import io.churnwire.v1.ChurnServiceGrpc;
 import io.churnwire.v1.PredictBatchRequest;
 import io.churnwire.v1.PredictBatchResponse;

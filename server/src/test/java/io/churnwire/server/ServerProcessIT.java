@@ -1,8 +1,11 @@
 package io.churnwire.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.churnwire.runtime.ModelRegistry;
+import io.churnwire.training.DeployCheck;
 import io.churnwire.v1.ChurnServiceGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -24,6 +27,9 @@ class ServerProcessIT {
   @Test
   void sigterm_drainsAndExitsZero_andARestartServesTheSavedModelIdentically(@TempDir Path modelDir)
       throws Exception {
+    ModelRegistry registry = ModelRegistry.at(modelDir);
+    String promoted = TestModels.smallResult().registerIn(registry, null).version();
+    registry.promote(promoted, DeployCheck.defaults());
     RunningServer first = RunningServer.start(modelDir);
     double firstProbability = first.predictRisky();
     int exit = first.terminate();
@@ -31,10 +37,7 @@ class ServerProcessIT {
     assertEquals(0, exit, () -> String.join("\n", first.output()));
     assertTrue(first.output().stream().anyMatch(line -> line.contains("churnwire: stopped")),
         () -> String.join("\n", first.output()));
-    assertEquals(first.version + "\n", Files.readString(modelDir.resolve("production")),
-        "the trained model was registered and promoted");
-    assertTrue(Files.exists(modelDir.resolve("versions").resolve(first.version.replace(':', '-'))
-        .resolve("metadata.json")), "the trained model was saved with its metadata");
+    assertEquals(promoted, first.version, "the server serves the production version");
 
     RunningServer second = RunningServer.start(modelDir);
     double secondProbability = second.predictRisky();
@@ -44,6 +47,43 @@ class ServerProcessIT {
     assertEquals(firstProbability, secondProbability);
     assertTrue(second.output().stream().anyMatch(line -> line.contains("loading model from")),
         () -> String.join("\n", second.output()));
+  }
+
+  @Test
+  void emptyModelDirectory_exitsNonZeroNamingTheCommandThatTrainsTheDemoModel(@TempDir Path modelDir)
+      throws Exception {
+    Path log = Files.createTempFile("churnwire-server", ".log");
+    Process process = RunningServer.launch(modelDir, log);
+
+    assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the server gave up");
+    String output = Files.readString(log);
+    assertEquals(1, process.exitValue(), output);
+    assertTrue(output.contains("scripts/churnwire-model.sh init --demo --registry " + modelDir), output);
+    assertFalse(output.contains("\tat "), "no stack trace:\n" + output);
+  }
+
+  @Test
+  void serverJar_holdsNoSmileNoTrainerAndNoCodeOfOursThatReadsJavaObjectStreams() throws Exception {
+    Path jar = Path.of(System.getProperty("churnwire.server.jar", "target/churnwire-server.jar"));
+    List<String> offending = new java.util.ArrayList<>();
+    int ownClasses = 0;
+    try (var zip = new java.util.zip.ZipFile(jar.toFile())) {
+      for (var entries = zip.entries(); entries.hasMoreElements(); ) {
+        var entry = entries.nextElement();
+        String name = entry.getName();
+        if (name.startsWith("smile/") || name.startsWith("io/churnwire/training/")) {
+          offending.add(name);
+        } else if (name.startsWith("io/churnwire/") && name.endsWith(".class")) {
+          ownClasses++;
+          String constants = new String(zip.getInputStream(entry).readAllBytes(), StandardCharsets.ISO_8859_1);
+          if (constants.contains("java/io/ObjectInputStream")) {
+            offending.add(name + " refers to java.io.ObjectInputStream");
+          }
+        }
+      }
+    }
+    assertTrue(ownClasses > 50, "the jar holds the server's classes: " + ownClasses);
+    assertEquals(List.of(), offending);
   }
 
   private static final class RunningServer {
@@ -57,15 +97,19 @@ class ServerProcessIT {
       this.log = log;
     }
 
-    static RunningServer start(Path modelDir) throws Exception {
+    static Process launch(Path modelDir, Path log) throws IOException {
       Path jar = Path.of(System.getProperty("churnwire.server.jar", "target/churnwire-server.jar"));
       Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-      Path log = Files.createTempFile("churnwire-server", ".log");
-      Process process = new ProcessBuilder(java.toString(), "-Xmx512m", "-jar", jar.toString(),
+      return new ProcessBuilder(java.toString(), "-Xmx512m", "-jar", jar.toString(),
           "--host=127.0.0.1", "--port=0", "--model-dir=" + modelDir)
           .redirectErrorStream(true)
           .redirectOutput(log.toFile())
           .start();
+    }
+
+    static RunningServer start(Path modelDir) throws Exception {
+      Path log = Files.createTempFile("churnwire-server", ".log");
+      Process process = launch(modelDir, log);
       RunningServer server = new RunningServer(process, log);
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
       while (server.port == 0 && process.isAlive() && System.nanoTime() < deadline) {

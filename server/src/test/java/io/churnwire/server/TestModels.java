@@ -1,11 +1,11 @@
 package io.churnwire.server;
 
-import io.churnwire.model.Algorithm;
-import io.churnwire.model.ChurnModel;
-import io.churnwire.model.ModelTrainer;
-import io.churnwire.model.SyntheticTelcoData;
-import io.churnwire.model.TrainingData;
-import io.churnwire.model.TrainingOptions;
+import io.churnwire.training.Algorithm;
+import io.churnwire.runtime.ChurnModel;
+import io.churnwire.training.ModelTrainer;
+import io.churnwire.training.SyntheticTelcoData;
+import io.churnwire.training.TrainingData;
+import io.churnwire.training.TrainingOptions;
 
 /** Small real models, each trained once per test JVM on the synthetic data set. */
 final class TestModels {

@@ -1,6 +1,6 @@
 package io.churnwire.trainer;
 
-import io.churnwire.model.ModelTrainer;
+import io.churnwire.training.ModelTrainer;
 import java.io.PrintWriter;
 import java.util.Locale;
 

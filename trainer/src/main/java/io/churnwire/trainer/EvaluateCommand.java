@@ -1,13 +1,13 @@
 package io.churnwire.trainer;
 
-import io.churnwire.model.ChurnModel;
-import io.churnwire.model.EvaluationMetrics;
-import io.churnwire.model.MetricsJson;
-import io.churnwire.model.ModelRegistry;
-import io.churnwire.model.ModelReport;
-import io.churnwire.model.ModelTrainer;
-import io.churnwire.model.TrainingData;
-import io.churnwire.model.TrainingOptions;
+import io.churnwire.runtime.ChurnModel;
+import io.churnwire.runtime.EvaluationMetrics;
+import io.churnwire.training.MetricsJson;
+import io.churnwire.runtime.ModelRegistry;
+import io.churnwire.training.ModelReport;
+import io.churnwire.training.ModelTrainer;
+import io.churnwire.training.TrainingData;
+import io.churnwire.training.TrainingOptions;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -51,7 +51,7 @@ final class EvaluateCommand implements Callable<Integer> {
             + "; name a version (see: churnwire-model list)"));
     ChurnModel model = models.load(resolved);
     if (data == null) {
-      MetricsJson.Contents stored = models.metrics(resolved);
+      MetricsJson.Contents stored = MetricsJson.read(models, resolved);
       print(printer, resolved, stored.report().metrics());
       Path page = models.versionDir(resolved).resolve("report").resolve(ReportWriter.PAGE);
       if (Files.exists(page)) {

@@ -1,7 +1,7 @@
 package io.churnwire.trainer;
 
-import io.churnwire.model.ModelMetadata;
-import io.churnwire.model.ModelRegistry;
+import io.churnwire.runtime.ModelMetadata;
+import io.churnwire.runtime.ModelRegistry;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;

@@ -1,8 +1,8 @@
 package io.churnwire.trainer;
 
-import io.churnwire.model.DeployCheck;
-import io.churnwire.model.DeployCheckException;
-import io.churnwire.model.ModelRegistry;
+import io.churnwire.training.DeployCheck;
+import io.churnwire.runtime.PromotionRefusedException;
+import io.churnwire.runtime.ModelRegistry;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -38,7 +38,7 @@ final class PromoteCommand implements Callable<Integer> {
     DeployCheck check = DeployCheck.of(Shared.params(params));
     try {
       models.promote(resolved, check);
-    } catch (DeployCheckException e) {
+    } catch (PromotionRefusedException e) {
       PrintWriter err = spec.commandLine().getErr();
       err.println("refused: " + resolved + " fails the deploy check:");
       e.problems().forEach(problem -> err.println("  - " + problem));

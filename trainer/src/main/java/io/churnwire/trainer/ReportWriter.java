@@ -1,9 +1,9 @@
 package io.churnwire.trainer;
 
-import io.churnwire.model.EvaluationMetrics;
-import io.churnwire.model.Metrics;
-import io.churnwire.model.MetricsJson;
-import io.churnwire.model.ModelReport;
+import io.churnwire.runtime.EvaluationMetrics;
+import io.churnwire.training.Metrics;
+import io.churnwire.training.MetricsJson;
+import io.churnwire.training.ModelReport;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;

@@ -1,6 +1,6 @@
 package io.churnwire.trainer;
 
-import io.churnwire.model.ModelRegistry;
+import io.churnwire.runtime.ModelRegistry;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

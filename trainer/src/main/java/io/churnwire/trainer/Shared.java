@@ -1,9 +1,9 @@
 package io.churnwire.trainer;
 
-import io.churnwire.model.FeatureSchema;
-import io.churnwire.model.SyntheticTelcoData;
-import io.churnwire.model.TelcoCsv;
-import io.churnwire.model.TrainingData;
+import io.churnwire.runtime.FeatureSchema;
+import io.churnwire.training.SyntheticTelcoData;
+import io.churnwire.training.TelcoCsv;
+import io.churnwire.training.TrainingData;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;

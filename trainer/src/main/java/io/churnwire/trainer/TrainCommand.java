@@ -1,14 +1,14 @@
 package io.churnwire.trainer;
 
-import io.churnwire.model.Algorithm;
-import io.churnwire.model.ChurnModel;
-import io.churnwire.model.EvaluationMetrics;
-import io.churnwire.model.MetricsJson;
-import io.churnwire.model.ModelRegistry;
-import io.churnwire.model.ModelReport;
-import io.churnwire.model.ModelTrainer;
-import io.churnwire.model.TrainingData;
-import io.churnwire.model.TrainingOptions;
+import io.churnwire.training.Algorithm;
+import io.churnwire.runtime.ChurnModel;
+import io.churnwire.runtime.EvaluationMetrics;
+import io.churnwire.training.MetricsJson;
+import io.churnwire.runtime.ModelRegistry;
+import io.churnwire.training.ModelReport;
+import io.churnwire.training.ModelTrainer;
+import io.churnwire.training.TrainingData;
+import io.churnwire.training.TrainingOptions;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -85,8 +85,8 @@ final class TrainCommand implements Callable<Integer> {
     ChurnModel model = result.model();
     ModelReport report = result.report();
     ModelRegistry modelRegistry = ModelRegistry.at(registry.registry);
-    String title = "Churn model " + model.metadata().version() + " (" + model.algorithm().shortName() + ")";
-    ModelRegistry.Registered registered = modelRegistry.register(model, report, noReport ? null
+    String title = "Churn model " + model.metadata().version() + " (" + model.compiled().algorithm() + ")";
+    ModelRegistry.Registered registered = result.registerIn(modelRegistry, noReport ? null
         : dir -> ReportWriter.write(MetricsJson.contents(model.metadata(), report), title, dir.resolve("report")));
     progress.finish();
 
@@ -106,7 +106,7 @@ final class TrainCommand implements Callable<Integer> {
             c.sdRocAuc(), c.selected() ? "  <- selected" : "");
       }
     }
-    out.printf(Locale.ROOT, "algorithm   %s (%s)%n", model.algorithm().shortName(), model.metadata().algorithm());
+    out.printf(Locale.ROOT, "algorithm   %s (%s)%n", model.compiled().algorithm(), model.metadata().algorithm());
     report.validation().ifPresent(v -> out.printf(Locale.ROOT,
         "threshold   %.4f (out-of-fold recall %.4f, precision %.4f; target recall %s)%n",
         v.threshold(), v.recall(), v.precision(), report.targetRecall()));

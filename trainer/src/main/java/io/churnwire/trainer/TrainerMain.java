@@ -1,7 +1,7 @@
 package io.churnwire.trainer;
 
-import io.churnwire.model.DeployCheckException;
-import io.churnwire.model.InvalidModelException;
+import io.churnwire.runtime.PromotionRefusedException;
+import io.churnwire.runtime.InvalidModelException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -13,8 +13,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "churnwire-model", mixinStandardHelpOptions = true, version = "churnwire-model 0.1.0",
     description = "Trains, evaluates and manages churn models in a model registry.",
-    subcommands = {TrainCommand.class, EvaluateCommand.class, ListCommand.class, PromoteCommand.class,
-        RollbackCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {InitCommand.class, TrainCommand.class, EvaluateCommand.class, ListCommand.class, PromoteCommand.class,
+        RollbackCommand.class, CompileCommand.class, CommandLine.HelpCommand.class})
 public final class TrainerMain {
 
   /** Exit status for a refused or failed operation (bad data, deploy check, nothing to roll back). */
@@ -35,7 +35,7 @@ public final class TrainerMain {
     commandLine.setErr(err);
     commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
       boolean expected = e instanceof IllegalArgumentException || e instanceof IllegalStateException
-          || e instanceof InvalidModelException || e instanceof DeployCheckException
+          || e instanceof InvalidModelException || e instanceof PromotionRefusedException
           || e instanceof java.io.IOException;
       if (!expected) {
         throw e;

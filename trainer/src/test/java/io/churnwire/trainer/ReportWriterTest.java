@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.churnwire.model.Algorithm;
-import io.churnwire.model.MetricsJson;
-import io.churnwire.model.ModelTrainer;
-import io.churnwire.model.SyntheticTelcoData;
-import io.churnwire.model.TrainingData;
-import io.churnwire.model.TrainingOptions;
+import io.churnwire.training.Algorithm;
+import io.churnwire.training.MetricsJson;
+import io.churnwire.training.ModelTrainer;
+import io.churnwire.training.SyntheticTelcoData;
+import io.churnwire.training.TrainingData;
+import io.churnwire.training.TrainingOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

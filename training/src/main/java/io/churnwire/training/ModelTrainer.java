@@ -6,6 +6,7 @@ import io.churnwire.runtime.EvaluationMetrics;
 import io.churnwire.runtime.FeatureSchema;
 import io.churnwire.runtime.FeatureSpec;
 import io.churnwire.runtime.ModelMetadata;
+import io.churnwire.runtime.ModelRegistry;
 import io.churnwire.runtime.ModelVersion;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -69,7 +70,22 @@ public final class ModelTrainer {
    * @param report the evidence for it
    * @param smile the fitted Smile model it was compiled from
    */
-  public record Result(ChurnModel model, ModelReport report, SmileModel smile) {}
+  public record Result(ChurnModel model, ModelReport report, SmileModel smile) {
+
+    /**
+     * Registers the model in {@code registry} with its report as metrics.json.
+     *
+     * @param extras more files for the version directory, such as the rendered report; may be null
+     */
+    public ModelRegistry.Registered registerIn(ModelRegistry registry, ModelRegistry.Extras extras)
+        throws java.io.IOException {
+      ModelRegistry.Extras metrics = MetricsJson.extras(model.metadata(), report);
+      return registry.register(model, extras == null ? metrics : dir -> {
+        metrics.write(dir);
+        extras.write(dir);
+      });
+    }
+  }
 
   /** Runs the whole procedure, including the comparison without flagged features. */
   public static Result train(TrainingData data, TrainingOptions options, Listener listener) {

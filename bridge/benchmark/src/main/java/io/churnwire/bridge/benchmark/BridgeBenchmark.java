@@ -1,5 +1,8 @@
-package io.churnwire.bridge;
+package io.churnwire.bridge.benchmark;
 
+import io.churnwire.bridge.BridgeConfig;
+import io.churnwire.bridge.BridgeMain;
+import io.churnwire.bridge.KafkaBridge;
 import io.churnwire.bridge.internal.SyntheticCustomers;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -30,7 +33,8 @@ import picocli.CommandLine.Option;
 /**
  * Measures, in one run against one broker, Kafka's raw produce-to-consume rate and the bridge's
  * end-to-end rate (request produced, scored over gRPC, response consumed) for the same records, so
- * the bridge's cost is read against what the broker alone can do on the same machine.
+ * the bridge's cost is read against what the broker alone can do on the same machine. It lives
+ * outside the bridge jar because a deployed bridge has no use for it.
  */
 @Command(name = "benchmark", mixinStandardHelpOptions = true,
     description = "Raw Kafka produce->consume records/s beside bridge end-to-end records/s.")
@@ -60,7 +64,7 @@ public final class BridgeBenchmark implements Callable<Integer> {
   private Admin admin;
   private List<ProducerRecord<byte[], byte[]>> template;
 
-  /** Runs the benchmark and prints the two rates; the same as {@code churnwire-bridge benchmark}. */
+  /** Runs the benchmark and prints the two rates; {@code bridge/run.sh benchmark} starts it. */
   public static void main(String[] args) {
     BridgeMain.quietKafkaLogs();
     System.exit(new CommandLine(new BridgeBenchmark()).execute(args));

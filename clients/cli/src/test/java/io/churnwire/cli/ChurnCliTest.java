@@ -1,12 +1,13 @@
-package io.churnwire.client.cli;
+package io.churnwire.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.util.JsonFormat;
-import io.churnwire.client.LiveServer;
 import io.churnwire.server.ServerApplication;
+import io.churnwire.server.ServerConfig;
+import io.churnwire.testsupport.DemoRegistry;
 import io.churnwire.v1.ModelMetadata;
 import io.churnwire.v1.PredictResponse;
 import java.io.PrintWriter;
@@ -19,15 +20,19 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The command-line tool, run as {@code main} would run it, against the real server. */
+/**
+ * The command-line tool, run as {@code main} would run it, against the real server on Netty serving
+ * the shared test registry's model.
+ */
 class ChurnCliTest {
   private static ServerApplication server;
   private static String target;
 
   @BeforeAll
   static void start() throws Exception {
-    server = LiveServer.start(LiveServer.config());
-    target = LiveServer.target(server);
+    server = ServerApplication.start(
+        ServerConfig.defaults().withHost("127.0.0.1").withPort(0).withModelDir(DemoRegistry.shared()));
+    target = "127.0.0.1:" + server.port();
   }
 
   @AfterAll

@@ -1,4 +1,4 @@
-package io.churnwire.client.cli;
+package io.churnwire.cli;
 
 import io.grpc.Status;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.churnwire.client.cli;
+package io.churnwire.cli;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;

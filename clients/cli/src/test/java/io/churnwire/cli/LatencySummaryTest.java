@@ -1,4 +1,4 @@
-package io.churnwire.client.cli;
+package io.churnwire.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

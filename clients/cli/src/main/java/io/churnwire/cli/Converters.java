@@ -1,4 +1,4 @@
-package io.churnwire.client.cli;
+package io.churnwire.cli;
 
 import com.google.protobuf.ProtocolMessageEnum;
 import io.churnwire.v1.Contract;

@@ -1,0 +1,207 @@
+package io.churnwire.server;
+
+import com.google.rpc.Status;
+import io.churnwire.v1.BatchPredictResponse;
+import io.churnwire.v1.PredictBatchRequest;
+import io.churnwire.v1.PredictBatchResponse;
+import io.churnwire.v1.PredictRequest;
+import io.churnwire.v1.PredictResponse;
+import io.churnwire.v1.Prediction;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The data plane, shared by every interface: takes the serving model, validates a request and
+ * binds its features, scores, and builds the answer or a typed {@code google.rpc.Status}. It knows
+ * nothing of transports: unary {@code Predict}, the {@code PredictBatch} stream and
+ * {@code BatchPredict} differ only in how they admit work and deliver what this returns.
+ *
+ * <p>{@link #prepare} is cheap and runs on the transport thread; {@link #answer} and
+ * {@link #answerAll} run the model and belong on a scoring thread. A bad item becomes its own
+ * status and never escapes to end a call.
+ */
+public final class Predictor {
+  private static final Logger log = LoggerFactory.getLogger(Predictor.class);
+
+  private final ModelHolder models;
+  private final ServingStats stats;
+
+  public Predictor(ModelHolder models, ServingStats stats) {
+    this.models = models;
+    this.stats = stats;
+  }
+
+  /**
+   * A validated request bound to the model that will score it.
+   *
+   * @param model the model current when the request was validated
+   * @param request the request as sent
+   * @param requestId the request's id, or one assigned to it
+   * @param row its features in model order
+   */
+  public record Prepared(ServingModel model, PredictRequest request, String requestId, double[] row) {}
+
+  /** What preparing a request gave: either a {@link Prepared} request or the status refusing it. */
+  public record Preparation(Prepared prepared, Status refusal) {
+    /** Whether the request can be scored. */
+    public boolean ok() {
+      return prepared != null;
+    }
+  }
+
+  /** The model new calls use, if one is loaded. */
+  public Optional<ServingModel> model() {
+    return models.current();
+  }
+
+  /**
+   * Validates {@code request} against the current model.
+   *
+   * @param fieldPrefix path of the request inside the message the caller sent, e.g.
+   *     {@code "request."}, so violations name the field as the caller wrote it
+   */
+  public Preparation prepare(PredictRequest request, String fieldPrefix) {
+    Optional<ServingModel> current = models.current();
+    if (current.isEmpty()) {
+      return new Preparation(null, Statuses.noModel());
+    }
+    return prepare(current.get(), request, fieldPrefix);
+  }
+
+  private Preparation prepare(ServingModel model, PredictRequest request, String fieldPrefix) {
+    String requestId = request.getRequestId().isEmpty() ? UUID.randomUUID().toString() : request.getRequestId();
+    try {
+      double[] row = model.binding().extract(request, fieldPrefix);
+      return new Preparation(new Prepared(model, request, requestId, row), null);
+    } catch (InvalidRequestException e) {
+      stats.recordInvalid();
+      log.info("request {} rejected: {}", requestId, e.getMessage());
+      return new Preparation(null, e.toStatus());
+    }
+  }
+
+  /**
+   * Scores a prepared request.
+   *
+   * @return the answer, or empty if the model failed on it (logged; answer {@code INTERNAL})
+   */
+  public Optional<PredictResponse> answer(Prepared prepared) {
+    try {
+      Prediction prediction = prepared.model().predict(prepared.row(), prepared.request(),
+          prepared.request().getExplain());
+      stats.recordScored(1);
+      return Optional.of(response(prepared, prediction));
+    } catch (RuntimeException e) {
+      log.error("request {} failed while scoring", prepared.requestId(), e);
+      return Optional.empty();
+    }
+  }
+
+  /** The status for a prepared request whose scoring failed. */
+  public static Status failed(Prepared prepared) {
+    return Statuses.internal(prepared.requestId());
+  }
+
+  /** Validates, scores and answers one stream item; problems become the item's own status. */
+  public PredictBatchResponse answerItem(PredictBatchRequest item) {
+    return answerAll(List.of(item)).getFirst();
+  }
+
+  /**
+   * Answers {@code items} in order with one model: every valid item is scored, those without an
+   * explanation together as one block through the runtime's block path; every bad item gets its
+   * own status.
+   */
+  public List<PredictBatchResponse> answerAll(List<PredictBatchRequest> items) {
+    Optional<ServingModel> current = models.current();
+    List<PredictBatchResponse> answers = new ArrayList<>(items.size());
+    if (current.isEmpty()) {
+      for (PredictBatchRequest item : items) {
+        answers.add(PredictBatchResponse.newBuilder().setItemId(item.getItemId()).setError(Statuses.noModel()).build());
+      }
+      return answers;
+    }
+    ServingModel model = current.get();
+    Prepared[] prepared = new Prepared[items.size()];
+    Status[] refused = new Status[items.size()];
+    List<Integer> plain = new ArrayList<>();
+    for (int i = 0; i < items.size(); i++) {
+      Preparation preparation = prepare(model, items.get(i).getRequest(), "request.");
+      prepared[i] = preparation.prepared();
+      refused[i] = preparation.refusal();
+      if (preparation.ok() && !preparation.prepared().request().getExplain()) {
+        plain.add(i);
+      }
+    }
+    Prediction[] predictions = new Prediction[items.size()];
+    scoreBlock(model, prepared, plain, predictions);
+    for (int i = 0; i < items.size(); i++) {
+      PredictBatchResponse.Builder answer = PredictBatchResponse.newBuilder().setItemId(items.get(i).getItemId());
+      if (refused[i] != null) {
+        answer.setError(refused[i]);
+      } else {
+        if (predictions[i] == null) {
+          predictions[i] = predictOne(prepared[i]);
+        }
+        if (predictions[i] == null) {
+          answer.setError(failed(prepared[i]));
+        } else {
+          answer.setResponse(response(prepared[i], predictions[i]));
+        }
+      }
+      answers.add(answer.build());
+    }
+    return answers;
+  }
+
+  /** The answer to a whole {@code BatchPredict}. */
+  public BatchPredictResponse answerBatch(List<PredictBatchRequest> items) {
+    return BatchPredictResponse.newBuilder().addAllResults(answerAll(items)).build();
+  }
+
+  private void scoreBlock(ServingModel model, Prepared[] prepared, List<Integer> indices, Prediction[] out) {
+    if (indices.isEmpty()) {
+      return;
+    }
+    int p = model.model().schema().size();
+    double[] rows = new double[indices.size() * p];
+    for (int k = 0; k < indices.size(); k++) {
+      System.arraycopy(prepared[indices.get(k)].row(), 0, rows, k * p, p);
+    }
+    double[] probabilities = new double[indices.size()];
+    try {
+      model.model().compiled().probabilities(rows, indices.size(), probabilities);
+    } catch (RuntimeException e) {
+      log.error("a block of {} items failed while scoring; scoring them one by one", indices.size(), e);
+      return;
+    }
+    for (int k = 0; k < indices.size(); k++) {
+      out[indices.get(k)] = model.answer(probabilities[k]);
+    }
+    stats.recordScored(indices.size());
+  }
+
+  private Prediction predictOne(Prepared prepared) {
+    try {
+      Prediction prediction = prepared.model().predict(prepared.row(), prepared.request(),
+          prepared.request().getExplain());
+      stats.recordScored(1);
+      return prediction;
+    } catch (RuntimeException e) {
+      log.error("request {} failed while scoring", prepared.requestId(), e);
+      return null;
+    }
+  }
+
+  private static PredictResponse response(Prepared prepared, Prediction prediction) {
+    return PredictResponse.newBuilder()
+        .setRequestId(prepared.requestId())
+        .setCustomerId(prepared.request().getCustomerId())
+        .setPrediction(prediction)
+        .build();
+  }
+}
