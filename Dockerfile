@@ -1,10 +1,12 @@
 # One build stage for every deployable; docker-compose.yml picks a target per service:
-#   server  the gRPC scoring server          bridge  the Kafka bridge (run | simulate | read)
-#   envoy   Envoy with the REST transcoder, configured for the compose network
+#   server   the gRPC scoring server (runtime only, no training library)
+#   trainer  the churnwire-model command line (trains, compiles, promotes into the registry)
+#   bridge   the Kafka bridge (run | simulate | read)
+#   envoy    Envoy with the REST transcoder, configured for the compose network
 FROM eclipse-temurin:25-jdk AS build
 WORKDIR /src
 COPY . .
-RUN ./mvnw -B -q -pl server,bridge -am package -DskipTests \
+RUN ./mvnw -B -q -pl server,trainer,bridge -am package -DskipTests \
  && sed -e 's|${REST_ADDRESS}|0.0.0.0|g' -e 's|${REST_PORT}|8080|g' -e 's|${ADMIN_PORT}|9901|g' \
         -e 's|${UPSTREAM_HOST}|server|g' -e 's|${UPSTREAM_PORT}|50051|g' \
         -e 's|${DESCRIPTOR}|/etc/envoy/churnwire.pb|g' envoy/envoy.yaml > envoy/envoy.compose.yaml
@@ -16,6 +18,13 @@ ENV CHURNWIRE_MODEL_DIR=/models
 VOLUME /models
 EXPOSE 50051
 ENTRYPOINT ["java", "-Xmx1g", "-jar", "/app/churnwire-server.jar"]
+
+FROM eclipse-temurin:25-jre AS trainer
+WORKDIR /app
+COPY --from=build /src/trainer/target/churnwire-trainer.jar /app/churnwire-trainer.jar
+ENV CHURNWIRE_MODEL_DIR=/models
+VOLUME /models
+ENTRYPOINT ["java", "-Xmx2g", "-Djava.awt.headless=true", "-jar", "/app/churnwire-trainer.jar"]
 
 FROM eclipse-temurin:25-jre AS bridge
 WORKDIR /app

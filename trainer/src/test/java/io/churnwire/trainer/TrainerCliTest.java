@@ -159,4 +159,37 @@ class TrainerCliTest {
     assertEquals(1, run.status());
     assertTrue(run.err().contains("absent.csv"), run.err());
   }
+
+  @Test
+  void init_onAnEmptyRegistry_trainsRegistersAndPromotes_andASecondRunLeavesItAlone() throws Exception {
+    Run first = run("init", "--data", csv.toString(), "--registry", registry.toString());
+
+    assertEquals(0, first.status(), first.out() + first.err());
+    String production = ModelRegistry.at(registry).production().orElseThrow();
+    assertTrue(first.out().contains("registered and promoted " + production), first.out());
+    assertTrue(Files.exists(ModelRegistry.at(registry).versionDir(production).resolve("model.pb")));
+
+    Run second = run("init", "--demo", "--registry", registry.toString());
+
+    assertEquals(0, second.status(), second.out() + second.err());
+    assertTrue(second.out().contains("already serves " + production + "; nothing to do"), second.out());
+  }
+
+  @Test
+  void init_withoutASource_isRejectedNamingTheOptions() {
+    Run run = run("init", "--registry", registry.toString());
+
+    assertEquals(2, run.status());
+    assertTrue(run.err().contains("--demo") && run.err().contains("--data"), run.err());
+  }
+
+  @Test
+  void compile_onACompiledRegistry_hasNothingToDo() {
+    assertEquals(0, train("--algorithm", "gbt").status());
+
+    Run run = run("compile", "--registry", registry.toString());
+
+    assertEquals(0, run.status(), run.err());
+    assertTrue(run.out().contains("nothing to do"), run.out());
+  }
 }
