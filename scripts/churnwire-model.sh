@@ -4,7 +4,7 @@
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 jar="$churnwire_root/trainer/target/churnwire-trainer.jar"
-if [ ! -f "$jar" ] || [ -n "$(find "$churnwire_root"/proto "$churnwire_root"/runtime/src "$churnwire_root"/training/src "$churnwire_root"/training/params "$churnwire_root"/trainer/src "$churnwire_root"/pom.xml "$churnwire_root"/*/pom.xml -newer "$jar" -print -quit 2>/dev/null)" ]; then
+if [ ! -f "$jar" ] || [ -n "$(find "$churnwire_root"/proto "$churnwire_root"/runtime/src "$churnwire_root"/datasets/src "$churnwire_root"/training/src "$churnwire_root"/training/params "$churnwire_root"/trainer/src "$churnwire_root"/pom.xml "$churnwire_root"/*/pom.xml -newer "$jar" -print -quit 2>/dev/null)" ]; then
   (cd "$churnwire_root" && ./mvnw -B -q -pl trainer -am package -DskipTests)
 fi
 export CHURNWIRE_MODEL_DIR="${CHURNWIRE_MODEL_DIR:-$churnwire_root/models/default}"

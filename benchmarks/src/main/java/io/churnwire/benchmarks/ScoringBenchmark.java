@@ -1,5 +1,8 @@
 package io.churnwire.benchmarks;
 
+import io.churnwire.datasets.SyntheticTelcoData;
+import io.churnwire.datasets.TelcoCsv;
+import io.churnwire.datasets.TrainingData;
 import io.churnwire.runtime.CompiledModel;
 import io.churnwire.runtime.Explanation;
 import io.churnwire.runtime.FeatureSchema;
@@ -9,9 +12,6 @@ import io.churnwire.server.ServingModel;
 import io.churnwire.training.Algorithm;
 import io.churnwire.training.ModelTrainer;
 import io.churnwire.training.SmileModel;
-import io.churnwire.training.SyntheticTelcoData;
-import io.churnwire.training.TelcoCsv;
-import io.churnwire.training.TrainingData;
 import io.churnwire.training.TrainingOptions;
 import io.churnwire.v1.Contract;
 import io.churnwire.v1.InternetService;

@@ -1,15 +1,32 @@
 package io.churnwire.bridge;
 
+import static io.churnwire.bridge.BridgeSettings.ALL;
+import static io.churnwire.bridge.BridgeSettings.BOOTSTRAP_SERVERS;
+import static io.churnwire.bridge.BridgeSettings.CLIENT_ID;
+import static io.churnwire.bridge.BridgeSettings.COMMIT_INTERVAL;
+import static io.churnwire.bridge.BridgeSettings.DLQ_TOPIC;
+import static io.churnwire.bridge.BridgeSettings.DRAIN_TIMEOUT;
+import static io.churnwire.bridge.BridgeSettings.GROUP_ID;
+import static io.churnwire.bridge.BridgeSettings.ITEM_TIMEOUT;
+import static io.churnwire.bridge.BridgeSettings.MAX_IN_FLIGHT;
+import static io.churnwire.bridge.BridgeSettings.MAX_POLL_RECORDS;
+import static io.churnwire.bridge.BridgeSettings.REQUEST_TOPIC;
+import static io.churnwire.bridge.BridgeSettings.RESPONSE_TOPIC;
+import static io.churnwire.bridge.BridgeSettings.RETRY_INITIAL;
+import static io.churnwire.bridge.BridgeSettings.RETRY_MAX;
+import static io.churnwire.bridge.BridgeSettings.SERVER_TARGET;
+import static io.churnwire.bridge.BridgeSettings.SESSION_TIMEOUT;
+
+import io.churnwire.config.Values;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Properties;
 
 /**
  * Every setting of the bridge, validated once so a bad value fails at start with a message naming
- * it. Round-trips through {@link Properties} under {@code churnwire.bridge.*} keys, which is how a
- * properties file, environment variables ({@code CHURNWIRE_BRIDGE_*}) and flags all feed it.
+ * it. Each field is a setting of {@code BridgeSettings}, which declares its default, rule, flag,
+ * environment variable ({@code CHURNWIRE_BRIDGE_*}) and key ({@code churnwire.bridge.*}); the
+ * compact constructor adds the rules that span two settings.
  *
  * @param bootstrapServers Kafka bootstrap address list
  * @param serverTarget gRPC target of the scoring server, e.g. {@code 127.0.0.1:50051}
@@ -44,42 +61,61 @@ public record BridgeConfig(
     Duration sessionTimeout,
     String clientId) {
 
-  /** The namespace of every property key. */
-  public static final String PREFIX = "churnwire.bridge.";
-
-  /** Validates every setting and names the bad value. */
+  /** Checks every field against its setting's rule, then the rules between settings. */
   public BridgeConfig {
-    requireText("bootstrap-servers", bootstrapServers);
-    requireText("server-target", serverTarget);
-    requireText("group-id", groupId);
-    requireText("request-topic", requestTopic);
-    requireText("response-topic", responseTopic);
-    requireText("dlq-topic", deadLetterTopic);
-    requireText("client-id", clientId);
+    BOOTSTRAP_SERVERS.check(bootstrapServers);
+    SERVER_TARGET.check(serverTarget);
+    GROUP_ID.check(groupId);
+    REQUEST_TOPIC.check(requestTopic);
+    RESPONSE_TOPIC.check(responseTopic);
+    DLQ_TOPIC.check(deadLetterTopic);
+    MAX_IN_FLIGHT.check(maxInFlight);
+    MAX_POLL_RECORDS.check(maxPollRecords);
+    COMMIT_INTERVAL.check(commitInterval);
+    RETRY_INITIAL.check(retryInitial);
+    RETRY_MAX.check(retryMax);
+    ITEM_TIMEOUT.check(itemTimeout);
+    DRAIN_TIMEOUT.check(drainTimeout);
+    SESSION_TIMEOUT.check(sessionTimeout);
+    CLIENT_ID.check(clientId);
     if (requestTopic.equals(responseTopic) || requestTopic.equals(deadLetterTopic)) {
       throw new IllegalArgumentException("request-topic '" + requestTopic
           + "' must differ from response-topic and dlq-topic, or the bridge would consume its own output");
     }
-    requireRange("max-in-flight", maxInFlight, 1, 1_000_000);
-    requireRange("max-poll-records", maxPollRecords, 1, 1_000_000);
-    requirePositive("commit-interval-ms", commitInterval);
-    requirePositive("retry-initial-ms", retryInitial);
-    requirePositive("retry-max-ms", retryMax);
-    requirePositive("item-timeout-ms", itemTimeout);
-    requirePositive("drain-timeout-ms", drainTimeout);
-    requirePositive("session-timeout-ms", sessionTimeout);
     if (retryInitial.compareTo(retryMax) > 0) {
       throw new IllegalArgumentException("retry-initial-ms (" + retryInitial.toMillis()
           + ") must not exceed retry-max-ms (" + retryMax.toMillis() + ")");
     }
   }
 
-  /** The defaults: local broker and server, the topic names, 1000 records in flight. */
+  /** The declared defaults: local broker and server, the {@code churn.*} topics, 1000 records in flight. */
   public static BridgeConfig defaults() {
-    return new BridgeConfig("127.0.0.1:9092", "127.0.0.1:50051", "churnwire-bridge",
-        "churn.requests", "churn.predictions", "churn.requests.dlq", 1_000, 500,
-        Duration.ofSeconds(1), Duration.ofMillis(100), Duration.ofSeconds(5),
-        Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(45), "churnwire-bridge");
+    return from(ALL.defaults());
+  }
+
+  /**
+   * Resolves the {@code run} command's {@code args} and {@code environment}: flags, then
+   * {@code CHURNWIRE_BRIDGE_*} variables, then the properties file ({@code --config} or
+   * {@code CHURNWIRE_BRIDGE_CONFIG}), then the defaults.
+   *
+   * @throws IllegalArgumentException for an unknown flag or key, a bad value or an unreadable file,
+   *     with a message naming it
+   */
+  public static BridgeConfig resolve(String[] args, Map<String, String> environment) {
+    return from(ALL.resolve(args, environment));
+  }
+
+  /**
+   * Reads a configuration from {@code churnwire.bridge.*} properties; missing keys keep their
+   * defaults and unknown keys under the prefix are rejected, so a misspelt setting is not ignored.
+   */
+  public static BridgeConfig fromProperties(Properties properties) {
+    return from(ALL.fromProperties(properties));
+  }
+
+  /** Writes every setting under its {@code churnwire.bridge.*} key. */
+  public Properties toProperties() {
+    return values().toProperties();
   }
 
   /** Records one poll may return: {@link #maxPollRecords()} capped by {@link #maxInFlight()}. */
@@ -89,153 +125,72 @@ public record BridgeConfig(
 
   /** A copy that talks to other Kafka and gRPC endpoints. */
   public BridgeConfig withEndpoints(String newBootstrapServers, String newServerTarget) {
-    var p = toProperties();
-    p.setProperty(PREFIX + "bootstrap-servers", newBootstrapServers);
-    p.setProperty(PREFIX + "server-target", newServerTarget);
-    return fromProperties(p);
+    return from(values().with(BOOTSTRAP_SERVERS, newBootstrapServers).with(SERVER_TARGET, newServerTarget));
   }
 
   /** A copy that uses other topics. */
   public BridgeConfig withTopics(String newRequestTopic, String newResponseTopic, String newDeadLetterTopic) {
-    var p = toProperties();
-    p.setProperty(PREFIX + "request-topic", newRequestTopic);
-    p.setProperty(PREFIX + "response-topic", newResponseTopic);
-    p.setProperty(PREFIX + "dlq-topic", newDeadLetterTopic);
-    return fromProperties(p);
+    return from(values()
+        .with(REQUEST_TOPIC, newRequestTopic)
+        .with(RESPONSE_TOPIC, newResponseTopic)
+        .with(DLQ_TOPIC, newDeadLetterTopic));
   }
 
   /** A copy with another consumer group and client id. */
   public BridgeConfig withGroup(String newGroupId, String newClientId) {
-    var p = toProperties();
-    p.setProperty(PREFIX + "group-id", newGroupId);
-    p.setProperty(PREFIX + "client-id", newClientId);
-    return fromProperties(p);
+    return from(values().with(GROUP_ID, newGroupId).with(CLIENT_ID, newClientId));
   }
 
   /** A copy with another in-flight bound and poll size. */
   public BridgeConfig withInFlight(int newMaxInFlight, int newMaxPollRecords) {
-    var p = toProperties();
-    p.setProperty(PREFIX + "max-in-flight", Integer.toString(newMaxInFlight));
-    p.setProperty(PREFIX + "max-poll-records", Integer.toString(newMaxPollRecords));
-    return fromProperties(p);
+    return from(values().with(MAX_IN_FLIGHT, newMaxInFlight).with(MAX_POLL_RECORDS, newMaxPollRecords));
   }
 
   /** A copy with another session timeout. */
   public BridgeConfig withSessionTimeout(Duration newSessionTimeout) {
-    var p = toProperties();
-    p.setProperty(PREFIX + "session-timeout-ms", Long.toString(newSessionTimeout.toMillis()));
-    return fromProperties(p);
+    return from(values().with(SESSION_TIMEOUT, newSessionTimeout));
   }
 
   /** A copy with another commit interval. */
   public BridgeConfig withCommitInterval(Duration newCommitInterval) {
-    var p = toProperties();
-    p.setProperty(PREFIX + "commit-interval-ms", Long.toString(newCommitInterval.toMillis()));
-    return fromProperties(p);
+    return from(values().with(COMMIT_INTERVAL, newCommitInterval));
   }
 
-  /** Writes every setting under its {@code churnwire.bridge.*} key. */
-  public Properties toProperties() {
-    var p = new Properties();
-    p.setProperty(PREFIX + "bootstrap-servers", bootstrapServers);
-    p.setProperty(PREFIX + "server-target", serverTarget);
-    p.setProperty(PREFIX + "group-id", groupId);
-    p.setProperty(PREFIX + "request-topic", requestTopic);
-    p.setProperty(PREFIX + "response-topic", responseTopic);
-    p.setProperty(PREFIX + "dlq-topic", deadLetterTopic);
-    p.setProperty(PREFIX + "max-in-flight", Integer.toString(maxInFlight));
-    p.setProperty(PREFIX + "max-poll-records", Integer.toString(maxPollRecords));
-    p.setProperty(PREFIX + "commit-interval-ms", Long.toString(commitInterval.toMillis()));
-    p.setProperty(PREFIX + "retry-initial-ms", Long.toString(retryInitial.toMillis()));
-    p.setProperty(PREFIX + "retry-max-ms", Long.toString(retryMax.toMillis()));
-    p.setProperty(PREFIX + "item-timeout-ms", Long.toString(itemTimeout.toMillis()));
-    p.setProperty(PREFIX + "drain-timeout-ms", Long.toString(drainTimeout.toMillis()));
-    p.setProperty(PREFIX + "session-timeout-ms", Long.toString(sessionTimeout.toMillis()));
-    p.setProperty(PREFIX + "client-id", clientId);
-    return p;
-  }
-
-  /**
-   * Reads a configuration from {@code churnwire.bridge.*} properties; missing keys keep their
-   * defaults and unknown keys under the prefix are rejected, so a misspelt setting is not ignored.
-   */
-  public static BridgeConfig fromProperties(Properties properties) {
-    Properties merged = defaults().toProperties();
-    for (String key : properties.stringPropertyNames()) {
-      if (key.startsWith(PREFIX)) {
-        if (!merged.containsKey(key)) {
-          throw new IllegalArgumentException("unknown setting '" + key + "'");
-        }
-        merged.setProperty(key, properties.getProperty(key).strip());
-      }
-    }
+  private static BridgeConfig from(Values values) {
     return new BridgeConfig(
-        merged.getProperty(PREFIX + "bootstrap-servers"),
-        merged.getProperty(PREFIX + "server-target"),
-        merged.getProperty(PREFIX + "group-id"),
-        merged.getProperty(PREFIX + "request-topic"),
-        merged.getProperty(PREFIX + "response-topic"),
-        merged.getProperty(PREFIX + "dlq-topic"),
-        readInt(merged, "max-in-flight"),
-        readInt(merged, "max-poll-records"),
-        Duration.ofMillis(readLong(merged, "commit-interval-ms")),
-        Duration.ofMillis(readLong(merged, "retry-initial-ms")),
-        Duration.ofMillis(readLong(merged, "retry-max-ms")),
-        Duration.ofMillis(readLong(merged, "item-timeout-ms")),
-        Duration.ofMillis(readLong(merged, "drain-timeout-ms")),
-        Duration.ofMillis(readLong(merged, "session-timeout-ms")),
-        merged.getProperty(PREFIX + "client-id"));
+        values.get(BOOTSTRAP_SERVERS),
+        values.get(SERVER_TARGET),
+        values.get(GROUP_ID),
+        values.get(REQUEST_TOPIC),
+        values.get(RESPONSE_TOPIC),
+        values.get(DLQ_TOPIC),
+        values.get(MAX_IN_FLIGHT),
+        values.get(MAX_POLL_RECORDS),
+        values.get(COMMIT_INTERVAL),
+        values.get(RETRY_INITIAL),
+        values.get(RETRY_MAX),
+        values.get(ITEM_TIMEOUT),
+        values.get(DRAIN_TIMEOUT),
+        values.get(SESSION_TIMEOUT),
+        values.get(CLIENT_ID));
   }
 
-  /**
-   * Maps environment variables named {@code CHURNWIRE_BRIDGE_<SETTING>} (e.g.
-   * {@code CHURNWIRE_BRIDGE_MAX_IN_FLIGHT}) to properties.
-   */
-  public static Properties fromEnvironment(Map<String, String> environment) {
-    var p = new Properties();
-    for (String key : defaults().toProperties().stringPropertyNames()) {
-      String setting = key.substring(PREFIX.length());
-      String variable = "CHURNWIRE_BRIDGE_" + setting.replace('-', '_').toUpperCase(Locale.ROOT);
-      String value = environment.get(variable);
-      if (value != null && !value.isBlank()) {
-        p.setProperty(key, value);
-      }
-    }
-    return p;
-  }
-
-  private static int readInt(Properties p, String setting) {
-    long value = readLong(p, setting);
-    if (value < Integer.MIN_VALUE || value > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException(setting + " is out of range: " + value);
-    }
-    return (int) value;
-  }
-
-  private static long readLong(Properties p, String setting) {
-    String raw = p.getProperty(PREFIX + setting);
-    try {
-      return Long.parseLong(raw);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(setting + " needs a whole number, got '" + raw + "'", e);
-    }
-  }
-
-  private static void requireText(String setting, String value) {
-    if (Objects.requireNonNull(value, setting).isBlank()) {
-      throw new IllegalArgumentException(setting + " must not be blank");
-    }
-  }
-
-  private static void requireRange(String setting, long value, long min, long max) {
-    if (value < min || value > max) {
-      throw new IllegalArgumentException(setting + " must be between " + min + " and " + max + ", got " + value);
-    }
-  }
-
-  private static void requirePositive(String setting, Duration value) {
-    if (value == null || value.isNegative() || value.isZero()) {
-      throw new IllegalArgumentException(setting + " must be positive, got " + value);
-    }
+  private Values values() {
+    return ALL.defaults()
+        .with(BOOTSTRAP_SERVERS, bootstrapServers)
+        .with(SERVER_TARGET, serverTarget)
+        .with(GROUP_ID, groupId)
+        .with(REQUEST_TOPIC, requestTopic)
+        .with(RESPONSE_TOPIC, responseTopic)
+        .with(DLQ_TOPIC, deadLetterTopic)
+        .with(MAX_IN_FLIGHT, maxInFlight)
+        .with(MAX_POLL_RECORDS, maxPollRecords)
+        .with(COMMIT_INTERVAL, commitInterval)
+        .with(RETRY_INITIAL, retryInitial)
+        .with(RETRY_MAX, retryMax)
+        .with(ITEM_TIMEOUT, itemTimeout)
+        .with(DRAIN_TIMEOUT, drainTimeout)
+        .with(SESSION_TIMEOUT, sessionTimeout)
+        .with(CLIENT_ID, clientId);
   }
 }

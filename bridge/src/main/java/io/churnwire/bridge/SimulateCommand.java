@@ -1,14 +1,16 @@
 package io.churnwire.bridge;
 
-import io.churnwire.bridge.internal.CustomerCsv;
 import io.churnwire.bridge.internal.Encoding;
 import io.churnwire.bridge.internal.Pacer;
 import io.churnwire.bridge.internal.RecordCodec;
-import io.churnwire.bridge.internal.SyntheticCustomers;
+import io.churnwire.datasets.SyntheticTelcoData;
+import io.churnwire.datasets.TelcoCsv;
+import io.churnwire.datasets.TelcoRequests;
 import io.churnwire.v1.PredictRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -25,7 +27,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code simulate}: the upstream system of the demo. Streams customers from an IBM-schema CSV, or
- * synthetic ones, to the request topic at a chosen rate, keyed by customer id.
+ * synthetic ones drawn like the demo model's training data, to the request topic at a chosen rate,
+ * keyed by customer id.
  */
 @Command(name = "simulate", mixinStandardHelpOptions = true,
     description = "Produce PredictRequests from a CSV or synthetic customers at a steady rate.")
@@ -58,9 +61,9 @@ final class SimulateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    List<PredictRequest> rows = csv == null ? List.of() : CustomerCsv.read(csv);
+    List<PredictRequest> rows = csv == null ? List.of() : TelcoCsv.readRequests(csv);
     int total = count != null ? count : csv == null ? 1_000 : rows.size();
-    var synthetic = new SyntheticCustomers(seed);
+    Iterator<double[]> synthetic = SyntheticTelcoData.rows(seed);
     String run = UUID.randomUUID().toString().substring(0, 8);
     var failure = new AtomicReference<Exception>();
     var acked = new AtomicLong();
@@ -78,7 +81,9 @@ final class SimulateCommand implements Callable<Integer> {
       var pacer = new Pacer(rate);
       for (int i = 1; i <= total && failure.get() == null; i++) {
         pacer.awaitNext();
-        PredictRequest customer = csv == null ? synthetic.next() : rows.get((i - 1) % rows.size());
+        PredictRequest customer = csv == null
+            ? TelcoRequests.of("SYN-%06d".formatted(i), synthetic.next())
+            : rows.get((i - 1) % rows.size());
         String requestId = "sim-" + run + "-" + i;
         var request = customer.toBuilder().setRequestId(requestId).build();
         byte[] value = poisonEvery > 0 && i % poisonEvery == 0

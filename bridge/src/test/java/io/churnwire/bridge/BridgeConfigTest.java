@@ -2,11 +2,15 @@ package io.churnwire.bridge;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class BridgeConfigTest {
 
@@ -21,16 +25,33 @@ class BridgeConfigTest {
   }
 
   @Test
-  void fromEnvironment_mapsUpperSnakeCaseVariables() {
-    var properties = BridgeConfig.fromEnvironment(Map.of(
+  void resolve_mapsUpperSnakeCaseVariables() {
+    var config = BridgeConfig.resolve(new String[0], Map.of(
         "CHURNWIRE_BRIDGE_MAX_IN_FLIGHT", "64",
         "CHURNWIRE_BRIDGE_SERVER_TARGET", "scoring:50051",
         "UNRELATED", "x"));
 
-    var config = BridgeConfig.fromProperties(properties);
-
     assertEquals(64, config.maxInFlight());
     assertEquals("scoring:50051", config.serverTarget());
+  }
+
+  @Test
+  void resolve_flagsBeatEnvironmentWhichBeatsTheFile(@TempDir Path dir) throws Exception {
+    Path file = Files.writeString(dir.resolve("bridge.properties"), """
+        churnwire.bridge.group-id=from-file
+        churnwire.bridge.client-id=from-file
+        churnwire.bridge.commit-interval-ms=250
+        """);
+    Map<String, String> environment = Map.of(
+        "CHURNWIRE_BRIDGE_CONFIG", file.toString(),
+        "CHURNWIRE_BRIDGE_GROUP_ID", "from-env",
+        "CHURNWIRE_BRIDGE_CLIENT_ID", "from-env");
+
+    var config = BridgeConfig.resolve(new String[] {"--client-id", "from-flag"}, environment);
+
+    assertEquals("from-flag", config.clientId());
+    assertEquals("from-env", config.groupId());
+    assertEquals(Duration.ofMillis(250), config.commitInterval());
   }
 
   @Test
@@ -44,16 +65,34 @@ class BridgeConfigTest {
   }
 
   @Test
+  void resolve_unknownFlag_isRejectedByName() {
+    var error = assertThrows(IllegalArgumentException.class,
+        () -> BridgeConfig.resolve(new String[] {"--max-inflight=10"}, Map.of()));
+
+    assertEquals("unknown flag --max-inflight; see --help", error.getMessage());
+  }
+
+  @Test
   void requestTopicEqualToResponseTopic_isRejected() {
-    assertThrows(IllegalArgumentException.class,
+    var error = assertThrows(IllegalArgumentException.class,
         () -> BridgeConfig.defaults().withTopics("same", "same", "dlq"));
+
+    assertTrue(error.getMessage().startsWith("request-topic 'same' must differ"), error.getMessage());
   }
 
   @Test
   void zeroMaxInFlight_isRejectedNamingTheSetting() {
     var error = assertThrows(IllegalArgumentException.class, () -> BridgeConfig.defaults().withInFlight(0, 10));
 
-    assertEquals("max-in-flight must be between 1 and 1000000, got 0", error.getMessage());
+    assertEquals("max-in-flight must be between 1 and 1000000, got '0'", error.getMessage());
+  }
+
+  @Test
+  void zeroDurationFromTheEnvironment_isRejectedNamingTheSettingAndTheVariable() {
+    var error = assertThrows(IllegalArgumentException.class,
+        () -> BridgeConfig.resolve(new String[0], Map.of("CHURNWIRE_BRIDGE_RETRY_MAX_MS", "0")));
+
+    assertEquals("retry-max-ms must be positive, got '0' (from CHURNWIRE_BRIDGE_RETRY_MAX_MS)", error.getMessage());
   }
 
   @Test
@@ -61,5 +100,14 @@ class BridgeConfigTest {
     var config = BridgeConfig.defaults().withInFlight(8, 500).withCommitInterval(Duration.ofMillis(50));
 
     assertEquals(8, config.effectiveMaxPollRecords());
+  }
+
+  @Test
+  void readme_configurationTable_isTheOneRunHelpPrints() throws Exception {
+    String readme = Files.readString(Path.of("README.md"));
+
+    assertTrue(readme.contains(BridgeSettings.ALL.table()),
+        "bridge/README.md's configuration table differs from the declarations; replace it with:\n"
+            + BridgeSettings.ALL.table());
   }
 }

@@ -10,9 +10,8 @@ import io.churnwire.bridge.internal.Encoding;
 import io.churnwire.bridge.internal.RecordCodec;
 import io.churnwire.server.ServerApplication;
 import io.churnwire.server.ServerConfig;
+import io.churnwire.testsupport.Customers;
 import io.churnwire.v1.Contract;
-import io.churnwire.v1.InternetService;
-import io.churnwire.v1.PaymentMethod;
 import io.churnwire.v1.PredictRequest;
 import io.churnwire.v1.PredictResponse;
 import java.io.IOException;
@@ -400,19 +399,7 @@ class KafkaBridgeEndToEndTest {
   }
 
   private static PredictRequest customer(String customerId, String requestId) {
-    return PredictRequest.newBuilder()
-        .setRequestId(requestId)
-        .setCustomerId(customerId)
-        .setInternetService(InternetService.INTERNET_SERVICE_YES)
-        .setNumberDependents(0)
-        .setNumberReferrals(1)
-        .setSatisfactionScore(2)
-        .setTenureInMonths(5)
-        .setTotalLongDistanceCharges(42.5)
-        .setTotalRevenue(420.0)
-        .setContract(Contract.CONTRACT_MONTH_TO_MONTH)
-        .setPaymentMethod(PaymentMethod.PAYMENT_METHOD_MAILED_CHECK)
-        .build();
+    return Customers.risky().toBuilder().setCustomerId(customerId).setRequestId(requestId).build();
   }
 
   private static ProducerRecord<byte[], byte[]> request(String topic, String key, byte[] value, Encoding encoding,

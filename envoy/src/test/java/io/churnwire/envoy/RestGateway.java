@@ -1,5 +1,7 @@
 package io.churnwire.envoy;
 
+import com.google.protobuf.Descriptors.EnumValueDescriptor;
+import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.TypeRegistry;
@@ -15,13 +17,17 @@ import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.Map;
+import java.util.StringJoiner;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
@@ -121,6 +127,17 @@ final class RestGateway implements AutoCloseable {
     } catch (InvalidProtocolBufferException e) {
       throw new AssertionError(e);
     }
+  }
+
+  /** Every set field of {@code message} as a flat query parameter, enums by name. */
+  static String query(Message message) {
+    StringJoiner query = new StringJoiner("&", "?", "");
+    for (Map.Entry<FieldDescriptor, Object> field : message.getAllFields().entrySet()) {
+      Object value = field.getValue();
+      String text = value instanceof EnumValueDescriptor e ? e.getName() : value.toString();
+      query.add(field.getKey().getName() + "=" + URLEncoder.encode(text, StandardCharsets.UTF_8));
+    }
+    return query.toString();
   }
 
   @Override

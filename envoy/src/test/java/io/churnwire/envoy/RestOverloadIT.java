@@ -13,6 +13,7 @@ import com.google.rpc.ErrorInfo;
 import com.google.rpc.RetryInfo;
 import com.google.rpc.Status;
 import io.churnwire.server.ScoringExecutor;
+import io.churnwire.testsupport.Customers;
 import io.churnwire.v1.BatchPredictRequest;
 import io.churnwire.v1.PredictBatchRequest;
 import java.net.http.HttpResponse;

@@ -11,6 +11,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.rpc.BadRequest;
 import com.google.rpc.Code;
 import com.google.rpc.Status;
+import io.churnwire.testsupport.Customers;
 import io.churnwire.v1.BatchPredictRequest;
 import io.churnwire.v1.BatchPredictResponse;
 import io.churnwire.v1.GetModelMetadataRequest;
@@ -65,7 +66,7 @@ class RestTranscodingIT {
   @Test
   void getPredict_withFlatQueryParameters_answersExactlyWhatGrpcAnswers() throws Exception {
     PredictRequest customer = Customers.varied(5).get(4);
-    String query = Customers.query(customer);
+    String query = RestGateway.query(customer);
 
     HttpResponse<String> rest = gateway.get("/v1/customers:predict" + query);
     PredictResponse grpc = gateway.grpc().predict(customer);
@@ -147,7 +148,7 @@ class RestTranscodingIT {
 
   @Test
   void getPredict_withAnUnknownQueryParameter_is400NamingIt() throws Exception {
-    String query = Customers.query(Customers.readmeExample()) + "&tenure_in_years=1";
+    String query = RestGateway.query(Customers.readmeExample()) + "&tenure_in_years=1";
 
     HttpResponse<String> rest = gateway.get("/v1/customers:predict" + query);
 

@@ -8,8 +8,8 @@ import java.util.Objects;
 /**
  * Why a model gave one customer the score it did: one additive contribution per feature, so that
  * {@code baseValue + sum(contributions)} equals the model's output for the row on {@link #scale}.
- * Tree models use TreeSHAP on every tree (Smile's per-tree SHAP, combined with the ensemble's own
- * weights); logistic regression uses the exact linear SHAP values relative to the training mean.
+ * Tree models use exact path-dependent TreeSHAP on every tree, combined with the ensemble's own
+ * weights; logistic regression uses the exact linear SHAP values relative to the training mean.
  *
  * @param baseValue the model's expected output over its training rows, on {@code scale}
  * @param contributions one value per feature, in schema order

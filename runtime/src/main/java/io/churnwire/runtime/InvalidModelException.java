@@ -3,9 +3,9 @@ package io.churnwire.runtime;
 import java.io.IOException;
 
 /**
- * A model directory that must not be served: missing or unreadable files, a model.bin whose hash
- * does not match metadata.json, a forbidden class in the serialized forest, or a forest that does
- * not fit the recorded schema.
+ * A model directory that must not be served: missing or unreadable files, a model.pb whose hash
+ * does not match metadata.json, a compiled model that fails validation, or one that does not fit
+ * the recorded schema.
  */
 public class InvalidModelException extends IOException {
 

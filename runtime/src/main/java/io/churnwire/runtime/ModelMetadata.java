@@ -7,14 +7,14 @@ import java.util.Objects;
 import java.util.TreeMap;
 
 /**
- * Everything a server or an operator needs to know about a trained model without deserializing
- * it: identity, provenance, input schema, evidence of quality and the decision threshold.
+ * Everything a server or an operator needs to know about a trained model without loading it:
+ * identity, provenance, input schema, evidence of quality and the decision threshold.
  *
- * @param version content hash of the serialized forest, {@code "sha256:" + 16 hex digits}; the
- *     same data, options and seed give the same version
+ * @param version content hash of the compiled model (model.pb), {@code "sha256:" + 16 hex digits};
+ *     the same data, options and seed give the same version
  * @param algorithm the learner, for example {@code smile.classification.RandomForest}
  * @param trainedAt when training finished
- * @param trainingDataSha256 SHA-256 (hex) of the training data, see {@link TrainingData#sha256()}
+ * @param trainingDataSha256 SHA-256 (hex) of the training data as the trainer read it
  * @param trainingDataSource where the training data came from
  * @param trainingRows rows the served model was fitted on (the training split, or all rows when
  *     refitted)

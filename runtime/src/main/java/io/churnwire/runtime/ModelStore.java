@@ -19,7 +19,7 @@ import java.util.UUID;
  * is the pretty-printed {@link ModelMetadata} plus the full SHA-256 and size of model.pb. The
  * version is {@link ModelVersion#of} model.pb. {@link #load} checks the file against the recorded
  * size, hash and version, validates the compiled model structurally and checks that it matches
- * the recorded schema and threshold. Nothing is deserialized beyond these two documents.
+ * the recorded schema and threshold. Nothing but these two documents is read.
  */
 public final class ModelStore {
 

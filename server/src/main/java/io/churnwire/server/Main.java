@@ -16,20 +16,19 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) throws Exception {
-    CommandLine commandLine;
+    if (ServerSettings.ALL.helpRequested(args)) {
+      System.out.println(ServerSettings.ALL.help());
+      return;
+    }
+    ServerConfig config;
     try {
-      commandLine = CommandLine.parse(args, System.getenv());
+      config = ServerConfig.resolve(args, System.getenv());
     } catch (IllegalArgumentException e) {
       System.err.println("churnwire-server: " + e.getMessage());
       System.exit(2);
       return;
     }
-    if (commandLine.config().isEmpty()) {
-      System.out.println(commandLine.helpText());
-      return;
-    }
     ObjectInputFilter.Config.setSerialFilter(ObjectInputFilter.Config.createFilter("!*"));
-    ServerConfig config = commandLine.config().get();
     ServerApplication application;
     try {
       application = ServerApplication.start(config);

@@ -1,15 +1,31 @@
 package io.churnwire.server;
 
+import static io.churnwire.server.ServerSettings.ALL;
+import static io.churnwire.server.ServerSettings.DRAIN_TIMEOUT_SECONDS;
+import static io.churnwire.server.ServerSettings.HOST;
+import static io.churnwire.server.ServerSettings.MAX_BATCH_ITEMS;
+import static io.churnwire.server.ServerSettings.MAX_CONCURRENT_STREAMS;
+import static io.churnwire.server.ServerSettings.MAX_INBOUND_MESSAGE_BYTES;
+import static io.churnwire.server.ServerSettings.MAX_IN_FLIGHT;
+import static io.churnwire.server.ServerSettings.MODEL_DIR;
+import static io.churnwire.server.ServerSettings.PORT;
+import static io.churnwire.server.ServerSettings.RELOAD_INTERVAL_MS;
+import static io.churnwire.server.ServerSettings.RETRY_PUSHBACK_MS;
+import static io.churnwire.server.ServerSettings.SCORING_THREADS;
+import static io.churnwire.server.ServerSettings.STREAM_WINDOW;
+
+import io.churnwire.config.Values;
 import java.nio.file.Path;
-import java.util.Objects;
+import java.util.Map;
 import java.util.Properties;
 
 /**
  * Every setting of the server, validated once at start so that a bad value fails fast with a
  * message naming it, instead of surfacing later as a strange runtime error.
  *
- * <p>Round-trips through {@link Properties} with the keys of {@link ConfigOption}, which is how
- * flags, environment variables and the optional properties file all feed it.
+ * <p>Each field is a setting of {@code ServerSettings}, which declares its range, default, flag,
+ * environment variable and properties key; the compact constructor checks every field against its
+ * declaration, so a configuration built in code obeys the same rules as one read from a file.
  *
  * @param host                    address to bind; {@code 0.0.0.0} for all interfaces
  * @param port                    TCP port; 0 picks a free one
@@ -41,125 +57,105 @@ public record ServerConfig(
     long drainTimeoutSeconds,
     long reloadIntervalMillis) {
 
+  /** Checks every field against its setting's rule. */
   public ServerConfig {
-    Objects.requireNonNull(host, "host");
-    Objects.requireNonNull(modelDir, "modelDir");
-    if (host.isBlank()) {
-      throw new IllegalArgumentException("host must not be blank");
-    }
-    requireRange("port", port, 0, 65_535);
-    requireRange("scoring-threads", scoringThreads, 1, 1_024);
-    requireRange("max-in-flight", maxInFlight, 1, 1_000_000);
-    requireRange("stream-window", streamWindow, 1, 10_000);
-    requireRange("max-batch-items", maxBatchItems, 1, 1_000_000);
-    requireRange("max-inbound-message-bytes", maxInboundMessageBytes, 1_024, Integer.MAX_VALUE);
-    requireRange("max-concurrent-streams", maxConcurrentStreams, 1, Integer.MAX_VALUE);
-    requireRange("retry-pushback-ms", retryPushbackMillis, 0, 3_600_000);
-    requireRange("drain-timeout-seconds", drainTimeoutSeconds, 0, 3_600);
-    requireRange("reload-interval-ms", reloadIntervalMillis, 0, 86_400_000);
+    HOST.check(host);
+    PORT.check(port);
+    MODEL_DIR.check(modelDir);
+    SCORING_THREADS.check(scoringThreads);
+    MAX_IN_FLIGHT.check(maxInFlight);
+    STREAM_WINDOW.check(streamWindow);
+    MAX_BATCH_ITEMS.check(maxBatchItems);
+    MAX_INBOUND_MESSAGE_BYTES.check(maxInboundMessageBytes);
+    MAX_CONCURRENT_STREAMS.check(maxConcurrentStreams);
+    RETRY_PUSHBACK_MS.check(retryPushbackMillis);
+    DRAIN_TIMEOUT_SECONDS.check(drainTimeoutSeconds);
+    RELOAD_INTERVAL_MS.check(reloadIntervalMillis);
   }
 
-  /** The embedded defaults: port 50051, model registry in {@code ./models/default}. */
+  /** The declared defaults: port 50051, model registry in {@code ./models/default}. */
   public static ServerConfig defaults() {
-    int cores = Runtime.getRuntime().availableProcessors();
-    return new ServerConfig(
-        "0.0.0.0",
-        50051,
-        Path.of("models", "default"),
-        cores,
-        cores * 32,
-        32,
-        1_000,
-        4 * 1024 * 1024,
-        100,
-        100,
-        30,
-        2_000);
+    return from(ALL.defaults());
+  }
+
+  /**
+   * Resolves command-line {@code args} and {@code environment}: flags, then environment variables,
+   * then the properties file ({@code --config} or {@code CHURNWIRE_CONFIG}), then the defaults.
+   *
+   * @throws IllegalArgumentException for an unknown flag, a bad value or an unreadable file, with a
+   *     message naming it
+   */
+  public static ServerConfig resolve(String[] args, Map<String, String> environment) {
+    return from(ALL.resolve(args, environment));
+  }
+
+  /** Reads the settings' keys from {@code properties}; missing keys keep their defaults. */
+  public static ServerConfig fromProperties(Properties properties) {
+    return from(ALL.fromProperties(properties));
+  }
+
+  /** Writes every setting under its key. */
+  public Properties toProperties() {
+    return values().toProperties();
   }
 
   public ServerConfig withHost(String newHost) {
-    return new ServerConfig(newHost, port, modelDir, scoringThreads, maxInFlight,
-        streamWindow, maxBatchItems, maxInboundMessageBytes, maxConcurrentStreams,
-        retryPushbackMillis, drainTimeoutSeconds, reloadIntervalMillis);
+    return from(values().with(HOST, newHost));
   }
 
   public ServerConfig withPort(int newPort) {
-    return new ServerConfig(host, newPort, modelDir, scoringThreads, maxInFlight,
-        streamWindow, maxBatchItems, maxInboundMessageBytes, maxConcurrentStreams,
-        retryPushbackMillis, drainTimeoutSeconds, reloadIntervalMillis);
+    return from(values().with(PORT, newPort));
   }
 
   public ServerConfig withModelDir(Path newModelDir) {
-    return new ServerConfig(host, port, newModelDir, scoringThreads, maxInFlight,
-        streamWindow, maxBatchItems, maxInboundMessageBytes, maxConcurrentStreams,
-        retryPushbackMillis, drainTimeoutSeconds, reloadIntervalMillis);
+    return from(values().with(MODEL_DIR, newModelDir));
   }
 
   public ServerConfig withScoringCapacity(int threads, int inFlight) {
-    return new ServerConfig(host, port, modelDir, threads, inFlight,
-        streamWindow, maxBatchItems, maxInboundMessageBytes, maxConcurrentStreams,
-        retryPushbackMillis, drainTimeoutSeconds, reloadIntervalMillis);
+    return from(values().with(SCORING_THREADS, threads).with(MAX_IN_FLIGHT, inFlight));
   }
 
   public ServerConfig withStreamWindow(int items) {
-    return new ServerConfig(host, port, modelDir, scoringThreads, maxInFlight,
-        items, maxBatchItems, maxInboundMessageBytes, maxConcurrentStreams,
-        retryPushbackMillis, drainTimeoutSeconds, reloadIntervalMillis);
+    return from(values().with(STREAM_WINDOW, items));
   }
 
   public ServerConfig withMaxBatchItems(int items) {
-    return new ServerConfig(host, port, modelDir, scoringThreads, maxInFlight,
-        streamWindow, items, maxInboundMessageBytes, maxConcurrentStreams,
-        retryPushbackMillis, drainTimeoutSeconds, reloadIntervalMillis);
+    return from(values().with(MAX_BATCH_ITEMS, items));
   }
 
   public ServerConfig withReloadIntervalMillis(long millis) {
-    return new ServerConfig(host, port, modelDir, scoringThreads, maxInFlight,
-        streamWindow, maxBatchItems, maxInboundMessageBytes, maxConcurrentStreams,
-        retryPushbackMillis, drainTimeoutSeconds, millis);
+    return from(values().with(RELOAD_INTERVAL_MS, millis));
   }
 
-  /** Reads a configuration from properties keyed by {@link ConfigOption#key()}; missing keys keep their defaults. */
-  public static ServerConfig fromProperties(Properties properties) {
-    Properties merged = defaults().toProperties();
-    merged.putAll(properties);
+  private static ServerConfig from(Values values) {
     return new ServerConfig(
-        ConfigOption.HOST.read(merged),
-        ConfigOption.PORT.readInt(merged),
-        Path.of(ConfigOption.MODEL_DIR.read(merged)),
-        ConfigOption.SCORING_THREADS.readInt(merged),
-        ConfigOption.MAX_IN_FLIGHT.readInt(merged),
-        ConfigOption.STREAM_WINDOW.readInt(merged),
-        ConfigOption.MAX_BATCH_ITEMS.readInt(merged),
-        ConfigOption.MAX_INBOUND_MESSAGE_BYTES.readInt(merged),
-        ConfigOption.MAX_CONCURRENT_STREAMS.readInt(merged),
-        ConfigOption.RETRY_PUSHBACK_MS.readLong(merged),
-        ConfigOption.DRAIN_TIMEOUT_SECONDS.readLong(merged),
-        ConfigOption.RELOAD_INTERVAL_MS.readLong(merged));
+        values.get(HOST),
+        values.get(PORT),
+        values.get(MODEL_DIR),
+        values.get(SCORING_THREADS),
+        values.get(MAX_IN_FLIGHT),
+        values.get(STREAM_WINDOW),
+        values.get(MAX_BATCH_ITEMS),
+        values.get(MAX_INBOUND_MESSAGE_BYTES),
+        values.get(MAX_CONCURRENT_STREAMS),
+        values.get(RETRY_PUSHBACK_MS),
+        values.get(DRAIN_TIMEOUT_SECONDS),
+        values.get(RELOAD_INTERVAL_MS));
   }
 
-  /** Writes every setting under its {@link ConfigOption#key()}. */
-  public Properties toProperties() {
-    Properties p = new Properties();
-    p.setProperty(ConfigOption.HOST.key(), host);
-    p.setProperty(ConfigOption.PORT.key(), Integer.toString(port));
-    p.setProperty(ConfigOption.MODEL_DIR.key(), modelDir.toString());
-    p.setProperty(ConfigOption.SCORING_THREADS.key(), Integer.toString(scoringThreads));
-    p.setProperty(ConfigOption.MAX_IN_FLIGHT.key(), Integer.toString(maxInFlight));
-    p.setProperty(ConfigOption.STREAM_WINDOW.key(), Integer.toString(streamWindow));
-    p.setProperty(ConfigOption.MAX_BATCH_ITEMS.key(), Integer.toString(maxBatchItems));
-    p.setProperty(ConfigOption.MAX_INBOUND_MESSAGE_BYTES.key(), Integer.toString(maxInboundMessageBytes));
-    p.setProperty(ConfigOption.MAX_CONCURRENT_STREAMS.key(), Integer.toString(maxConcurrentStreams));
-    p.setProperty(ConfigOption.RETRY_PUSHBACK_MS.key(), Long.toString(retryPushbackMillis));
-    p.setProperty(ConfigOption.DRAIN_TIMEOUT_SECONDS.key(), Long.toString(drainTimeoutSeconds));
-    p.setProperty(ConfigOption.RELOAD_INTERVAL_MS.key(), Long.toString(reloadIntervalMillis));
-    return p;
-  }
-
-  private static void requireRange(String name, long value, long min, long max) {
-    if (value < min || value > max) {
-      throw new IllegalArgumentException(
-          name + " must be between " + min + " and " + max + ", got " + value);
-    }
+  private Values values() {
+    return ALL.defaults()
+        .with(HOST, host)
+        .with(PORT, port)
+        .with(MODEL_DIR, modelDir)
+        .with(SCORING_THREADS, scoringThreads)
+        .with(MAX_IN_FLIGHT, maxInFlight)
+        .with(STREAM_WINDOW, streamWindow)
+        .with(MAX_BATCH_ITEMS, maxBatchItems)
+        .with(MAX_INBOUND_MESSAGE_BYTES, maxInboundMessageBytes)
+        .with(MAX_CONCURRENT_STREAMS, maxConcurrentStreams)
+        .with(RETRY_PUSHBACK_MS, retryPushbackMillis)
+        .with(DRAIN_TIMEOUT_SECONDS, drainTimeoutSeconds)
+        .with(RELOAD_INTERVAL_MS, reloadIntervalMillis);
   }
 }

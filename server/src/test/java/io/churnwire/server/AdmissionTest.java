@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.rpc.RetryInfo;
+import io.churnwire.testsupport.Customers;
 import io.churnwire.v1.BatchPredictRequest;
 import io.churnwire.v1.PredictBatchRequest;
 import io.grpc.Status;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.churnwire.runtime.Explanation;
+import io.churnwire.testsupport.Customers;
 import io.churnwire.v1.ContributionScale;
 import io.churnwire.v1.FeatureContribution;
 import io.churnwire.v1.PredictBatchRequest;

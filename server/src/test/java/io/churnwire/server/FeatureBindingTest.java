@@ -4,9 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.churnwire.datasets.SyntheticTelcoData;
+import io.churnwire.datasets.TelcoRequests;
 import io.churnwire.runtime.FeatureSchema;
 import io.churnwire.runtime.FeatureSpec;
 import io.churnwire.runtime.FeatureType;
+import io.churnwire.testsupport.Customers;
+import java.util.Iterator;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -19,6 +23,18 @@ class FeatureBindingTest {
     double[] row = binding.extract(Customers.risky(), "");
 
     assertArrayEquals(new double[] {0, 0, 0, 1, 2, 20.5, 180.0, 0, 2}, row);
+  }
+
+  @Test
+  void extract_requestsMadeFromDatasetRows_giveTheRowsBack() throws Exception {
+    FeatureBinding binding = FeatureBinding.bind(FeatureSchema.telco());
+    Iterator<double[]> rows = SyntheticTelcoData.rows(5);
+
+    for (int i = 0; i < 200; i++) {
+      double[] row = rows.next();
+
+      assertArrayEquals(row, binding.extract(TelcoRequests.of("row-" + i, row), ""), "row " + i);
+    }
   }
 
   @Test

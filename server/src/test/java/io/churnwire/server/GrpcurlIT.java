@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.util.JsonFormat;
+import io.churnwire.testsupport.Customers;
 import io.churnwire.v1.ChurnServiceGrpc;
 import io.churnwire.v1.PredictRequest;
 import io.churnwire.v1.PredictResponse;

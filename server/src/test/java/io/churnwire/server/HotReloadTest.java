@@ -8,13 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.rpc.ErrorInfo;
+import io.churnwire.datasets.TrainingData;
+import io.churnwire.testsupport.Customers;
 import io.churnwire.training.Algorithm;
 import io.churnwire.training.DeployCheck;
 import io.churnwire.runtime.FeatureSchema;
 import io.churnwire.runtime.FeatureSpec;
 import io.churnwire.runtime.ModelRegistry;
 import io.churnwire.training.ModelTrainer;
-import io.churnwire.training.TrainingData;
 import io.churnwire.v1.ChurnServiceGrpc;
 import io.churnwire.v1.GetModelStatusRequest;
 import io.churnwire.v1.GetModelStatusResponse;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.churnwire.testsupport.Customers;
 import io.churnwire.v1.BatchPredictRequest;
 import io.churnwire.v1.BatchPredictResponse;
 import io.churnwire.v1.FeatureSpec;

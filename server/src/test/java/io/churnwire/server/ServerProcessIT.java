@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.churnwire.runtime.ModelRegistry;
+import io.churnwire.testsupport.Customers;
 import io.churnwire.training.DeployCheck;
 import io.churnwire.v1.ChurnServiceGrpc;
 import io.grpc.ManagedChannel;

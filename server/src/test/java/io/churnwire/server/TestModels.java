@@ -1,10 +1,10 @@
 package io.churnwire.server;
 
+import io.churnwire.datasets.SyntheticTelcoData;
+import io.churnwire.datasets.TrainingData;
 import io.churnwire.training.Algorithm;
 import io.churnwire.runtime.ChurnModel;
 import io.churnwire.training.ModelTrainer;
-import io.churnwire.training.SyntheticTelcoData;
-import io.churnwire.training.TrainingData;
 import io.churnwire.training.TrainingOptions;
 
 /** Small real models, each trained once per test JVM on the synthetic data set. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.churnwire.testsupport.Customers;
 import io.churnwire.v1.Contract;
 import io.churnwire.v1.InternetService;
 import io.churnwire.v1.PaymentMethod;

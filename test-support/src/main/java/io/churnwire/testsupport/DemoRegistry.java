@@ -1,10 +1,10 @@
 package io.churnwire.testsupport;
 
+import io.churnwire.datasets.SyntheticTelcoData;
 import io.churnwire.runtime.ModelRegistry;
 import io.churnwire.training.Algorithm;
 import io.churnwire.training.DeployCheck;
 import io.churnwire.training.ModelTrainer;
-import io.churnwire.training.SyntheticTelcoData;
 import io.churnwire.training.TrainingOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;

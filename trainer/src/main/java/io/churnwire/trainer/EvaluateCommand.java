@@ -1,12 +1,12 @@
 package io.churnwire.trainer;
 
+import io.churnwire.datasets.TrainingData;
 import io.churnwire.runtime.ChurnModel;
 import io.churnwire.runtime.EvaluationMetrics;
 import io.churnwire.training.MetricsJson;
 import io.churnwire.runtime.ModelRegistry;
 import io.churnwire.training.ModelReport;
 import io.churnwire.training.ModelTrainer;
-import io.churnwire.training.TrainingData;
 import io.churnwire.training.TrainingOptions;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;

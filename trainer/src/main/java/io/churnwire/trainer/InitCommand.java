@@ -1,11 +1,11 @@
 package io.churnwire.trainer;
 
+import io.churnwire.datasets.SyntheticTelcoData;
+import io.churnwire.datasets.TrainingData;
 import io.churnwire.runtime.ModelRegistry;
 import io.churnwire.training.Algorithm;
 import io.churnwire.training.DeployCheck;
 import io.churnwire.training.ModelTrainer;
-import io.churnwire.training.SyntheticTelcoData;
-import io.churnwire.training.TrainingData;
 import io.churnwire.training.TrainingOptions;
 import java.io.PrintWriter;
 import java.util.List;

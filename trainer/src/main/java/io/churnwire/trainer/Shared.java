@@ -1,9 +1,9 @@
 package io.churnwire.trainer;
 
+import io.churnwire.datasets.SyntheticTelcoData;
+import io.churnwire.datasets.TelcoCsv;
+import io.churnwire.datasets.TrainingData;
 import io.churnwire.runtime.FeatureSchema;
-import io.churnwire.training.SyntheticTelcoData;
-import io.churnwire.training.TelcoCsv;
-import io.churnwire.training.TrainingData;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package io.churnwire.trainer;
 
+import io.churnwire.datasets.TrainingData;
 import io.churnwire.training.Algorithm;
 import io.churnwire.runtime.ChurnModel;
 import io.churnwire.runtime.EvaluationMetrics;
@@ -7,7 +8,6 @@ import io.churnwire.training.MetricsJson;
 import io.churnwire.runtime.ModelRegistry;
 import io.churnwire.training.ModelReport;
 import io.churnwire.training.ModelTrainer;
-import io.churnwire.training.TrainingData;
 import io.churnwire.training.TrainingOptions;
 import java.io.PrintWriter;
 import java.nio.file.Path;

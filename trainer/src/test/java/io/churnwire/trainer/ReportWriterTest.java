@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.churnwire.datasets.SyntheticTelcoData;
+import io.churnwire.datasets.TrainingData;
 import io.churnwire.training.Algorithm;
 import io.churnwire.training.MetricsJson;
 import io.churnwire.training.ModelTrainer;
-import io.churnwire.training.SyntheticTelcoData;
-import io.churnwire.training.TrainingData;
 import io.churnwire.training.TrainingOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;

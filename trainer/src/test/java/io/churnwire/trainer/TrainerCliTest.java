@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.churnwire.datasets.SyntheticTelcoData;
+import io.churnwire.datasets.TelcoCsv;
 import io.churnwire.runtime.ModelRegistry;
-import io.churnwire.training.SyntheticTelcoData;
-import io.churnwire.training.TelcoCsv;
 import java.awt.image.BufferedImage;
 import java.io.PrintWriter;
 import java.io.StringWriter;

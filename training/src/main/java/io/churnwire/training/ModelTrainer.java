@@ -1,5 +1,6 @@
 package io.churnwire.training;
 
+import io.churnwire.datasets.TrainingData;
 import io.churnwire.runtime.ChurnModel;
 import io.churnwire.runtime.CompiledModel;
 import io.churnwire.runtime.EvaluationMetrics;

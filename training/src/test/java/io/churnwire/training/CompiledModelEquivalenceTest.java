@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.churnwire.datasets.SyntheticTelcoData;
+import io.churnwire.datasets.TelcoCsv;
+import io.churnwire.datasets.TrainingData;
 import io.churnwire.runtime.ChurnModel;
 import io.churnwire.runtime.CompiledModel;
 import io.churnwire.runtime.Explanation;

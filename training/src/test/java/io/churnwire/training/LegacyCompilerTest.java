@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.churnwire.datasets.SyntheticTelcoData;
+import io.churnwire.datasets.TrainingData;
 import io.churnwire.runtime.ChurnModel;
 import io.churnwire.runtime.FeatureSchema;
 import io.churnwire.runtime.LegacyModelException;

@@ -1,5 +1,7 @@
 package io.churnwire.training;
 
+import io.churnwire.datasets.SyntheticTelcoData;
+import io.churnwire.datasets.TrainingData;
 import io.churnwire.runtime.PromotionRefusedException;
 import io.churnwire.runtime.InvalidModelException;
 import io.churnwire.runtime.ModelRegistry;

@@ -1,5 +1,7 @@
 package io.churnwire.training;
 
+import io.churnwire.datasets.SyntheticTelcoData;
+import io.churnwire.datasets.TrainingData;
 import io.churnwire.runtime.ModelVersion;
 import io.churnwire.runtime.ChurnModel;
 import io.churnwire.runtime.InvalidModelException;

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.churnwire.server.ServerApplication;
+import io.churnwire.testsupport.Customers;
 import io.churnwire.v1.ModelMetadata;
 import io.churnwire.v1.PredictBatchRequest;
 import io.churnwire.v1.PredictRequest;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.churnwire.server.ScoringExecutor;
 import io.churnwire.server.ServerApplication;
 import io.churnwire.server.ServerConfig;
+import io.churnwire.testsupport.Customers;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;

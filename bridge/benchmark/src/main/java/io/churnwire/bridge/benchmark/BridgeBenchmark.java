@@ -3,11 +3,13 @@ package io.churnwire.bridge.benchmark;
 import io.churnwire.bridge.BridgeConfig;
 import io.churnwire.bridge.BridgeMain;
 import io.churnwire.bridge.KafkaBridge;
-import io.churnwire.bridge.internal.SyntheticCustomers;
+import io.churnwire.datasets.SyntheticTelcoData;
+import io.churnwire.datasets.TelcoRequests;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -73,11 +75,12 @@ public final class BridgeBenchmark implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     System.getProperties().putIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", "warn");
-    var customers = new SyntheticCustomers(7);
+    Iterator<double[]> customers = SyntheticTelcoData.rows(7);
     template = new ArrayList<>();
     long bytes = 0;
     for (int i = 0; i < Math.max(records, warmup); i++) {
-      var request = customers.next().toBuilder().setRequestId("bench-" + i).build();
+      var request = TelcoRequests.of("SYN-%06d".formatted(i + 1), customers.next()).toBuilder()
+          .setRequestId("bench-" + i).build();
       byte[] value = request.toByteArray();
       bytes += value.length;
       template.add(new ProducerRecord<>("", request.getCustomerId().getBytes(StandardCharsets.UTF_8), value));

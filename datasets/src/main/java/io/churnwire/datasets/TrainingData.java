@@ -1,4 +1,4 @@
-package io.churnwire.training;
+package io.churnwire.datasets;
 
 import io.churnwire.runtime.FeatureSchema;
 import io.churnwire.runtime.FeatureSpec;

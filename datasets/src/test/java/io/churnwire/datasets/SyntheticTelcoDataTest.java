@@ -1,12 +1,14 @@
-package io.churnwire.training;
+package io.churnwire.datasets;
 
 import io.churnwire.runtime.FeatureSchema;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Iterator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,6 +47,18 @@ class SyntheticTelcoDataTest {
     TrainingData other = SyntheticTelcoData.generate(500, 8);
 
     assertNotEquals(first.sha256(), other.sha256());
+  }
+
+  @Test
+  void rows_sameSeed_startWithTheRowsOfGenerateInOrder() {
+    double[][] generated = SyntheticTelcoData.generate(400, 7).rows();
+
+    Iterator<double[]> rows = SyntheticTelcoData.rows(7);
+
+    for (int i = 0; i < generated.length; i++) {
+      assertArrayEquals(generated[i], rows.next(), "row " + i);
+    }
+    assertTrue(rows.hasNext());
   }
 
   @Test

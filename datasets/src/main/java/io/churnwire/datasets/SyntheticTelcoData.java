@@ -1,7 +1,8 @@
-package io.churnwire.training;
+package io.churnwire.datasets;
 
 import io.churnwire.runtime.ModelVersion;
 import io.churnwire.runtime.FeatureSchema;
+import java.util.Iterator;
 import java.util.Random;
 
 /**
@@ -62,6 +63,27 @@ public final class SyntheticTelcoData {
     }
     String sha256 = ModelVersion.sha256Hex(TelcoCsv.render(schema, data, labels));
     return new TrainingData(schema, data, labels, "synthetic(rows=" + rows + ",seed=" + seed + ")", sha256);
+  }
+
+  /**
+   * The customers drawn with {@code seed}, one row at a time and without end: the first {@code n}
+   * rows are those of {@code generate(n, seed)}, in order. Labels are drawn but not returned. For
+   * streams of requests (a simulator, a load run) that should look like the demo data without
+   * holding a whole data set in memory.
+   */
+  public static Iterator<double[]> rows(long seed) {
+    Random random = new Random(seed);
+    return new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return true;
+      }
+
+      @Override
+      public double[] next() {
+        return customer(random).row();
+      }
+    };
   }
 
   private record Customer(int internet, int dependents, int referrals, int satisfaction, int tenure,

@@ -1,9 +1,10 @@
-package io.churnwire.training;
+package io.churnwire.datasets;
 
 import io.churnwire.runtime.ModelVersion;
 import io.churnwire.runtime.FeatureSchema;
 import io.churnwire.runtime.FeatureSpec;
 import io.churnwire.runtime.FeatureType;
+import io.churnwire.v1.PredictRequest;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
@@ -22,7 +23,8 @@ import java.util.regex.Pattern;
 
 /**
  * Reads and writes churn data in the layout of IBM's extended Telco customer churn CSV, so the
- * public sample data (and files shaped like it) can train a model without a conversion step.
+ * public sample data (and files shaped like it) can train a model, or be sent to the server as
+ * requests, without a conversion step.
  *
  * <p>Columns are matched by normalised header: lower_snake_case, camelCase split, so that
  * "Tenure in Months" finds {@code tenure_in_months}; the IBM spellings "Number of Dependents" and
@@ -49,6 +51,9 @@ public final class TelcoCsv {
 
   private static final List<String> LABEL_KEYS = List.of("churn_label", "churn");
 
+  private static final String ID_HEADER = "Customer ID";
+  private static final List<String> ID_KEYS = List.of("customer_id");
+
   private static final Pattern INTEGER = Pattern.compile("[+-]?\\d+(\\.0*)?");
   private static final Pattern DECIMAL = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
   private static final Pattern CAMEL = Pattern.compile("([a-z0-9])([A-Z])");
@@ -67,57 +72,48 @@ public final class TelcoCsv {
   public static TrainingData read(Path csv, FeatureSchema schema) throws IOException {
     String name = csv.getFileName().toString();
     byte[] bytes = Files.readAllBytes(csv);
-    String text;
-    try {
-      text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
-    } catch (CharacterCodingException e) {
-      throw new TelcoCsvException(name, 1, null, "the file is not valid UTF-8");
-    }
-    if (text.startsWith("\uFEFF")) {
-      text = text.substring(1);
-    }
-    List<String> lines = text.lines().toList();
-    if (lines.isEmpty() || lines.getFirst().isBlank()) {
-      throw new TelcoCsvException(name, 1, null, "the header line is missing");
-    }
-
+    List<String> lines = lines(name, bytes);
     List<String> header = fields(lines.getFirst(), name, 1);
-    int[] columns = new int[schema.size()];
-    for (int j = 0; j < schema.size(); j++) {
-      String feature = schema.get(j).name();
-      List<String> keys = new ArrayList<>(List.of(feature));
-      if (IBM_HEADERS.containsKey(feature)) {
-        keys.add(normalise(IBM_HEADERS.get(feature)));
-      }
-      columns[j] = column(header, keys, name, feature);
-    }
+    int[] columns = featureColumns(header, schema, name);
     int labelColumn = column(header, LABEL_KEYS, name, LABEL_HEADER);
 
     List<double[]> rows = new ArrayList<>();
     List<Integer> labels = new ArrayList<>();
-    for (int i = 1; i < lines.size(); i++) {
-      String line = lines.get(i);
-      if (line.isEmpty()) {
-        continue;
-      }
-      long lineNumber = i + 1L;
-      List<String> cells = fields(line, name, lineNumber);
-      if (cells.size() != header.size()) {
-        throw new TelcoCsvException(name, lineNumber, null,
-            "has " + cells.size() + " fields, the header has " + header.size());
-      }
-      double[] row = new double[schema.size()];
-      for (int j = 0; j < row.length; j++) {
-        row[j] = value(schema.get(j), cells.get(columns[j]), name, lineNumber, header.get(columns[j]));
-      }
-      rows.add(row);
+    forEachRecord(lines, header, name, (lineNumber, cells) -> {
+      rows.add(row(schema, columns, header, cells, name, lineNumber));
       labels.add(label(cells.get(labelColumn), name, lineNumber, header.get(labelColumn)));
-    }
-    if (rows.isEmpty()) {
-      throw new TelcoCsvException(name, lines.size(), null, "the file has no data rows");
-    }
+    });
     return new TrainingData(schema, rows.toArray(double[][]::new),
         labels.stream().mapToInt(Integer::intValue).toArray(), name, ModelVersion.sha256Hex(bytes));
+  }
+
+  /**
+   * Reads {@code csv} as requests to score, one per data row in file order: the customer id from
+   * the "Customer ID" column and the {@link FeatureSchema#telco()} features, read and checked as
+   * {@link #read} does, so every request is one the server accepts. A label column is not needed.
+   *
+   * @throws TelcoCsvException naming the line and column for a missing column, a wrong number of
+   *     fields, an empty customer id, or a value that is empty, malformed, out of range or an
+   *     unknown category
+   * @throws IOException if the file cannot be read
+   */
+  public static List<PredictRequest> readRequests(Path csv) throws IOException {
+    FeatureSchema schema = FeatureSchema.telco();
+    String name = csv.getFileName().toString();
+    List<String> lines = lines(name, Files.readAllBytes(csv));
+    List<String> header = fields(lines.getFirst(), name, 1);
+    int[] columns = featureColumns(header, schema, name);
+    int idColumn = column(header, ID_KEYS, name, ID_HEADER);
+
+    List<PredictRequest> requests = new ArrayList<>();
+    forEachRecord(lines, header, name, (lineNumber, cells) -> {
+      String customerId = cells.get(idColumn).strip();
+      if (customerId.isEmpty()) {
+        throw new TelcoCsvException(name, lineNumber, header.get(idColumn), "missing customer id");
+      }
+      requests.add(TelcoRequests.of(customerId, row(schema, columns, header, cells, name, lineNumber)));
+    });
+    return List.copyOf(requests);
   }
 
   /**
@@ -168,6 +164,79 @@ public final class TelcoCsv {
       end--;
     }
     return snake.substring(start, end);
+  }
+
+  /** The file's lines, without a byte order mark; fails unless it is UTF-8 with a header. */
+  private static List<String> lines(String name, byte[] bytes) throws TelcoCsvException {
+    String text;
+    try {
+      text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+    } catch (CharacterCodingException e) {
+      throw new TelcoCsvException(name, 1, null, "the file is not valid UTF-8");
+    }
+    if (text.startsWith("\uFEFF")) {
+      text = text.substring(1);
+    }
+    List<String> lines = text.lines().toList();
+    if (lines.isEmpty() || lines.getFirst().isBlank()) {
+      throw new TelcoCsvException(name, 1, null, "the header line is missing");
+    }
+    return lines;
+  }
+
+  /** The column of each feature of {@code schema}, by its name or its IBM header. */
+  private static int[] featureColumns(List<String> header, FeatureSchema schema, String file)
+      throws TelcoCsvException {
+    int[] columns = new int[schema.size()];
+    for (int j = 0; j < schema.size(); j++) {
+      String feature = schema.get(j).name();
+      List<String> keys = new ArrayList<>(List.of(feature));
+      if (IBM_HEADERS.containsKey(feature)) {
+        keys.add(normalise(IBM_HEADERS.get(feature)));
+      }
+      columns[j] = column(header, keys, file, feature);
+    }
+    return columns;
+  }
+
+  /** What to do with the fields of one data line. */
+  private interface Record {
+    void accept(long lineNumber, List<String> cells) throws TelcoCsvException;
+  }
+
+  /**
+   * Hands every non-empty data line, split into as many fields as the header has, to
+   * {@code record}; fails if there is none.
+   */
+  private static void forEachRecord(List<String> lines, List<String> header, String file, Record record)
+      throws TelcoCsvException {
+    int records = 0;
+    for (int i = 1; i < lines.size(); i++) {
+      String line = lines.get(i);
+      if (line.isEmpty()) {
+        continue;
+      }
+      long lineNumber = i + 1L;
+      List<String> cells = fields(line, file, lineNumber);
+      if (cells.size() != header.size()) {
+        throw new TelcoCsvException(file, lineNumber, null,
+            "has " + cells.size() + " fields, the header has " + header.size());
+      }
+      record.accept(lineNumber, cells);
+      records++;
+    }
+    if (records == 0) {
+      throw new TelcoCsvException(file, lines.size(), null, "the file has no data rows");
+    }
+  }
+
+  private static double[] row(FeatureSchema schema, int[] columns, List<String> header,
+      List<String> cells, String file, long line) throws TelcoCsvException {
+    double[] row = new double[schema.size()];
+    for (int j = 0; j < row.length; j++) {
+      row[j] = value(schema.get(j), cells.get(columns[j]), file, line, header.get(columns[j]));
+    }
+    return row;
   }
 
   private static int column(List<String> header, List<String> keys, String file, String wanted)

@@ -1,6 +1,10 @@
-package io.churnwire.training;
+package io.churnwire.datasets;
 
 import io.churnwire.runtime.FeatureSchema;
+import io.churnwire.v1.Contract;
+import io.churnwire.v1.InternetService;
+import io.churnwire.v1.PaymentMethod;
+import io.churnwire.v1.PredictRequest;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -126,6 +130,63 @@ class TelcoCsvTest {
 
     assertEquals(1, e.line());
     assertEquals("number_dependents", e.column());
+  }
+
+  @Test
+  void readRequests_ibmExtendedRowsWithoutLabel_becomeRequestsWithTheirCustomerIds() throws Exception {
+    Path csv = write("telco.csv", "Customer ID,Gender,Age,Number of Dependents,Number of Referrals,"
+        + "Tenure in Months,Internet Service,Contract,Payment Method,Total Long Distance Charges,"
+        + "Total Revenue,Satisfaction Score\r\n"
+        + "8779-QRDMV,Male,78,0,2,1,Yes,Month-to-Month,Bank Withdrawal,0,59.65,3\r\n"
+        + "7495-OOKFY,Female,80,1,0,8,No,Two Year,credit card,390.8,1024.1,5");
+
+    List<PredictRequest> requests = TelcoCsv.readRequests(csv);
+
+    assertEquals(List.of(
+        TelcoRequests.of("8779-QRDMV", new double[] {0, 0, 2, 3, 1, 0, 59.65, 0, 0}),
+        TelcoRequests.of("7495-OOKFY", new double[] {1, 1, 0, 5, 8, 390.8, 1024.1, 2, 1})), requests);
+    assertEquals(InternetService.INTERNET_SERVICE_YES, requests.getFirst().getInternetService());
+    assertEquals(Contract.CONTRACT_MONTH_TO_MONTH, requests.getFirst().getContract());
+    assertEquals(PaymentMethod.PAYMENT_METHOD_CREDIT_CARD, requests.getLast().getPaymentMethod());
+  }
+
+  @Test
+  void readRequests_unknownCategory_namesLineAndColumnInsteadOfSendingIt() throws Exception {
+    Path csv = write("bad.csv", IBM_HEADER + "\nX-1,No,1,0,4,12,10,500,Decade,Credit Card,No,\n");
+
+    var e = assertThrows(TelcoCsvException.class, () -> TelcoCsv.readRequests(csv));
+
+    assertEquals(2, e.line());
+    assertEquals("Contract", e.column());
+  }
+
+  @Test
+  void readRequests_emptyCustomerId_isRejected() throws Exception {
+    Path csv = write("bad.csv", IBM_HEADER + "\n ,No,1,0,4,12,10,500,One Year,Credit Card,No,\n");
+
+    var e = assertThrows(TelcoCsvException.class, () -> TelcoCsv.readRequests(csv));
+
+    assertEquals("bad.csv: line 2, column 'Customer ID': missing customer id", e.getMessage());
+  }
+
+  @Test
+  void readRequests_basicKaggleSchema_isRefusedNamingTheMissingFeature() throws Exception {
+    Path csv = write("basic.csv", "customerID,gender,tenure,Contract\n7590-VHVEG,Female,1,Month-to-month\n");
+
+    var e = assertThrows(TelcoCsvException.class, () -> TelcoCsv.readRequests(csv));
+
+    assertEquals(1, e.line());
+    assertEquals("internet_service", e.column());
+  }
+
+  @Test
+  void readRequests_noCustomerIdColumn_isRefusedNamingIt() throws Exception {
+    Path csv = dir.resolve("synthetic.csv");
+    TelcoCsv.write(SyntheticTelcoData.generate(3, 1), csv);
+
+    var e = assertThrows(TelcoCsvException.class, () -> TelcoCsv.readRequests(csv));
+
+    assertEquals("Customer ID", e.column());
   }
 
   @Test

@@ -1,4 +1,4 @@
-package io.churnwire.training;
+package io.churnwire.datasets;
 
 import java.io.IOException;
 

@@ -1,0 +1,95 @@
+package io.churnwire.server;
+
+import static io.churnwire.config.Rule.between;
+import static io.churnwire.config.Rule.notBlank;
+import static io.churnwire.config.ValueType.INTEGER;
+import static io.churnwire.config.ValueType.LONG;
+import static io.churnwire.config.ValueType.PATH;
+import static io.churnwire.config.ValueType.TEXT;
+
+import io.churnwire.config.Setting;
+import io.churnwire.config.Settings;
+import java.nio.file.Path;
+
+/**
+ * The server's settings, each declared once with its flag, environment variable, key, default,
+ * range and help; {@link ServerConfig} holds their values, and {@code --help} and the README's
+ * configuration table are generated from here.
+ */
+final class ServerSettings {
+  private ServerSettings() {}
+
+  private static final int CORES = Runtime.getRuntime().availableProcessors();
+
+  static final Setting<String> HOST = Setting.of("host", "churnwire.server.host", TEXT, "0.0.0.0",
+          "address to bind")
+      .environment("CHURNWIRE_HOST")
+      .require(notBlank());
+
+  static final Setting<Integer> PORT = Setting.of("port", "churnwire.server.port", INTEGER, 50051,
+          "gRPC port; 0 picks a free one")
+      .environment("CHURNWIRE_PORT")
+      .require(between(0, 65_535));
+
+  static final Setting<Path> MODEL_DIR = Setting.of("model-dir", "churnwire.model.dir", PATH,
+          Path.of("models", "default"),
+          "model registry (`versions/` + `production` pointer) written by `churnwire-model`; its production"
+              + " version is served")
+      .environment("CHURNWIRE_MODEL_DIR");
+
+  static final Setting<Long> RELOAD_INTERVAL_MS = Setting.of("reload-interval-ms",
+          "churnwire.model.reload-interval-ms", LONG, 2_000L,
+          "how often the `production` pointer is checked; 0 = off (`ReloadModel` still works)")
+      .environment("CHURNWIRE_RELOAD_INTERVAL_MS")
+      .require(between(0, 86_400_000));
+
+  static final Setting<Integer> SCORING_THREADS = Setting.of("scoring-threads", "churnwire.scoring.threads",
+          INTEGER, CORES, "threads that run the model")
+      .environment("CHURNWIRE_SCORING_THREADS")
+      .showDefaultAs("cores")
+      .require(between(1, 1_024));
+
+  static final Setting<Integer> MAX_IN_FLIGHT = Setting.of("max-in-flight", "churnwire.scoring.max-in-flight",
+          INTEGER, 32 * CORES, "scoring tasks admitted at once; beyond, `RESOURCE_EXHAUSTED`")
+      .environment("CHURNWIRE_MAX_IN_FLIGHT")
+      .showDefaultAs("32 × cores")
+      .require(between(1, 1_000_000));
+
+  static final Setting<Integer> STREAM_WINDOW = Setting.of("stream-window", "churnwire.scoring.stream-window",
+          INTEGER, 32, "items one `PredictBatch` stream may hold in the server")
+      .environment("CHURNWIRE_STREAM_WINDOW")
+      .require(between(1, 10_000));
+
+  static final Setting<Integer> MAX_BATCH_ITEMS = Setting.of("max-batch-items",
+          "churnwire.scoring.max-batch-items", INTEGER, 1_000, "largest `BatchPredict` request")
+      .environment("CHURNWIRE_MAX_BATCH_ITEMS")
+      .require(between(1, 1_000_000));
+
+  static final Setting<Integer> MAX_INBOUND_MESSAGE_BYTES = Setting.of("max-inbound-message-bytes",
+          "churnwire.server.max-inbound-message-bytes", INTEGER, 4 * 1024 * 1024, "largest request message")
+      .environment("CHURNWIRE_MAX_INBOUND_MESSAGE_BYTES")
+      .showDefaultAs("4 MiB")
+      .require(between(1_024, Integer.MAX_VALUE));
+
+  static final Setting<Integer> MAX_CONCURRENT_STREAMS = Setting.of("max-concurrent-streams",
+          "churnwire.server.max-concurrent-streams", INTEGER, 100, "concurrent calls per HTTP/2 connection")
+      .environment("CHURNWIRE_MAX_CONCURRENT_STREAMS")
+      .require(between(1, Integer.MAX_VALUE));
+
+  static final Setting<Long> RETRY_PUSHBACK_MS = Setting.of("retry-pushback-ms",
+          "churnwire.scoring.retry-pushback-ms", LONG, 100L, "retry delay suggested by overload answers")
+      .environment("CHURNWIRE_RETRY_PUSHBACK_MS")
+      .require(between(0, 3_600_000));
+
+  static final Setting<Long> DRAIN_TIMEOUT_SECONDS = Setting.of("drain-timeout-seconds",
+          "churnwire.server.drain-timeout-seconds", LONG, 30L, "time in-flight calls get on shutdown")
+      .environment("CHURNWIRE_DRAIN_TIMEOUT_SECONDS")
+      .require(between(0, 3_600));
+
+  static final Settings ALL = Settings.of("churnwire-server",
+      "Serves churn predictions over gRPC (churnwire.v1.ChurnService), with gRPC health and reflection.",
+      "CHURNWIRE_CONFIG",
+      HOST, PORT, MODEL_DIR, RELOAD_INTERVAL_MS, SCORING_THREADS, MAX_IN_FLIGHT, STREAM_WINDOW,
+      MAX_BATCH_ITEMS, MAX_INBOUND_MESSAGE_BYTES, MAX_CONCURRENT_STREAMS, RETRY_PUSHBACK_MS,
+      DRAIN_TIMEOUT_SECONDS);
+}

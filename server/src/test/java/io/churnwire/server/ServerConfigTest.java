@@ -1,0 +1,137 @@
+package io.churnwire.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ServerConfigTest {
+
+  @Test
+  void resolve_withNothingGiven_usesTheDeclaredDefaults() {
+    ServerConfig config = ServerConfig.resolve(new String[0], Map.of());
+
+    assertEquals(ServerConfig.defaults(), config);
+    assertEquals(50051, config.port());
+    assertEquals(Path.of("models", "default"), config.modelDir());
+    assertEquals(2_000, config.reloadIntervalMillis());
+  }
+
+  @Test
+  void resolve_flagsBeatEnvironmentWhichBeatsTheFile(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("churnwire.properties");
+    Files.writeString(file, """
+        churnwire.server.port=1111
+        churnwire.scoring.max-in-flight=7
+        churnwire.model.dir=/from/file
+        """);
+    Map<String, String> environment = Map.of(
+        "CHURNWIRE_CONFIG", file.toString(),
+        "CHURNWIRE_PORT", "2222",
+        "CHURNWIRE_MODEL_DIR", "/from/env");
+
+    ServerConfig config = ServerConfig.resolve(new String[] {"--port=3333"}, environment);
+
+    assertEquals(3333, config.port());
+    assertEquals(Path.of("/from/env"), config.modelDir());
+    assertEquals(7, config.maxInFlight());
+  }
+
+  @Test
+  void resolve_acceptsSpaceSeparatedValuesAndAConfigFlag(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("c.properties");
+    Files.writeString(file, "churnwire.model.dir=/data/registry\n");
+
+    ServerConfig config = ServerConfig.resolve(
+        new String[] {"--config", file.toString(), "--stream-window", "5", "--reload-interval-ms=250"}, Map.of());
+
+    assertEquals(Path.of("/data/registry"), config.modelDir());
+    assertEquals(5, config.streamWindow());
+    assertEquals(250, config.reloadIntervalMillis());
+  }
+
+  @Test
+  void resolve_unknownFlag_isRejectedByName() {
+    var error = assertThrows(IllegalArgumentException.class,
+        () -> ServerConfig.resolve(new String[] {"--prot=1"}, Map.of()));
+
+    assertEquals("unknown flag --prot; see --help", error.getMessage());
+  }
+
+  @Test
+  void resolve_removedTrainingDataFlag_isUnknown() {
+    var error = assertThrows(IllegalArgumentException.class,
+        () -> ServerConfig.resolve(new String[] {"--training-data=x.csv"}, Map.of()));
+
+    assertEquals("unknown flag --training-data; see --help", error.getMessage());
+  }
+
+  @Test
+  void resolve_outOfRangeValue_isRejectedNamingTheSettingAndTheFlag() {
+    var error = assertThrows(IllegalArgumentException.class,
+        () -> ServerConfig.resolve(new String[] {"--port=70000"}, Map.of()));
+
+    assertEquals("port must be between 0 and 65535, got '70000' (from --port)", error.getMessage());
+  }
+
+  @Test
+  void resolve_nonNumericValue_isRejectedNamingTheSettingAndTheVariable() {
+    var error = assertThrows(IllegalArgumentException.class,
+        () -> ServerConfig.resolve(new String[0], Map.of("CHURNWIRE_MAX_IN_FLIGHT", "lots")));
+
+    assertEquals("max-in-flight must be a whole number, got 'lots' (from CHURNWIRE_MAX_IN_FLIGHT)",
+        error.getMessage());
+  }
+
+  @Test
+  void resolve_misspeltKeyInTheFile_isRejectedByName(@TempDir Path dir) throws Exception {
+    Path file = Files.writeString(dir.resolve("c.properties"), "churnwire.server.prot=1\n");
+
+    var error = assertThrows(IllegalArgumentException.class,
+        () -> ServerConfig.resolve(new String[] {"--config=" + file}, Map.of()));
+
+    assertEquals("unknown setting 'churnwire.server.prot' in " + file, error.getMessage());
+  }
+
+  @Test
+  void constructor_valueOutOfItsDeclaredRange_isRejectedNamingTheSetting() {
+    var error = assertThrows(IllegalArgumentException.class,
+        () -> ServerConfig.defaults().withReloadIntervalMillis(-1));
+
+    assertEquals("reload-interval-ms must be between 0 and 86400000, got '-1'", error.getMessage());
+  }
+
+  @Test
+  void serverConfig_roundTripsThroughProperties() {
+    ServerConfig config = ServerConfig.defaults().withPort(1234).withModelDir(Path.of("registry"));
+
+    assertEquals(config, ServerConfig.fromProperties(config.toProperties()));
+    assertEquals("1234", config.toProperties().getProperty("churnwire.server.port"));
+  }
+
+  @Test
+  void help_listsEveryFlagWithItsVariableAndKey() {
+    String help = ServerSettings.ALL.help();
+
+    assertTrue(help.startsWith("Usage: churnwire-server [--config=<file>]"), help);
+    assertTrue(help.contains("CHURNWIRE_CONFIG"), help);
+    for (var setting : ServerSettings.ALL.settings()) {
+      assertTrue(help.contains("| `" + setting.flag() + "` | `" + setting.environmentVariable() + "` | `"
+          + setting.key() + "` |"), setting.name());
+    }
+  }
+
+  @Test
+  void readme_configurationTable_isTheOneHelpPrints() throws Exception {
+    String readme = Files.readString(Path.of("..", "README.md"));
+
+    assertTrue(readme.contains(ServerSettings.ALL.table()),
+        "README.md's configuration table differs from the declarations; replace it with:\n"
+            + ServerSettings.ALL.table());
+  }
+}
