@@ -33,14 +33,17 @@ final class QuickScorer {
   private final int[] categoricalTree;
   private final long[] categoricalMask;
   private final boolean[] categorical;
-  /** Per tree, the index of its leftmost leaf value. */
-  private final int[] leafBase;
-  private final double[] leafValues;
+  /**
+   * Per tree, its leaf values already multiplied by the tree's factor, at {@code t << shift}; the
+   * same product the sum would form, formed once.
+   */
+  private final double[] weightedLeaves;
+  private final int shift;
   private final long[] allLeaves;
 
   private QuickScorer(int[] numericStart, double[] thresholds, int[] numericTree, long[] numericMask,
       int[] levelStart, int[] categoricalStart, int[] categoricalTree, long[] categoricalMask,
-      boolean[] categorical, int[] leafBase, double[] leafValues, long[] allLeaves) {
+      boolean[] categorical, double[] weightedLeaves, int shift, long[] allLeaves) {
     this.numericStart = numericStart;
     this.thresholds = thresholds;
     this.numericTree = numericTree;
@@ -50,15 +53,18 @@ final class QuickScorer {
     this.categoricalTree = categoricalTree;
     this.categoricalMask = categoricalMask;
     this.categorical = categorical;
-    this.leafBase = leafBase;
-    this.leafValues = leafValues;
+    this.weightedLeaves = weightedLeaves;
+    this.shift = shift;
     this.allLeaves = allLeaves;
   }
 
   private record Test(int feature, double threshold, int level, int tree, long mask) {}
 
-  /** The scorer for validated trees, or null when a tree has more than 64 leaves. */
-  static QuickScorer of(List<Tree> trees, FeatureSchema schema) {
+  /**
+   * The scorer for validated trees whose leaf values are multiplied by {@code factors[t]}, or null
+   * when a tree has more than 64 leaves.
+   */
+  static QuickScorer of(List<Tree> trees, FeatureSchema schema, double[] factors) {
     int p = schema.size();
     boolean[] categorical = new boolean[p];
     int[] levels = new int[p];
@@ -130,7 +136,27 @@ final class QuickScorer {
         levelStart, categoricalStart,
         nominal.stream().mapToInt(Test::tree).toArray(),
         nominal.stream().mapToLong(Test::mask).toArray(),
-        categorical, leafBase, values.stream().mapToDouble(Double::doubleValue).toArray(), allLeaves);
+        categorical, weighted(values, leafBase, allLeaves, factors), shiftFor(allLeaves), allLeaves);
+  }
+
+  private static int shiftFor(long[] allLeaves) {
+    int most = 1;
+    for (long leaves : allLeaves) {
+      most = Math.max(most, Long.bitCount(leaves));
+    }
+    return 32 - Integer.numberOfLeadingZeros(most - 1);
+  }
+
+  private static double[] weighted(List<Double> values, int[] leafBase, long[] allLeaves, double[] factors) {
+    int shift = shiftFor(allLeaves);
+    double[] weighted = new double[allLeaves.length << shift];
+    for (int t = 0; t < allLeaves.length; t++) {
+      int leaves = Long.bitCount(allLeaves[t]);
+      for (int k = 0; k < leaves; k++) {
+        weighted[(t << shift) + k] = factors[t] * values.get(leafBase[t] + k);
+      }
+    }
+    return weighted;
   }
 
   /** Numbers the leaves under {@code node} left to right; returns how many there are. */
@@ -160,7 +186,7 @@ final class QuickScorer {
    * {@code initial + sum(factors[t] * leaf of tree t)} for the row at {@code rows[offset ..]};
    * {@code live} is a {@link #workspace}.
    */
-  double sum(double[] rows, int offset, double initial, double[] factors, long[] live) {
+  double sum(double[] rows, int offset, double initial, long[] live) {
     System.arraycopy(allLeaves, 0, live, 0, live.length);
     for (int f = 0; f < categorical.length; f++) {
       double x = rows[offset + f];
@@ -178,13 +204,13 @@ final class QuickScorer {
     double a0 = 0, a1 = 0, a2 = 0, a3 = 0;
     int t = 0;
     for (; t + 4 <= live.length; t += 4) {
-      a0 += factors[t] * leafValues[leafBase[t] + Long.numberOfTrailingZeros(live[t])];
-      a1 += factors[t + 1] * leafValues[leafBase[t + 1] + Long.numberOfTrailingZeros(live[t + 1])];
-      a2 += factors[t + 2] * leafValues[leafBase[t + 2] + Long.numberOfTrailingZeros(live[t + 2])];
-      a3 += factors[t + 3] * leafValues[leafBase[t + 3] + Long.numberOfTrailingZeros(live[t + 3])];
+      a0 += weightedLeaves[(t << shift) + Long.numberOfTrailingZeros(live[t])];
+      a1 += weightedLeaves[((t + 1) << shift) + Long.numberOfTrailingZeros(live[t + 1])];
+      a2 += weightedLeaves[((t + 2) << shift) + Long.numberOfTrailingZeros(live[t + 2])];
+      a3 += weightedLeaves[((t + 3) << shift) + Long.numberOfTrailingZeros(live[t + 3])];
     }
     for (; t < live.length; t++) {
-      a0 += factors[t] * leafValues[leafBase[t] + Long.numberOfTrailingZeros(live[t])];
+      a0 += weightedLeaves[(t << shift) + Long.numberOfTrailingZeros(live[t])];
     }
     return initial + ((a0 + a1) + (a2 + a3));
   }

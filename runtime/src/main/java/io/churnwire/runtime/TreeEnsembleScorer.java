@@ -36,8 +36,6 @@ final class TreeEnsembleScorer implements ModelScorer {
   TreeEnsembleScorer(TreeEnsemble ensemble, FeatureSchema schema, boolean[] categorical, int maxDepth,
       double logOddsOffset) {
     this.trees = FlatTrees.of(ensemble.getTreesList(), categorical, maxDepth);
-    this.quick = QuickScorer.of(ensemble.getTreesList(), schema);
-    this.fast = quick == null ? ScoringTrees.of(ensemble.getTreesList(), categorical) : null;
     this.boosted = ensemble.getAggregation() == Aggregation.AGGREGATION_BOOSTED_LOG_ODDS;
     this.baseScore = ensemble.getBaseScore();
     this.learningRate = ensemble.getLearningRate();
@@ -56,12 +54,14 @@ final class TreeEnsembleScorer implements ModelScorer {
     if (boosted) {
       java.util.Arrays.fill(factors, learningRate);
     }
+    this.quick = QuickScorer.of(ensemble.getTreesList(), schema, factors);
+    this.fast = quick == null ? ScoringTrees.of(ensemble.getTreesList(), categorical) : null;
   }
 
   @Override
   public double probability(double[] rows, int offset) {
     if (quick != null) {
-      double sum = quick.sum(rows, offset, boosted ? baseScore : 0, factors, quick.workspace());
+      double sum = quick.sum(rows, offset, boosted ? baseScore : 0, quick.workspace());
       return boosted ? toProbability(sum) : clamp(sum / totalWeight);
     }
     if (fast != null) {
@@ -89,7 +89,7 @@ final class TreeEnsembleScorer implements ModelScorer {
       long[] live = quick.workspace();
       double initial = boosted ? baseScore : 0;
       for (int r = 0; r < count; r++) {
-        double sum = quick.sum(rows, r * stride, initial, factors, live);
+        double sum = quick.sum(rows, r * stride, initial, live);
         out[r] = boosted ? toProbability(sum) : clamp(sum / totalWeight);
       }
       return;

@@ -45,7 +45,7 @@ final class TrainCommand implements Callable<Integer> {
   String algorithm;
 
   @Option(names = "--params", paramLabel = "<file>",
-      description = "Params file; keys it omits keep the defaults of model/params/default.properties.")
+      description = "Params file; keys it omits keep the defaults of training/params/default.properties.")
   Path params;
 
   @Option(names = "--seed", description = "Overrides churnwire.train.seed.")

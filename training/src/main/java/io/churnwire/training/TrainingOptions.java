@@ -15,7 +15,7 @@ import java.util.Properties;
  * How to train, select and evaluate a {@link ChurnModel}. Every value that influences the learned
  * model is here, so that the same data and the same options give the same model version.
  *
- * <p>The defaults are the bundled params file ({@code model/params/default.properties} in the
+ * <p>The defaults are the bundled params file ({@code training/params/default.properties} in the
  * repository); {@link #of(Properties)} overrides only the keys it is given.
  *
  * @param candidates the algorithms to try; with more than one, the one with the best stratified
@@ -49,7 +49,7 @@ public record TrainingOptions(
   public static final int MAX_TREE_DEPTH = 100;
 
   /** Classpath location of the bundled params file. */
-  public static final String DEFAULTS_RESOURCE = "/io/churnwire/model/default.properties";
+  public static final String DEFAULTS_RESOURCE = "/io/churnwire/training/default.properties";
 
   /** How the rarer class is given weight when fitting. */
   public enum ClassBalance {
