@@ -20,6 +20,8 @@ final class TreeEnsembleScorer implements ModelScorer {
   private final FlatTrees trees;
   /** Trees of at most 64 leaves, scored without walking; null otherwise. */
   private final QuickScorer quick;
+  /** Each scoring thread's leaf sets for {@link #quick}, so a single row allocates nothing. */
+  private final ThreadLocal<long[]> workspaces;
   /** The branch-free layout, or null when a categorical test is not a range of levels. */
   private final ScoringTrees fast;
   private final boolean boosted;
@@ -55,13 +57,14 @@ final class TreeEnsembleScorer implements ModelScorer {
       java.util.Arrays.fill(factors, learningRate);
     }
     this.quick = QuickScorer.of(ensemble.getTreesList(), schema, factors);
+    this.workspaces = quick == null ? null : ThreadLocal.withInitial(quick::workspace);
     this.fast = quick == null ? ScoringTrees.of(ensemble.getTreesList(), categorical) : null;
   }
 
   @Override
   public double probability(double[] rows, int offset) {
     if (quick != null) {
-      double sum = quick.sum(rows, offset, boosted ? baseScore : 0, quick.workspace());
+      double sum = quick.sum(rows, offset, boosted ? baseScore : 0, workspaces.get());
       return boosted ? toProbability(sum) : clamp(sum / totalWeight);
     }
     if (fast != null) {
