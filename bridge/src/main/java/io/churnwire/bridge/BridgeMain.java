@@ -1,7 +1,7 @@
 package io.churnwire.bridge;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /**
  * The {@code churnwire-bridge} command: {@code run} the bridge, {@code simulate} a stream of

@@ -1,7 +1,7 @@
 package io.churnwire.datasets;
 
-import io.churnwire.runtime.ModelVersion;
 import io.churnwire.runtime.FeatureSchema;
+import io.churnwire.runtime.ModelVersion;
 import java.util.Iterator;
 import java.util.Random;
 

@@ -1,9 +1,9 @@
 package io.churnwire.datasets;
 
-import io.churnwire.runtime.ModelVersion;
 import io.churnwire.runtime.FeatureSchema;
 import io.churnwire.runtime.FeatureSpec;
 import io.churnwire.runtime.FeatureType;
+import io.churnwire.runtime.ModelVersion;
 import io.churnwire.v1.PredictRequest;
 import java.io.IOException;
 import java.math.BigDecimal;

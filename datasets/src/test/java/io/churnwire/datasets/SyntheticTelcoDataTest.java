@@ -1,11 +1,11 @@
 package io.churnwire.datasets;
 
-import io.churnwire.runtime.FeatureSchema;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.churnwire.runtime.FeatureSchema;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;

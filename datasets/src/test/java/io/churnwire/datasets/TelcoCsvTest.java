@@ -1,15 +1,15 @@
 package io.churnwire.datasets;
 
-import io.churnwire.runtime.FeatureSchema;
-import io.churnwire.v1.Contract;
-import io.churnwire.v1.InternetService;
-import io.churnwire.v1.PaymentMethod;
-import io.churnwire.v1.PredictRequest;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.churnwire.runtime.FeatureSchema;
+import io.churnwire.v1.Contract;
+import io.churnwire.v1.InternetService;
+import io.churnwire.v1.PaymentMethod;
+import io.churnwire.v1.PredictRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,7 +2,6 @@ package io.churnwire.runtime;
 
 import io.churnwire.model.v1.Tree;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 
@@ -177,7 +176,7 @@ final class QuickScorer {
     return bits << first;
   }
 
-  /** A buffer of per-tree leaf sets, one per thread and call. */
+  /** A buffer of per-tree leaf sets for {@link #sum}; one thread uses it at a time. */
   long[] workspace() {
     return new long[allLeaves.length];
   }
@@ -201,7 +200,10 @@ final class QuickScorer {
         }
       }
     }
-    double a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+    double a0 = 0;
+    double a1 = 0;
+    double a2 = 0;
+    double a3 = 0;
     int t = 0;
     for (; t + 4 <= live.length; t += 4) {
       a0 += weightedLeaves[(t << shift) + Long.numberOfTrailingZeros(live[t])];

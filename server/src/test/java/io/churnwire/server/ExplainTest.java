@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.churnwire.runtime.Explanation;
 import io.churnwire.testsupport.Customers;
+import io.churnwire.v1.BatchPredictRequest;
 import io.churnwire.v1.ContributionScale;
 import io.churnwire.v1.FeatureContribution;
 import io.churnwire.v1.PredictBatchRequest;
 import io.churnwire.v1.PredictBatchResponse;
 import io.churnwire.v1.PredictRequest;
 import io.churnwire.v1.Prediction;
-import io.churnwire.v1.BatchPredictRequest;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;

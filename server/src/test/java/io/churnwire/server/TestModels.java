@@ -2,8 +2,8 @@ package io.churnwire.server;
 
 import io.churnwire.datasets.SyntheticTelcoData;
 import io.churnwire.datasets.TrainingData;
-import io.churnwire.training.Algorithm;
 import io.churnwire.runtime.ChurnModel;
+import io.churnwire.training.Algorithm;
 import io.churnwire.training.ModelTrainer;
 import io.churnwire.training.TrainingOptions;
 

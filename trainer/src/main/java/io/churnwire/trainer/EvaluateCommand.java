@@ -3,8 +3,8 @@ package io.churnwire.trainer;
 import io.churnwire.datasets.TrainingData;
 import io.churnwire.runtime.ChurnModel;
 import io.churnwire.runtime.EvaluationMetrics;
-import io.churnwire.training.MetricsJson;
 import io.churnwire.runtime.ModelRegistry;
+import io.churnwire.training.MetricsJson;
 import io.churnwire.training.ModelReport;
 import io.churnwire.training.ModelTrainer;
 import io.churnwire.training.TrainingOptions;
@@ -16,10 +16,10 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code evaluate}: shows a version's stored metrics, or scores it on other labelled data. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,

@@ -1,17 +1,17 @@
 package io.churnwire.trainer;
 
-import io.churnwire.training.DeployCheck;
-import io.churnwire.runtime.PromotionRefusedException;
 import io.churnwire.runtime.ModelRegistry;
+import io.churnwire.runtime.PromotionRefusedException;
+import io.churnwire.training.DeployCheck;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code promote}: the deploy check, then the production pointer. */
 @Command(name = "promote", mixinStandardHelpOptions = true,

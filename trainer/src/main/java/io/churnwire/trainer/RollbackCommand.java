@@ -4,8 +4,8 @@ import io.churnwire.runtime.ModelRegistry;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /** {@code rollback}: moves the production pointer back one promotion. */
 @Command(name = "rollback", mixinStandardHelpOptions = true,

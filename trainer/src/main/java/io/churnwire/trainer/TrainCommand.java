@@ -1,11 +1,11 @@
 package io.churnwire.trainer;
 
 import io.churnwire.datasets.TrainingData;
-import io.churnwire.training.Algorithm;
 import io.churnwire.runtime.ChurnModel;
 import io.churnwire.runtime.EvaluationMetrics;
-import io.churnwire.training.MetricsJson;
 import io.churnwire.runtime.ModelRegistry;
+import io.churnwire.training.Algorithm;
+import io.churnwire.training.MetricsJson;
 import io.churnwire.training.ModelReport;
 import io.churnwire.training.ModelTrainer;
 import io.churnwire.training.TrainingOptions;
@@ -17,9 +17,9 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code train}: fits, selects and evaluates a model, then registers it with its report. */
 @Command(name = "train", mixinStandardHelpOptions = true,

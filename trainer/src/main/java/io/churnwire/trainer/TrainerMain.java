@@ -1,10 +1,10 @@
 package io.churnwire.trainer;
 
-import io.churnwire.runtime.PromotionRefusedException;
 import io.churnwire.runtime.InvalidModelException;
+import io.churnwire.runtime.PromotionRefusedException;
 import java.io.PrintWriter;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /**
  * The {@code churnwire-model} command line: how a data scientist trains, compares, inspects,

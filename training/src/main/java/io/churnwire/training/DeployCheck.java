@@ -1,13 +1,13 @@
 package io.churnwire.training;
 
 import io.churnwire.runtime.ChurnModel;
+import io.churnwire.runtime.EvaluationMetrics;
 import io.churnwire.runtime.InvalidModelException;
+import io.churnwire.runtime.ModelMetadata;
 import io.churnwire.runtime.ModelRegistry;
 import io.churnwire.runtime.ModelStore;
 import java.io.IOException;
 import java.nio.file.Path;
-import io.churnwire.runtime.EvaluationMetrics;
-import io.churnwire.runtime.ModelMetadata;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -1,11 +1,11 @@
 package io.churnwire.training;
 
-import io.churnwire.runtime.ModelStore;
-import io.churnwire.runtime.ModelRegistry;
 import io.churnwire.runtime.EvaluationMetrics;
 import io.churnwire.runtime.InvalidModelException;
 import io.churnwire.runtime.JsonFields;
 import io.churnwire.runtime.ModelMetadata;
+import io.churnwire.runtime.ModelRegistry;
+import io.churnwire.runtime.ModelStore;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

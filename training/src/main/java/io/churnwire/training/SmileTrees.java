@@ -4,8 +4,8 @@ import io.churnwire.model.v1.Tree;
 import java.lang.reflect.Field;
 import smile.model.cart.DecisionNode;
 import smile.model.cart.InternalNode;
-import smile.model.cart.NominalNode;
 import smile.model.cart.Node;
+import smile.model.cart.NominalNode;
 import smile.model.cart.OrdinalNode;
 import smile.model.cart.RegressionNode;
 

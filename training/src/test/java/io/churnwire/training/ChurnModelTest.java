@@ -1,18 +1,18 @@
 package io.churnwire.training;
 
-import io.churnwire.datasets.SyntheticTelcoData;
-import io.churnwire.datasets.TrainingData;
-import io.churnwire.runtime.ModelVersion;
-import io.churnwire.runtime.ChurnModel;
-import io.churnwire.runtime.EvaluationMetrics;
-import io.churnwire.runtime.FeatureSchema;
-import io.churnwire.runtime.ModelMetadata;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.churnwire.datasets.SyntheticTelcoData;
+import io.churnwire.datasets.TrainingData;
+import io.churnwire.runtime.ChurnModel;
+import io.churnwire.runtime.EvaluationMetrics;
+import io.churnwire.runtime.FeatureSchema;
+import io.churnwire.runtime.ModelMetadata;
+import io.churnwire.runtime.ModelVersion;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

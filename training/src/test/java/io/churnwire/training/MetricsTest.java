@@ -1,6 +1,5 @@
 package io.churnwire.training;
 
-import io.churnwire.runtime.EvaluationMetrics;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 

@@ -1,15 +1,15 @@
 package io.churnwire.training;
 
-import io.churnwire.datasets.SyntheticTelcoData;
-import io.churnwire.datasets.TrainingData;
-import io.churnwire.runtime.PromotionRefusedException;
-import io.churnwire.runtime.InvalidModelException;
-import io.churnwire.runtime.ModelRegistry;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.churnwire.datasets.SyntheticTelcoData;
+import io.churnwire.datasets.TrainingData;
+import io.churnwire.runtime.InvalidModelException;
+import io.churnwire.runtime.ModelRegistry;
+import io.churnwire.runtime.PromotionRefusedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,23 +1,21 @@
 package io.churnwire.training;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.churnwire.datasets.SyntheticTelcoData;
 import io.churnwire.datasets.TrainingData;
-import io.churnwire.runtime.ModelVersion;
 import io.churnwire.runtime.ChurnModel;
 import io.churnwire.runtime.InvalidModelException;
 import io.churnwire.runtime.MetadataJson;
 import io.churnwire.runtime.ModelMetadata;
 import io.churnwire.runtime.ModelStore;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
+import io.churnwire.runtime.ModelVersion;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InvalidClassException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.Serial;

@@ -1,9 +1,9 @@
 package io.churnwire.cli;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** The {@code churnwire} command: one customer scored from the shell, the model described, or a load run. */
 @Command(
