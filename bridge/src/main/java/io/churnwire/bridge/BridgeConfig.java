@@ -1,6 +1,5 @@
 package io.churnwire.bridge;
 
-import static io.churnwire.bridge.BridgeSettings.ALL;
 import static io.churnwire.bridge.BridgeSettings.BOOTSTRAP_SERVERS;
 import static io.churnwire.bridge.BridgeSettings.CLIENT_ID;
 import static io.churnwire.bridge.BridgeSettings.COMMIT_INTERVAL;
@@ -14,6 +13,7 @@ import static io.churnwire.bridge.BridgeSettings.REQUEST_TOPIC;
 import static io.churnwire.bridge.BridgeSettings.RESPONSE_TOPIC;
 import static io.churnwire.bridge.BridgeSettings.RETRY_INITIAL;
 import static io.churnwire.bridge.BridgeSettings.RETRY_MAX;
+import static io.churnwire.bridge.BridgeSettings.RUN;
 import static io.churnwire.bridge.BridgeSettings.SERVER_TARGET;
 import static io.churnwire.bridge.BridgeSettings.SESSION_TIMEOUT;
 
@@ -90,7 +90,7 @@ public record BridgeConfig(
 
   /** The declared defaults: local broker and server, the {@code churn.*} topics, 1000 records in flight. */
   public static BridgeConfig defaults() {
-    return from(ALL.defaults());
+    return from(RUN.defaults());
   }
 
   /**
@@ -102,7 +102,7 @@ public record BridgeConfig(
    *     with a message naming it
    */
   public static BridgeConfig resolve(String[] args, Map<String, String> environment) {
-    return from(ALL.resolve(args, environment));
+    return from(RUN.resolve(args, environment));
   }
 
   /**
@@ -110,7 +110,7 @@ public record BridgeConfig(
    * defaults and unknown keys under the prefix are rejected, so a misspelt setting is not ignored.
    */
   public static BridgeConfig fromProperties(Properties properties) {
-    return from(ALL.fromProperties(properties));
+    return from(RUN.fromProperties(properties));
   }
 
   /** Writes every setting under its {@code churnwire.bridge.*} key. */
@@ -176,7 +176,7 @@ public record BridgeConfig(
   }
 
   private Values values() {
-    return ALL.defaults()
+    return RUN.defaults()
         .with(BOOTSTRAP_SERVERS, bootstrapServers)
         .with(SERVER_TARGET, serverTarget)
         .with(GROUP_ID, groupId)

@@ -3,20 +3,33 @@ package io.churnwire.bridge;
 import static io.churnwire.config.Rule.between;
 import static io.churnwire.config.Rule.notBlank;
 import static io.churnwire.config.Rule.positive;
+import static io.churnwire.config.ValueType.BOOLEAN;
+import static io.churnwire.config.ValueType.DECIMAL;
 import static io.churnwire.config.ValueType.INTEGER;
+import static io.churnwire.config.ValueType.LONG;
 import static io.churnwire.config.ValueType.MILLIS;
+import static io.churnwire.config.ValueType.PATH;
 import static io.churnwire.config.ValueType.TEXT;
+import static io.churnwire.config.ValueType.oneOf;
+import static io.churnwire.config.ValueType.optional;
 
+import io.churnwire.bridge.internal.Encoding;
+import io.churnwire.config.Rule;
 import io.churnwire.config.Setting;
 import io.churnwire.config.Settings;
 import io.churnwire.config.ValueType;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
- * The settings of {@code churnwire-bridge run}, each declared once with its flag, key
+ * The settings of every {@code churnwire-bridge} command, each declared once with its flag, key
  * ({@code churnwire.bridge.<flag>}), environment variable ({@code CHURNWIRE_BRIDGE_<FLAG>}), default,
- * rule and help; {@link BridgeConfig} holds their values, and {@code run --help} and the table in
- * bridge/README.md are generated from here.
+ * rule and help; {@code simulate} and {@code read} reuse the Kafka settings of {@code run} and key
+ * their own under {@code churnwire.bridge.simulate.} and {@code churnwire.bridge.read.}, so one
+ * properties file and one set of variables configure all three. {@link BridgeConfig} holds the
+ * values of {@code run}; each command's {@code --help} and the tables in bridge/README.md are
+ * generated from here.
  */
 final class BridgeSettings {
   private BridgeSettings() {}
@@ -66,14 +79,76 @@ final class BridgeSettings {
   static final Setting<String> CLIENT_ID =
       setting("client-id", TEXT, "churnwire-bridge", "prefix of the Kafka client ids").require(notBlank());
 
-  static final Settings ALL = Settings.of("churnwire-bridge run",
+  static final Setting<Optional<Path>> CSV = simulate("csv", optional(PATH), Optional.empty(),
+      "CSV in IBM's extended Telco schema; synthetic customers when absent").showDefaultAs("none");
+
+  static final Setting<Optional<Integer>> COUNT = simulate("count", optional(INTEGER), Optional.empty(),
+      "records to send").showDefaultAs("every CSV row once, or 1000 synthetic")
+      .require(new Rule<>("must be positive", count -> count.map(n -> n > 0).orElse(true)));
+
+  static final Setting<Double> RATE = simulate("rate", DECIMAL, 100.0,
+      "records per second; 0 sends as fast as possible")
+      .require(new Rule<>("must not be negative", rate -> rate >= 0));
+
+  static final Setting<Encoding> FORMAT = simulate("format", oneOf(Encoding.class), Encoding.PROTOBUF,
+      "value encoding: `protobuf` or `json`");
+
+  static final Setting<Integer> POISON_EVERY = simulate("poison-every", INTEGER, 0,
+      "send an undecodable record instead of every N-th request, to show the DLQ; 0 never")
+      .require(between(0, Integer.MAX_VALUE));
+
+  static final Setting<Long> SEED = simulate("seed", LONG, 42L, "seed of the synthetic customers");
+
+  /** {@code read} may skip the dead letters, which {@code run} always produces. */
+  static final Setting<String> READ_DLQ_TOPIC =
+      DLQ_TOPIC.require(Rule.<String>any()).withHelp("dead-letter topic; empty to skip");
+
+  static final Setting<Boolean> FROM_BEGINNING = read("from-beginning", BOOLEAN, false,
+      "start at the oldest record instead of the newest");
+
+  static final Setting<Long> MAX = read("max", LONG, 0L, "exit after this many records; 0 reads until Ctrl-C")
+      .require(between(0, Long.MAX_VALUE));
+
+  static final Setting<Long> IDLE_EXIT_SECONDS = read("idle-exit-seconds", LONG, 0L,
+      "exit after this many seconds without a record; 0 waits forever").require(between(0, Long.MAX_VALUE));
+
+  private static final Settings RUN_ONLY = Settings.of("churnwire-bridge run",
       "Consumes PredictRequests, scores them on the server, produces PredictResponses.",
       "CHURNWIRE_BRIDGE_CONFIG",
       BOOTSTRAP_SERVERS, SERVER_TARGET, GROUP_ID, REQUEST_TOPIC, RESPONSE_TOPIC, DLQ_TOPIC, MAX_IN_FLIGHT,
       MAX_POLL_RECORDS, COMMIT_INTERVAL, RETRY_INITIAL, RETRY_MAX, ITEM_TIMEOUT, DRAIN_TIMEOUT,
       SESSION_TIMEOUT, CLIENT_ID);
 
+  private static final Settings SIMULATE_ONLY = Settings.of("churnwire-bridge simulate",
+      "Produces PredictRequests from a CSV or synthetic customers at a steady rate.",
+      "CHURNWIRE_BRIDGE_CONFIG",
+      BOOTSTRAP_SERVERS, REQUEST_TOPIC, CSV, COUNT, RATE, FORMAT, POISON_EVERY, SEED)
+      .alias("topic", REQUEST_TOPIC);
+
+  private static final Settings READ_ONLY = Settings.of("churnwire-bridge read",
+      "Prints PredictResponses and dead letters as they arrive.",
+      "CHURNWIRE_BRIDGE_CONFIG",
+      BOOTSTRAP_SERVERS, RESPONSE_TOPIC, READ_DLQ_TOPIC, FROM_BEGINNING, MAX, IDLE_EXIT_SECONDS)
+      .alias("topic", RESPONSE_TOPIC);
+
+  /** The settings of {@code run}. */
+  static final Settings RUN = RUN_ONLY.sharingFileWith(SIMULATE_ONLY, READ_ONLY);
+
+  /** The settings of {@code simulate}; {@code --topic} is its older name of {@code --request-topic}. */
+  static final Settings SIMULATE = SIMULATE_ONLY.sharingFileWith(RUN_ONLY, READ_ONLY);
+
+  /** The settings of {@code read}; {@code --topic} is its older name of {@code --response-topic}. */
+  static final Settings READ = READ_ONLY.sharingFileWith(RUN_ONLY, SIMULATE_ONLY);
+
   private static <T> Setting<T> setting(String name, ValueType<T> type, T defaultValue, String help) {
     return Setting.of(name, "churnwire.bridge." + name, type, defaultValue, help);
+  }
+
+  private static <T> Setting<T> simulate(String name, ValueType<T> type, T defaultValue, String help) {
+    return Setting.of(name, "churnwire.bridge.simulate." + name, type, defaultValue, help);
+  }
+
+  private static <T> Setting<T> read(String name, ValueType<T> type, T defaultValue, String help) {
+    return Setting.of(name, "churnwire.bridge.read." + name, type, defaultValue, help);
   }
 }

@@ -1,6 +1,15 @@
 package io.churnwire.bridge;
 
+import static io.churnwire.bridge.BridgeSettings.BOOTSTRAP_SERVERS;
+import static io.churnwire.bridge.BridgeSettings.FROM_BEGINNING;
+import static io.churnwire.bridge.BridgeSettings.IDLE_EXIT_SECONDS;
+import static io.churnwire.bridge.BridgeSettings.MAX;
+import static io.churnwire.bridge.BridgeSettings.READ;
+import static io.churnwire.bridge.BridgeSettings.READ_DLQ_TOPIC;
+import static io.churnwire.bridge.BridgeSettings.RESPONSE_TOPIC;
+
 import io.churnwire.bridge.internal.RecordCodec;
+import io.churnwire.config.Values;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,40 +23,42 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Unmatched;
 
 /**
  * {@code read}: the downstream system of the demo. Prints predictions and dead letters as they
- * arrive. It joins no consumer group and commits nothing, so it never disturbs real consumers.
+ * arrive. It joins no consumer group and commits nothing, so it never disturbs real consumers. Its
+ * settings are {@link BridgeSettings#READ}, the Kafka ones shared with {@code run}.
  */
-@Command(name = "read", mixinStandardHelpOptions = true,
-    description = "Print PredictResponses and dead letters as they arrive.")
+@Command(name = "read",
+    description = "Print PredictResponses and dead letters as they arrive. read --help lists its settings.")
 final class ReadCommand implements Callable<Integer> {
 
-  @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092", description = "Kafka bootstrap servers.")
-  String bootstrapServers;
-
-  @Option(names = "--topic", defaultValue = "churn.predictions", description = "Response topic.")
-  String topic;
-
-  @Option(names = "--dlq-topic", defaultValue = "churn.requests.dlq", description = "Dead-letter topic; empty to skip.")
-  String dlqTopic;
-
-  @Option(names = "--from-beginning", description = "Start at the oldest record instead of the newest.")
-  boolean fromBeginning;
-
-  @Option(names = "--max", defaultValue = "0", description = "Exit after this many records; 0 reads until Ctrl-C.")
-  long max;
-
-  @Option(names = "--idle-exit-seconds", defaultValue = "0",
-      description = "Exit after this long without a record; 0 waits forever.")
-  long idleExitSeconds;
+  /** Everything after {@code read}, parsed by the settings' declarations rather than by picocli. */
+  @Unmatched
+  List<String> args = new ArrayList<>();
 
   @Override
   public Integer call() throws InterruptedException {
+    String[] arguments = args.toArray(String[]::new);
+    if (READ.helpRequested(arguments)) {
+      System.out.println(READ.help());
+      return 0;
+    }
+    Values settings;
+    try {
+      settings = READ.resolve(arguments, System.getenv());
+    } catch (IllegalArgumentException e) {
+      System.err.println(READ.command() + ": " + e.getMessage());
+      return 2;
+    }
+    String topic = settings.get(RESPONSE_TOPIC);
+    String dlqTopic = settings.get(READ_DLQ_TOPIC);
+    long max = settings.get(MAX);
+    Duration idleExit = Duration.ofSeconds(settings.get(IDLE_EXIT_SECONDS));
     Map<String, Object> props = new HashMap<>();
     // Where the cluster is.
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.get(BOOTSTRAP_SERVERS));
     // The reader assigns partitions itself and has no group, so there is nothing to commit.
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     long seen = 0;
@@ -58,7 +69,7 @@ final class ReadCommand implements Callable<Integer> {
         partitions.addAll(awaitPartitions(consumer, name));
       }
       consumer.assign(partitions);
-      if (fromBeginning) {
+      if (settings.get(FROM_BEGINNING)) {
         consumer.seekToBeginning(partitions);
       } else {
         consumer.seekToEnd(partitions);
@@ -66,11 +77,11 @@ final class ReadCommand implements Callable<Integer> {
       while (max <= 0 || seen < max) {
         var records = consumer.poll(Duration.ofMillis(200));
         for (var record : records) {
-          System.out.println(describe(record));
+          System.out.println(describe(record, dlqTopic));
           seen++;
           lastRecord = System.nanoTime();
         }
-        if (idleExitSeconds > 0 && System.nanoTime() - lastRecord > Duration.ofSeconds(idleExitSeconds).toNanos()) {
+        if (idleExit.isPositive() && System.nanoTime() - lastRecord > idleExit.toNanos()) {
           break;
         }
       }
@@ -96,7 +107,7 @@ final class ReadCommand implements Callable<Integer> {
     }
   }
 
-  private String describe(ConsumerRecord<byte[], byte[]> record) {
+  private static String describe(ConsumerRecord<byte[], byte[]> record, String dlqTopic) {
     String key = record.key() == null ? "" : new String(record.key(), StandardCharsets.UTF_8);
     String where = record.topic() + "-" + record.partition() + "@" + record.offset();
     String correlation = RecordCodec.lastHeader(record.headers(), BridgeHeaders.CORRELATION_ID);

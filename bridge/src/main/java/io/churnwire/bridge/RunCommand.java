@@ -26,15 +26,15 @@ final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     String[] arguments = args.toArray(String[]::new);
-    if (BridgeSettings.ALL.helpRequested(arguments)) {
-      System.out.println(BridgeSettings.ALL.help());
+    if (BridgeSettings.RUN.helpRequested(arguments)) {
+      System.out.println(BridgeSettings.RUN.help());
       return 0;
     }
     BridgeConfig config;
     try {
       config = BridgeConfig.resolve(arguments, System.getenv());
     } catch (IllegalArgumentException e) {
-      System.err.println(BridgeSettings.ALL.command() + ": " + e.getMessage());
+      System.err.println(BridgeSettings.RUN.command() + ": " + e.getMessage());
       return 2;
     }
     var bridge = KafkaBridge.start(config);

@@ -1,18 +1,31 @@
 package io.churnwire.bridge;
 
+import static io.churnwire.bridge.BridgeSettings.BOOTSTRAP_SERVERS;
+import static io.churnwire.bridge.BridgeSettings.COUNT;
+import static io.churnwire.bridge.BridgeSettings.CSV;
+import static io.churnwire.bridge.BridgeSettings.FORMAT;
+import static io.churnwire.bridge.BridgeSettings.POISON_EVERY;
+import static io.churnwire.bridge.BridgeSettings.RATE;
+import static io.churnwire.bridge.BridgeSettings.REQUEST_TOPIC;
+import static io.churnwire.bridge.BridgeSettings.SEED;
+import static io.churnwire.bridge.BridgeSettings.SIMULATE;
+
 import io.churnwire.bridge.internal.Encoding;
 import io.churnwire.bridge.internal.Pacer;
 import io.churnwire.bridge.internal.RecordCodec;
+import io.churnwire.config.Values;
 import io.churnwire.datasets.SyntheticTelcoData;
 import io.churnwire.datasets.TelcoCsv;
 import io.churnwire.datasets.TelcoRequests;
 import io.churnwire.v1.PredictRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
@@ -23,53 +36,50 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Unmatched;
 
 /**
  * {@code simulate}: the upstream system of the demo. Streams customers from an IBM-schema CSV, or
  * synthetic ones drawn like the demo model's training data, to the request topic at a chosen rate,
- * keyed by customer id.
+ * keyed by customer id. Its settings are {@link BridgeSettings#SIMULATE}, the Kafka ones shared with
+ * {@code run}.
  */
-@Command(name = "simulate", mixinStandardHelpOptions = true,
-    description = "Produce PredictRequests from a CSV or synthetic customers at a steady rate.")
+@Command(name = "simulate",
+    description = "Produce PredictRequests from a CSV or synthetic customers at a steady rate. "
+        + "simulate --help lists its settings.")
 final class SimulateCommand implements Callable<Integer> {
 
-  @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092", description = "Kafka bootstrap servers.")
-  String bootstrapServers;
-
-  @Option(names = "--topic", defaultValue = "churn.requests", description = "Request topic.")
-  String topic;
-
-  @Option(names = "--csv", description = "CSV in IBM's extended Telco schema; synthetic customers when absent.")
-  Path csv;
-
-  @Option(names = "--count", description = "Records to send; default: every CSV row once, or 1000 synthetic.")
-  Integer count;
-
-  @Option(names = "--rate", defaultValue = "100", description = "Records per second; 0 sends as fast as possible.")
-  double rate;
-
-  @Option(names = "--format", defaultValue = "PROTOBUF", description = "Value encoding: ${COMPLETION-CANDIDATES}.")
-  Encoding encoding;
-
-  @Option(names = "--poison-every", defaultValue = "0",
-      description = "Send an undecodable record instead of every N-th request, to show the DLQ; 0 never.")
-  int poisonEvery;
-
-  @Option(names = "--seed", defaultValue = "42", description = "Seed of the synthetic customers.")
-  long seed;
+  /** Everything after {@code simulate}, parsed by the settings' declarations rather than by picocli. */
+  @Unmatched
+  List<String> args = new ArrayList<>();
 
   @Override
   public Integer call() throws Exception {
-    List<PredictRequest> rows = csv == null ? List.of() : TelcoCsv.readRequests(csv);
-    int total = count != null ? count : csv == null ? 1_000 : rows.size();
-    Iterator<double[]> synthetic = SyntheticTelcoData.rows(seed);
+    String[] arguments = args.toArray(String[]::new);
+    if (SIMULATE.helpRequested(arguments)) {
+      System.out.println(SIMULATE.help());
+      return 0;
+    }
+    Values settings;
+    try {
+      settings = SIMULATE.resolve(arguments, System.getenv());
+    } catch (IllegalArgumentException e) {
+      System.err.println(SIMULATE.command() + ": " + e.getMessage());
+      return 2;
+    }
+    Optional<Path> csv = settings.get(CSV);
+    String topic = settings.get(REQUEST_TOPIC);
+    Encoding encoding = settings.get(FORMAT);
+    int poisonEvery = settings.get(POISON_EVERY);
+    List<PredictRequest> rows = csv.isEmpty() ? List.of() : TelcoCsv.readRequests(csv.get());
+    int total = settings.get(COUNT).orElse(csv.isEmpty() ? 1_000 : rows.size());
+    Iterator<double[]> synthetic = SyntheticTelcoData.rows(settings.get(SEED));
     String run = UUID.randomUUID().toString().substring(0, 8);
     var failure = new AtomicReference<Exception>();
     var acked = new AtomicLong();
     Map<String, Object> props = new HashMap<>();
     // Where the cluster is.
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.get(BOOTSTRAP_SERVERS));
     // A request counts as sent only once the broker has it on every in-sync replica.
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     // Small batches at high rates, no added delay at low ones.
@@ -78,10 +88,10 @@ final class SimulateCommand implements Callable<Integer> {
     try (var producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
       producer.partitionsFor(topic);
       started = System.nanoTime();
-      var pacer = new Pacer(rate);
+      var pacer = new Pacer(settings.get(RATE));
       for (int i = 1; i <= total && failure.get() == null; i++) {
         pacer.awaitNext();
-        PredictRequest customer = csv == null
+        PredictRequest customer = csv.isEmpty()
             ? TelcoRequests.of("SYN-%06d".formatted(i), synthetic.next())
             : rows.get((i - 1) % rows.size());
         String requestId = "sim-" + run + "-" + i;

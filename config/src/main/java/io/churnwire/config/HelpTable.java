@@ -24,16 +24,19 @@ final class HelpTable {
 
   static String markdown(Settings settings) {
     return settings.settings().stream()
-        .map(HelpTable::row)
+        .map(setting -> row(settings, setting))
         .collect(Collectors.joining("\n",
             "| flag | environment | key | default | meaning |\n|---|---|---|---|---|\n", ""));
   }
 
-  private static <T> String row(Setting<T> setting) {
+  private static <T> String row(Settings settings, Setting<T> setting) {
     String shown = setting.shownDefault().isEmpty()
         ? "`" + setting.format(setting.defaultValue()) + "`"
         : setting.shownDefault();
-    return "| `" + setting.flag() + "` | `" + setting.environmentVariable() + "` | `" + setting.key() + "` | "
+    String flags = settings.aliasesOf(setting).stream()
+        .map(alias -> ", `--" + alias + "`")
+        .collect(Collectors.joining("", "`" + setting.flag() + "`", ""));
+    return "| " + flags + " | `" + setting.environmentVariable() + "` | `" + setting.key() + "` | "
         + shown + " | " + setting.help() + " |";
   }
 }

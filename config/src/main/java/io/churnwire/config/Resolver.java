@@ -35,21 +35,24 @@ final class Resolver {
       }
       int eq = arg.indexOf('=');
       String name = arg.substring(2, eq >= 0 ? eq : arg.length());
-      if (!name.equals(Settings.CONFIG_FLAG) && settings.named(name).isEmpty()) {
+      Optional<Setting<?>> setting = settings.named(name);
+      if (!name.equals(Settings.CONFIG_FLAG) && setting.isEmpty()) {
         throw new IllegalArgumentException("unknown flag --" + name + "; see --help");
       }
       String value;
       if (eq >= 0) {
         value = arg.substring(eq + 1);
+      } else if (setting.isPresent() && setting.get().type().equals(ValueType.BOOLEAN)) {
+        value = "true";
       } else if (i + 1 < args.length) {
         value = args[++i];
       } else {
         throw new IllegalArgumentException("flag --" + name + " needs a value; see --help");
       }
-      if (name.equals(Settings.CONFIG_FLAG)) {
+      if (setting.isEmpty()) {
         configFile = Optional.of(value);
       } else {
-        flags.put(name, new Text(value, "--" + name));
+        flags.put(setting.get().name(), new Text(value, "--" + name));
       }
     }
 
@@ -80,7 +83,7 @@ final class Resolver {
       Optional<Setting<?>> setting = settings.keyed(key);
       if (setting.isPresent()) {
         texts.put(setting.get().name(), new Text(properties.getProperty(key), file.isEmpty() ? "" : key + " in " + file));
-      } else if (namespaces.stream().anyMatch(key::startsWith)) {
+      } else if (!settings.sharedKeys().contains(key) && namespaces.stream().anyMatch(key::startsWith)) {
         throw new IllegalArgumentException(
             "unknown setting '" + key + "'" + (file.isEmpty() ? "" : " in " + file));
       }

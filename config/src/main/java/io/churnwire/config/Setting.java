@@ -86,6 +86,14 @@ public record Setting<T>(
     return new Setting<>(name, key, environmentVariable, type, defaultValue, text, help, rule);
   }
 
+  /**
+   * This setting explained otherwise, for a command that reads a shared setting with a rule of its
+   * own, such as a topic it may skip.
+   */
+  public Setting<T> withHelp(String text) {
+    return new Setting<>(name, key, environmentVariable, type, defaultValue, shownDefault, text, rule);
+  }
+
   /** The flag with its dashes: {@code --port}. */
   public String flag() {
     return "--" + name;

@@ -2,12 +2,14 @@ package io.churnwire.config;
 
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Every setting of one command, and the one place that turns its flags, environment and
@@ -19,8 +21,13 @@ import java.util.Set;
  * @param configVariable environment variable naming the properties file when {@code --config} is
  *                       not given
  * @param settings       the settings, in the order help lists them
+ * @param aliases        further flag names, without dashes, of some of the settings: names a
+ *                       command kept from before its settings were shared, such as {@code topic}
+ * @param sharedKeys     keys of the other commands that read the same properties file, which this
+ *                       one ignores instead of rejecting as misspelt
  */
-public record Settings(String command, String summary, String configVariable, List<Setting<?>> settings) {
+public record Settings(String command, String summary, String configVariable, List<Setting<?>> settings,
+    Map<String, Setting<?>> aliases, Set<String> sharedKeys) {
 
   /** Flag naming the properties file. */
   public static final String CONFIG_FLAG = "config";
@@ -31,6 +38,8 @@ public record Settings(String command, String summary, String configVariable, Li
     Objects.requireNonNull(summary, "summary");
     Objects.requireNonNull(configVariable, "configVariable");
     settings = List.copyOf(settings);
+    aliases = Map.copyOf(aliases);
+    sharedKeys = Set.copyOf(sharedKeys);
     Set<String> seen = new HashSet<>(Set.of("--" + CONFIG_FLAG, "--help", configVariable));
     for (Setting<?> setting : settings) {
       for (String name : List.of(setting.flag(), setting.key(), setting.environmentVariable())) {
@@ -39,10 +48,38 @@ public record Settings(String command, String summary, String configVariable, Li
         }
       }
     }
+    for (Map.Entry<String, Setting<?>> alias : aliases.entrySet()) {
+      if (!settings.contains(alias.getValue())) {
+        throw new IllegalArgumentException(command + ": alias --" + alias.getKey() + " names "
+            + alias.getValue().name() + ", which is not one of its settings");
+      }
+      if (!seen.add("--" + alias.getKey())) {
+        throw new IllegalArgumentException(command + ": '--" + alias.getKey() + "' is declared twice");
+      }
+    }
   }
 
   public static Settings of(String command, String summary, String configVariable, Setting<?>... settings) {
-    return new Settings(command, summary, configVariable, Arrays.asList(settings));
+    return new Settings(command, summary, configVariable, Arrays.asList(settings), Map.of(), Set.of());
+  }
+
+  /** These settings with {@code --flag} as another name of {@code setting}. */
+  public Settings alias(String flag, Setting<?> setting) {
+    Map<String, Setting<?>> more = new LinkedHashMap<>(aliases);
+    more.put(flag, setting);
+    return new Settings(command, summary, configVariable, settings, more, sharedKeys);
+  }
+
+  /**
+   * These settings reading one properties file with {@code others}: their keys are ignored here
+   * rather than rejected, so one file can configure every command of a program.
+   */
+  public Settings sharingFileWith(Settings... others) {
+    Set<String> keys = new TreeSet<>(sharedKeys);
+    for (Settings other : others) {
+      other.settings().forEach(setting -> keys.add(setting.key()));
+    }
+    return new Settings(command, summary, configVariable, settings, aliases, keys);
   }
 
   /** Every setting at its default. */
@@ -89,9 +126,19 @@ public record Settings(String command, String summary, String configVariable, Li
     return HelpTable.markdown(this);
   }
 
-  /** The setting whose flag is {@code --name}. */
+  /** The setting whose flag, or one of whose aliases, is {@code --name}. */
   public Optional<Setting<?>> named(String name) {
-    return settings.stream().filter(setting -> setting.name().equals(name)).findFirst();
+    return settings.stream().filter(setting -> setting.name().equals(name)).findFirst()
+        .or(() -> Optional.ofNullable(aliases.get(name)));
+  }
+
+  /** The aliases of {@code setting}, sorted, without dashes. */
+  public List<String> aliasesOf(Setting<?> setting) {
+    return aliases.entrySet().stream()
+        .filter(alias -> alias.getValue().equals(setting))
+        .map(Map.Entry::getKey)
+        .sorted()
+        .toList();
   }
 
   /** The setting stored under {@code key}. */

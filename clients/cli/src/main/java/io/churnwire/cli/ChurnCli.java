@@ -1,7 +1,13 @@
 package io.churnwire.cli;
 
+import io.churnwire.config.Settings;
+import io.churnwire.config.Values;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.UsageMessageSpec;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine;
 
@@ -28,7 +34,40 @@ public final class ChurnCli implements Runnable {
 
   /** The configured command line; tests execute it with their own output writers. */
   public static CommandLine commandLine() {
-    return new CommandLine(new ChurnCli()).setCaseInsensitiveEnumValuesAllowed(true);
+    CommandLine commandLine = new CommandLine(new ChurnCli()).setCaseInsensitiveEnumValuesAllowed(true);
+    listSettings(commandLine.getSubcommands().get("predict"), CliSettings.PREDICT);
+    listSettings(commandLine.getSubcommands().get("metadata"), CliSettings.METADATA);
+    listSettings(commandLine.getSubcommands().get("load"), CliSettings.LOAD);
+    return commandLine;
+  }
+
+  /**
+   * A subcommand's settings from the arguments picocli left to them and the environment; empty,
+   * after saying why on stderr, when one is unknown or bad.
+   */
+  static Optional<Values> resolve(Settings settings, List<String> args, PrintWriter err) {
+    try {
+      return Optional.of(settings.resolve(args.toArray(String[]::new), System.getenv()));
+    } catch (IllegalArgumentException e) {
+      err.println("churnwire: " + e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * Appends the settings table to a subcommand's usage, which picocli prints for its own options;
+   * rendered as is, since picocli would wrap its lines.
+   */
+  private static void listSettings(CommandLine subcommand, Settings settings) {
+    String footer = """
+
+        Settings: each is a flag, an environment variable and a key in an optional properties file
+        (--config=<file> or %s).
+        Flags win over the environment, which wins over the file, which wins over the defaults.
+
+        %s
+        """.formatted(settings.configVariable(), settings.table());
+    subcommand.getHelpSectionMap().put(UsageMessageSpec.SECTION_KEY_FOOTER, help -> footer);
   }
 
   @Override

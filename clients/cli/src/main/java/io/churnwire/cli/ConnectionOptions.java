@@ -1,20 +1,25 @@
 package io.churnwire.cli;
 
+import static io.churnwire.cli.CliSettings.MAX_ATTEMPTS;
+import static io.churnwire.cli.CliSettings.TARGET;
+
 import io.churnwire.client.ChurnClient;
 import io.churnwire.client.RetrySettings;
+import io.churnwire.config.Values;
 import java.time.Duration;
-import picocli.CommandLine.Option;
 
-/** Where the server is and how persistently to call it; shared by every subcommand. */
-final class ConnectionOptions {
-  @Option(names = "--target", defaultValue = "${env:CHURNWIRE_TARGET:-localhost:50051}",
-      description = "Server address as host:port (env CHURNWIRE_TARGET; default ${DEFAULT-VALUE}).")
-  String target;
+/**
+ * Where the server is and how persistently to call it, as every subcommand resolved them.
+ *
+ * @param target      server address as host:port
+ * @param maxAttempts attempts per call on a transient error
+ */
+record ConnectionOptions(String target, int maxAttempts) {
 
-  @Option(names = "--max-attempts", defaultValue = "5",
-      description = "Attempts per call on UNAVAILABLE or RESOURCE_EXHAUSTED, waiting as long as the "
-          + "server asks; 1 disables retries (default ${DEFAULT-VALUE}).")
-  int maxAttempts;
+  /** The connection settings among a subcommand's {@code values}. */
+  static ConnectionOptions from(Values values) {
+    return new ConnectionOptions(values.get(TARGET), values.get(MAX_ATTEMPTS));
+  }
 
   /** A client whose unary calls wait at most {@code timeout}, retries included. */
   ChurnClient connect(Duration timeout) {

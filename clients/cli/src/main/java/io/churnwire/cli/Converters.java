@@ -1,10 +1,12 @@
 package io.churnwire.cli;
 
 import com.google.protobuf.ProtocolMessageEnum;
+import io.churnwire.config.ValueType;
 import io.churnwire.v1.Contract;
 import io.churnwire.v1.InternetService;
 import io.churnwire.v1.PaymentMethod;
 import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -15,29 +17,43 @@ import picocli.CommandLine.TypeConversionException;
 
 /** Option values as people type them: {@code 250ms}, {@code month-to-month}, {@code yes}. */
 final class Converters {
-  private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m)");
+  private static final Pattern DURATION_TEXT = Pattern.compile("(\\d+)(ms|s|m)");
 
   private Converters() {}
 
-  /** {@code 250ms}, {@code 5s}, {@code 2m}, or ISO-8601 such as {@code PT1.5S}. */
-  static final class DurationConverter implements ITypeConverter<Duration> {
-    @Override
-    public Duration convert(String value) {
-      Matcher matcher = DURATION.matcher(value.trim().toLowerCase(Locale.ROOT));
-      if (matcher.matches()) {
-        long amount = Long.parseLong(matcher.group(1));
-        return switch (matcher.group(2)) {
-          case "ms" -> Duration.ofMillis(amount);
-          case "s" -> Duration.ofSeconds(amount);
-          default -> Duration.ofMinutes(amount);
-        };
-      }
-      try {
-        return Duration.parse(value);
-      } catch (RuntimeException e) {
-        throw new TypeConversionException("'" + value + "' is not a duration such as 250ms, 5s or 2m");
-      }
+  /**
+   * {@code 250ms}, {@code 5s}, {@code 2m}, or ISO-8601 such as {@code PT1.5S}; written in the
+   * largest of those units that is exact, so help shows {@code 5s} rather than {@code PT5S}.
+   */
+  static final ValueType<Duration> DURATION =
+      new ValueType<>("a duration such as 250ms, 5s or 2m", Converters::duration, Converters::format);
+
+  private static Duration duration(String value) {
+    Matcher matcher = DURATION_TEXT.matcher(value.trim().toLowerCase(Locale.ROOT));
+    if (matcher.matches()) {
+      long amount = Long.parseLong(matcher.group(1));
+      return switch (matcher.group(2)) {
+        case "ms" -> Duration.ofMillis(amount);
+        case "s" -> Duration.ofSeconds(amount);
+        default -> Duration.ofMinutes(amount);
+      };
     }
+    try {
+      return Duration.parse(value);
+    } catch (DateTimeParseException e) {
+      throw new IllegalArgumentException("'" + value + "' is not a duration such as 250ms, 5s or 2m", e);
+    }
+  }
+
+  private static String format(Duration value) {
+    if (value.toNanosPart() % 1_000_000 != 0 || value.isNegative()) {
+      return value.toString();
+    }
+    long millis = value.toMillis();
+    if (millis % 60_000 == 0 && millis != 0) {
+      return millis / 60_000 + "m";
+    }
+    return millis % 1_000 == 0 && millis != 0 ? millis / 1_000 + "s" : millis + "ms";
   }
 
   static final class InternetServiceConverter implements ITypeConverter<InternetService> {

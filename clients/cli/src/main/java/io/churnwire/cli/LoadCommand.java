@@ -1,18 +1,30 @@
 package io.churnwire.cli;
 
+import static io.churnwire.cli.CliSettings.CONCURRENCY;
+import static io.churnwire.cli.CliSettings.INVALID_PERCENT;
+import static io.churnwire.cli.CliSettings.MAX_DELAY;
+import static io.churnwire.cli.CliSettings.MAX_DURATION;
+import static io.churnwire.cli.CliSettings.MAX_TIMEOUT;
+import static io.churnwire.cli.CliSettings.MIN_TIMEOUT;
+import static io.churnwire.cli.CliSettings.QUIET;
+import static io.churnwire.cli.CliSettings.REQUESTS;
+import static io.churnwire.cli.CliSettings.SEED;
+
 import io.churnwire.client.ChurnClient;
+import io.churnwire.config.Values;
 import java.io.PrintWriter;
-import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.Unmatched;
 
 /** Runs a {@link LoadGenerator} with a progress line on stderr and prints its report on stdout. */
 @Command(name = "load", mixinStandardHelpOptions = true,
@@ -22,53 +34,30 @@ final class LoadCommand implements Callable<Integer> {
   @Spec
   private CommandSpec spec;
 
-  @Mixin
-  private ConnectionOptions connection;
-
-  @Option(names = "--requests", defaultValue = "1000", description = "Calls to make (default ${DEFAULT-VALUE}).")
-  private int requests;
-
-  @Option(names = "--concurrency", defaultValue = "32", description = "Calls in flight at most (default ${DEFAULT-VALUE}).")
-  private int concurrency;
-
-  @Option(names = "--max-delay", defaultValue = "2ms", converter = Converters.DurationConverter.class,
-      description = "Upper bound of the random pause before each call (default ${DEFAULT-VALUE}).")
-  private Duration maxDelay;
-
-  @Option(names = "--min-timeout", defaultValue = "50ms", converter = Converters.DurationConverter.class,
-      description = "Lower bound of each call's random deadline (default ${DEFAULT-VALUE}).")
-  private Duration minTimeout;
-
-  @Option(names = "--max-timeout", defaultValue = "1s", converter = Converters.DurationConverter.class,
-      description = "Upper bound of each call's random deadline (default ${DEFAULT-VALUE}).")
-  private Duration maxTimeout;
-
-  @Option(names = "--invalid-percent", defaultValue = "0",
-      description = "Percentage of calls sent with invalid features (default ${DEFAULT-VALUE}).")
-  private int invalidPercent;
-
-  @Option(names = "--max-duration", defaultValue = "60s", converter = Converters.DurationConverter.class,
-      description = "Stop issuing calls after this long (default ${DEFAULT-VALUE}).")
-  private Duration maxDuration;
-
-  @Option(names = "--seed", description = "Seed of the random customers, pauses and deadlines (default: random).")
-  private Long seed;
-
-  @Option(names = "--quiet", description = "No progress display.")
-  private boolean quiet;
+  /** Its settings ({@link CliSettings#LOAD}), listed by {@code --help}. */
+  @Unmatched
+  private List<String> args = new ArrayList<>();
 
   @Override
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    Optional<Values> resolved = ChurnCli.resolve(CliSettings.LOAD, args, err);
+    if (resolved.isEmpty()) {
+      return ChurnCli.EXIT_INVALID;
+    }
+    Values values = resolved.get();
     LoadGenerator.Settings settings;
     try {
-      settings = new LoadGenerator.Settings(requests, concurrency, maxDelay, minTimeout, maxTimeout,
-          invalidPercent, maxDuration, seed == null ? System.nanoTime() : seed);
+      settings = new LoadGenerator.Settings(values.get(REQUESTS), values.get(CONCURRENCY), values.get(MAX_DELAY),
+          values.get(MIN_TIMEOUT), values.get(MAX_TIMEOUT), values.get(INVALID_PERCENT), values.get(MAX_DURATION),
+          values.get(SEED).orElseGet(System::nanoTime));
     } catch (IllegalArgumentException e) {
       err.println("churnwire: " + e.getMessage());
       return ChurnCli.EXIT_INVALID;
     }
+    boolean quiet = values.get(QUIET);
+    ConnectionOptions connection = ConnectionOptions.from(values);
     LoadGenerator generator = new LoadGenerator(settings);
     boolean terminal = System.console() != null && System.console().isTerminal();
     ScheduledExecutorService display = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -77,12 +66,12 @@ final class LoadCommand implements Callable<Integer> {
       return thread;
     });
     LoadReport report;
-    try (ChurnClient client = connection.connect(maxTimeout)) {
+    try (ChurnClient client = connection.connect(settings.maxTimeout())) {
       if (!quiet) {
         display.scheduleAtFixedRate(() -> show(err, generator.progress(), terminal, false), 1, 1,
             TimeUnit.SECONDS);
       }
-      report = generator.run(client, connection.target);
+      report = generator.run(client, connection.target());
     } finally {
       display.shutdownNow();
       display.awaitTermination(5, TimeUnit.SECONDS);

@@ -4,13 +4,15 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import io.churnwire.client.ChurnClient;
 import io.churnwire.client.ChurnClientException;
-import java.time.Duration;
+import io.churnwire.config.Values;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.Unmatched;
 
 /** Prints what the server says about its model, so a caller can see the schema it validates against. */
 @Command(name = "metadata", mixinStandardHelpOptions = true,
@@ -22,16 +24,17 @@ final class MetadataCommand implements Callable<Integer> {
   @Spec
   private CommandSpec spec;
 
-  @Mixin
-  private ConnectionOptions connection;
-
-  @Option(names = "--timeout", defaultValue = "5s", converter = Converters.DurationConverter.class,
-      description = "Deadline of the call, retries included, e.g. 500ms, 5s, 1m (default ${DEFAULT-VALUE}).")
-  private Duration timeout;
+  /** Its settings ({@link CliSettings#METADATA}), listed by {@code --help}. */
+  @Unmatched
+  private List<String> settings = new ArrayList<>();
 
   @Override
   public Integer call() throws InvalidProtocolBufferException {
-    try (ChurnClient client = connection.connect(timeout)) {
+    Optional<Values> values = ChurnCli.resolve(CliSettings.METADATA, settings, spec.commandLine().getErr());
+    if (values.isEmpty()) {
+      return ChurnCli.EXIT_INVALID;
+    }
+    try (ChurnClient client = ConnectionOptions.from(values.get()).connect(values.get().get(CliSettings.TIMEOUT))) {
       spec.commandLine().getOut().println(JSON.print(client.modelMetadata()));
       return 0;
     } catch (ChurnClientException e) {

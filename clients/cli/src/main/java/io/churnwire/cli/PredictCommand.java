@@ -6,6 +6,7 @@ import io.churnwire.client.ChurnClient;
 import io.churnwire.client.ChurnClientException;
 import io.churnwire.client.FieldViolation;
 import io.churnwire.client.InvalidRequestException;
+import io.churnwire.config.Values;
 import io.churnwire.v1.Contract;
 import io.churnwire.v1.InternetService;
 import io.churnwire.v1.PaymentMethod;
@@ -13,14 +14,16 @@ import io.churnwire.v1.PredictRequest;
 import io.churnwire.v1.PredictResponse;
 import io.churnwire.v1.Prediction;
 import java.io.PrintWriter;
-import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.Unmatched;
 
 /**
  * Scores one customer given as options. Nothing is checked locally beyond types: a missing or
@@ -36,12 +39,9 @@ final class PredictCommand implements Callable<Integer> {
   @Spec
   private CommandSpec spec;
 
-  @Mixin
-  private ConnectionOptions connection;
-
-  @Option(names = "--timeout", defaultValue = "5s", converter = Converters.DurationConverter.class,
-      description = "Deadline of the call, retries included, e.g. 500ms, 5s, 1m (default ${DEFAULT-VALUE}).")
-  private Duration timeout;
+  /** The connection settings ({@link CliSettings#PREDICT}), listed below the options by {@code --help}. */
+  @Unmatched
+  private List<String> settings = new ArrayList<>();
 
   @Option(names = "--customer-id", description = "Customer identifier, echoed back.")
   private String customerId;
@@ -86,7 +86,11 @@ final class PredictCommand implements Callable<Integer> {
   public Integer call() throws InvalidProtocolBufferException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    try (ChurnClient client = connection.connect(timeout)) {
+    Optional<Values> values = ChurnCli.resolve(CliSettings.PREDICT, settings, err);
+    if (values.isEmpty()) {
+      return ChurnCli.EXIT_INVALID;
+    }
+    try (ChurnClient client = ConnectionOptions.from(values.get()).connect(values.get().get(CliSettings.TIMEOUT))) {
       PredictResponse response = client.predict(request());
       if (json) {
         out.println(JSON.print(response));

@@ -6,25 +6,35 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.churnwire.v1.Contract;
 import io.churnwire.v1.PaymentMethod;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine.TypeConversionException;
 
 class ConvertersTest {
-  private final Converters.DurationConverter durations = new Converters.DurationConverter();
-
   @Test
   void duration_acceptsUnitsAndIso8601() {
-    assertEquals(Duration.ofMillis(250), durations.convert("250ms"));
-    assertEquals(Duration.ofSeconds(5), durations.convert("5s"));
-    assertEquals(Duration.ofMinutes(2), durations.convert("2m"));
-    assertEquals(Duration.ofMillis(1500), durations.convert("PT1.5S"));
+    assertEquals(Duration.ofMillis(250), Converters.DURATION.parser().apply("250ms"));
+    assertEquals(Duration.ofSeconds(5), Converters.DURATION.parser().apply("5s"));
+    assertEquals(Duration.ofMinutes(2), Converters.DURATION.parser().apply("2m"));
+    assertEquals(Duration.ofMillis(1500), Converters.DURATION.parser().apply("PT1.5S"));
   }
 
   @Test
   void duration_garbage_isRefusedWithAnExample() {
-    TypeConversionException error = assertThrows(TypeConversionException.class, () -> durations.convert("soon"));
+    var error = assertThrows(IllegalArgumentException.class, () -> Converters.DURATION.parser().apply("soon"));
 
     assertEquals("'soon' is not a duration such as 250ms, 5s or 2m", error.getMessage());
+  }
+
+  @Test
+  void duration_isWrittenInTheLargestExactUnit_andReadsBack() {
+    for (Duration duration : List.of(Duration.ofMillis(2), Duration.ofMillis(50), Duration.ofSeconds(1),
+        Duration.ofSeconds(90), Duration.ofMinutes(1), Duration.ZERO, Duration.ofNanos(1_500))) {
+      assertEquals(duration, Converters.DURATION.parser().apply(Converters.DURATION.formatter().apply(duration)));
+    }
+    assertEquals("2ms", Converters.DURATION.formatter().apply(Duration.ofMillis(2)));
+    assertEquals("90s", Converters.DURATION.formatter().apply(Duration.ofSeconds(90)));
+    assertEquals("1m", Converters.DURATION.formatter().apply(Duration.ofMinutes(1)));
   }
 
   @Test
