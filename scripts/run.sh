@@ -11,11 +11,16 @@ if [ ! -f "$jar" ] || [ -n "$(find proto contracts/src runtime/src config/src se
   ./mvnw -B -q -pl server -am package -DskipTests
 fi
 registry="${CHURNWIRE_MODEL_DIR:-models/default}"
+previous=""
 for arg in "$@"; do
   case "$arg" in
     --model-dir=*) registry="${arg#--model-dir=}" ;;
     --help|-h) exec java -jar "$jar" --help ;;
   esac
+  if [ "$previous" = "--model-dir" ]; then
+    registry="$arg"
+  fi
+  previous="$arg"
 done
 if [ ! -s "$registry/production" ]; then
   CHURNWIRE_MODEL_DIR="$registry" scripts/churnwire-model.sh init --demo --registry "$registry"

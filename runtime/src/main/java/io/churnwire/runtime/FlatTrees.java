@@ -94,8 +94,4 @@ final class FlatTrees {
   boolean goesLeft(int n, double x) {
     return x <= threshold[n] | ((mask[n] >>> (int) x) & 1L) != 0;
   }
-
-  int trees() {
-    return roots.length;
-  }
 }

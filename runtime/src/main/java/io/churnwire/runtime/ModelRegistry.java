@@ -206,19 +206,10 @@ public final class ModelRegistry {
     try {
       return ModelStore.load(dir);
     } catch (LegacyModelException e) {
-      throw legacy(version);
-    } catch (InvalidModelException e) {
-      if (!Files.exists(dir.resolve(ModelStore.MODEL_FILE)) && Files.exists(dir.resolve(ModelStore.LEGACY_MODEL_FILE))) {
-        throw legacy(version);
-      }
-      throw e;
+      throw new LegacyModelException("version " + version + " in " + root + " is a Java-serialized Smile "
+          + "model (model.bin), which the runtime never deserializes; compile the registry's versions with: "
+          + LegacyModelException.compileCommand(root));
     }
-  }
-
-  private LegacyModelException legacy(String version) {
-    return new LegacyModelException("version " + version + " in " + root + " is a Java-serialized Smile "
-        + "model (model.bin), which the runtime never deserializes; compile the registry's versions with: "
-        + LegacyModelException.compileCommand(root));
   }
 
   /** Decides whether a registered version may become production. */

@@ -102,7 +102,12 @@ public final class ModelStore {
     }
   }
 
-  private static byte[] readBytes(Path file, long limit) throws IOException {
+  /**
+   * Reads a model file of at most {@code limit} bytes.
+   *
+   * @throws InvalidModelException if it is missing or larger
+   */
+  public static byte[] readBytes(Path file, long limit) throws IOException {
     try {
       long size = Files.size(file);
       if (size > limit) {

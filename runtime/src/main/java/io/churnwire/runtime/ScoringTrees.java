@@ -149,10 +149,6 @@ final class ScoringTrees {
     return links[2 * n] + (int) (right >>> 63);
   }
 
-  int trees() {
-    return roots.length;
-  }
-
   /** Appends trees breadth-first, children in adjacent pairs. */
   private static final class Builder {
     private double[] bounds = new double[1024];

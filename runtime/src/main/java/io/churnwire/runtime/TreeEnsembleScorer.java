@@ -6,17 +6,15 @@ import io.churnwire.model.v1.TreeEnsemble;
 
 /**
  * Scores a random forest (weighted mean of leaf probabilities) or gradient-boosted trees
- * ({@code log-odds = margin_scale * (base + sum(learning_rate * leaf)) + offset}) from
- * {@link FlatTrees}, and explains both with {@link TreeShap}.
+ * ({@code log-odds = margin_scale * (base + sum(learning_rate * leaf)) + offset}), and explains
+ * both with {@link TreeShap} on {@link FlatTrees}.
  *
- * <p>The block path walks the trees in the outer loop and a block of rows in the inner one, so a
- * tree's nodes stay in the first-level cache while the independent walks of many rows overlap in
- * the processor; every row still adds its trees in the same order as the single-row path, so the
- * two give identical results.
+ * <p>Scoring takes the fastest layout that fits: {@link QuickScorer} when every tree has at most
+ * 64 leaves, else {@link ScoringTrees} when every categorical test is a range of levels, else the
+ * general walk of {@link FlatTrees}. Single rows and blocks go through the same layout, so they
+ * give identical results.
  */
 final class TreeEnsembleScorer implements ModelScorer {
-  private static final int BLOCK = 64;
-
   private final FlatTrees trees;
   /** Trees of at most 64 leaves, scored without walking; null otherwise. */
   private final QuickScorer quick;
@@ -29,7 +27,6 @@ final class TreeEnsembleScorer implements ModelScorer {
   private final double learningRate;
   private final double marginScale;
   private final double logOddsOffset;
-  private final double[] weights;
   private final double totalWeight;
   /** Per tree, what its leaf value is multiplied by: the learning rate, or the tree's weight. */
   private final double[] factors;
@@ -44,18 +41,14 @@ final class TreeEnsembleScorer implements ModelScorer {
     this.marginScale = ensemble.getMarginScale();
     this.logOddsOffset = logOddsOffset;
     this.features = categorical.length;
-    this.weights = new double[ensemble.getTreesCount()];
+    this.factors = new double[ensemble.getTreesCount()];
     double sum = 0;
-    for (int t = 0; t < weights.length; t++) {
+    for (int t = 0; t < factors.length; t++) {
       Tree tree = ensemble.getTrees(t);
-      weights[t] = tree.getWeight();
-      sum += weights[t];
+      factors[t] = boosted ? learningRate : tree.getWeight();
+      sum += tree.getWeight();
     }
     this.totalWeight = sum;
-    this.factors = boosted ? new double[weights.length] : weights.clone();
-    if (boosted) {
-      java.util.Arrays.fill(factors, learningRate);
-    }
     this.quick = QuickScorer.of(ensemble.getTreesList(), schema, factors);
     this.workspaces = quick == null ? null : ThreadLocal.withInitial(quick::workspace);
     this.fast = quick == null ? ScoringTrees.of(ensemble.getTreesList(), categorical) : null;
@@ -63,75 +56,55 @@ final class TreeEnsembleScorer implements ModelScorer {
 
   @Override
   public double probability(double[] rows, int offset) {
-    if (quick != null) {
-      double sum = quick.sum(rows, offset, boosted ? baseScore : 0, workspaces.get());
-      return boosted ? toProbability(sum) : clamp(sum / totalWeight);
-    }
-    if (fast != null) {
-      double sum = fast.sum(rows, offset, boosted ? baseScore : 0, factors);
-      return boosted ? toProbability(sum) : clamp(sum / totalWeight);
-    }
-    int count = trees.trees();
-    if (boosted) {
-      double margin = baseScore;
-      for (int t = 0; t < count; t++) {
-        margin += learningRate * leaf(t, rows, offset);
-      }
-      return toProbability(margin);
-    }
-    double sum = 0;
-    for (int t = 0; t < count; t++) {
-      sum += weights[t] * leaf(t, rows, offset);
-    }
-    return clamp(sum / totalWeight);
+    return finish(sum(rows, offset));
   }
 
   @Override
   public void probabilities(double[] rows, int count, int stride, double[] out) {
-    if (quick != null) {
-      long[] live = quick.workspace();
-      double initial = boosted ? baseScore : 0;
+    if (fast != null) {
+      fast.sums(rows, count, stride, initial(), factors, out);
+    } else {
+      long[] live = quick != null ? quick.workspace() : null;
       for (int r = 0; r < count; r++) {
-        double sum = quick.sum(rows, r * stride, initial, live);
-        out[r] = boosted ? toProbability(sum) : clamp(sum / totalWeight);
+        out[r] = quick != null ? quick.sum(rows, r * stride, initial(), live) : walkedSum(rows, r * stride);
       }
-      return;
+    }
+    for (int r = 0; r < count; r++) {
+      out[r] = finish(out[r]);
+    }
+  }
+
+  /** The base score plus every tree's weighted leaf value for the row at {@code rows[offset ..]}. */
+  private double sum(double[] rows, int offset) {
+    if (quick != null) {
+      return quick.sum(rows, offset, initial(), workspaces.get());
     }
     if (fast != null) {
-      fast.sums(rows, count, stride, boosted ? baseScore : 0, factors, out);
-      for (int r = 0; r < count; r++) {
-        out[r] = boosted ? toProbability(out[r]) : clamp(out[r] / totalWeight);
-      }
-      return;
+      return fast.sum(rows, offset, initial(), factors);
     }
-    double[] acc = new double[BLOCK];
-    int treeCount = trees.trees();
-    for (int start = 0; start < count; start += BLOCK) {
-      int size = Math.min(BLOCK, count - start);
-      java.util.Arrays.fill(acc, 0, size, boosted ? baseScore : 0);
-      for (int t = 0; t < treeCount; t++) {
-        double factor = boosted ? learningRate : weights[t];
-        int offset = start * stride;
-        for (int r = 0; r < size; r++, offset += stride) {
-          acc[r] += factor * leaf(t, rows, offset);
-        }
-      }
-      for (int r = 0; r < size; r++) {
-        out[start + r] = boosted ? toProbability(acc[r]) : clamp(acc[r] / totalWeight);
-      }
+    return walkedSum(rows, offset);
+  }
+
+  /** {@link #sum} by the general walk, for level sets that neither fast layout takes. */
+  private double walkedSum(double[] rows, int offset) {
+    double acc = initial();
+    for (int t = 0; t < factors.length; t++) {
+      acc += factors[t] * trees.leafValue(t, rows, offset);
     }
+    return acc;
   }
 
-  private double leaf(int t, double[] rows, int offset) {
-    return trees.leafValue(t, rows, offset);
+  private double initial() {
+    return boosted ? baseScore : 0;
   }
 
-  private double toProbability(double margin) {
-    return ModelScorer.sigmoid(marginScale * margin + logOddsOffset);
+  /** The probability for a {@link #sum}: logistic of the log-odds, or the weighted mean. */
+  private double finish(double sum) {
+    return boosted ? ModelScorer.sigmoid(logOdds(sum)) : Math.min(1.0, Math.max(0.0, sum / totalWeight));
   }
 
-  private static double clamp(double p) {
-    return Math.min(1.0, Math.max(0.0, p));
+  private double logOdds(double margin) {
+    return marginScale * margin + logOddsOffset;
   }
 
   @Override
@@ -139,11 +112,10 @@ final class TreeEnsembleScorer implements ModelScorer {
     TreeShap shap = new TreeShap(trees);
     double[] phi = new double[features];
     double[] treePhi = new double[features];
-    int count = trees.trees();
-    for (int t = 0; t < count; t++) {
+    for (int t = 0; t < factors.length; t++) {
       java.util.Arrays.fill(treePhi, 0);
       shap.explain(t, row, treePhi);
-      double factor = boosted ? 1 : weights[t];
+      double factor = boosted ? 1 : factors[t];
       for (int j = 0; j < features; j++) {
         phi[j] += factor * treePhi[j];
       }
@@ -157,18 +129,14 @@ final class TreeEnsembleScorer implements ModelScorer {
         phi[j] *= factor;
         sum += phi[j];
       }
-      double margin = baseScore;
-      for (int t = 0; t < count; t++) {
-        margin += learningRate * leaf(t, row, 0);
-      }
-      output = marginScale * margin + logOddsOffset;
+      output = logOdds(sum(row, 0));
       scale = Explanation.Scale.LOG_ODDS;
     } else {
       for (int j = 0; j < features; j++) {
         phi[j] /= totalWeight;
         sum += phi[j];
       }
-      output = probability(row, 0);
+      output = finish(sum(row, 0));
       scale = Explanation.Scale.PROBABILITY;
     }
     return new Explanation(output - sum, phi, output, scale);

@@ -5,6 +5,7 @@ import com.google.protobuf.Timestamp;
 import com.google.rpc.Code;
 import com.google.rpc.ErrorInfo;
 import com.google.rpc.Status;
+import io.churnwire.runtime.ModelVersion;
 import io.churnwire.v1.GetModelStatusRequest;
 import io.churnwire.v1.GetModelStatusResponse;
 import io.churnwire.v1.ModelAdminServiceGrpc;
@@ -13,7 +14,6 @@ import io.churnwire.v1.ReloadModelResponse;
 import io.churnwire.v1.ReloadOutcome;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
-import java.util.regex.Pattern;
 
 /**
  * {@code churnwire.v1.ModelAdminService}: lets deployment tooling make the server follow a
@@ -21,7 +21,6 @@ import java.util.regex.Pattern;
  * {@link ModelReloader}'s thread; this class only translates outcomes into statuses.
  */
 public final class ModelAdminServiceImpl extends ModelAdminServiceGrpc.ModelAdminServiceImplBase {
-  private static final Pattern VERSION = Pattern.compile("sha256:[0-9a-f]{16}");
 
   private final ModelReloader reloader;
   private final ModelHolder models;
@@ -35,7 +34,7 @@ public final class ModelAdminServiceImpl extends ModelAdminServiceGrpc.ModelAdmi
   @Override
   public void reloadModel(ReloadModelRequest request, StreamObserver<ReloadModelResponse> responses) {
     String expected = request.getExpectedVersion();
-    if (!expected.isEmpty() && !VERSION.matcher(expected).matches()) {
+    if (!expected.isEmpty() && !ModelVersion.isVersion(expected)) {
       responses.onError(Statuses.toException(Statuses.invalidField("expected_version",
           "must be a version such as sha256:0123456789abcdef, got '" + abbreviate(expected) + "'")));
       return;

@@ -4,6 +4,7 @@ import io.churnwire.runtime.ChurnModel;
 import io.churnwire.runtime.FeatureSchema;
 import io.churnwire.runtime.FeatureSpec;
 import io.churnwire.runtime.ModelRegistry;
+import io.churnwire.runtime.ModelVersion;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.Objects;
@@ -12,7 +13,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +31,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ModelReloader implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ModelReloader.class);
-  private static final Pattern VERSION = Pattern.compile("sha256:[0-9a-f]{16}");
 
   private final ModelRegistry registry;
   private final ModelHolder models;
@@ -177,7 +176,7 @@ public final class ModelReloader implements AutoCloseable {
 
   /** Loads {@code version} and proves it can serve: integrity, contract binding, a trial prediction. */
   private ServingModel validated(String version) throws IOException {
-    if (!VERSION.matcher(version).matches()) {
+    if (!ModelVersion.isVersion(version)) {
       throw new IOException("'" + version + "' is not a model version");
     }
     ChurnModel model = registry.load(version);

@@ -90,15 +90,7 @@ public final class Predictor {
    * @return the answer, or empty if the model failed on it (logged; answer {@code INTERNAL})
    */
   public Optional<PredictResponse> answer(Prepared prepared) {
-    try {
-      Prediction prediction = prepared.model().predict(prepared.row(), prepared.request(),
-          prepared.request().getExplain());
-      stats.recordScored(1);
-      return Optional.of(response(prepared, prediction));
-    } catch (RuntimeException e) {
-      log.error("request {} failed while scoring", prepared.requestId(), e);
-      return Optional.empty();
-    }
+    return Optional.ofNullable(predictOne(prepared)).map(prediction -> response(prepared, prediction));
   }
 
   /** The status for a prepared request whose scoring failed. */
@@ -108,7 +100,9 @@ public final class Predictor {
 
   /** Validates, scores and answers one stream item; problems become the item's own status. */
   public PredictBatchResponse answerItem(PredictBatchRequest item) {
-    return answerAll(List.of(item)).getFirst();
+    Preparation preparation = prepare(item.getRequest(), "request.");
+    Prediction prediction = preparation.ok() ? predictOne(preparation.prepared()) : null;
+    return itemAnswer(item, preparation.prepared(), preparation.refusal(), prediction);
   }
 
   /**
@@ -121,7 +115,7 @@ public final class Predictor {
     List<PredictBatchResponse> answers = new ArrayList<>(items.size());
     if (current.isEmpty()) {
       for (PredictBatchRequest item : items) {
-        answers.add(PredictBatchResponse.newBuilder().setItemId(item.getItemId()).setError(Statuses.noModel()).build());
+        answers.add(itemAnswer(item, null, Statuses.noModel(), null));
       }
       return answers;
     }
@@ -140,22 +134,24 @@ public final class Predictor {
     Prediction[] predictions = new Prediction[items.size()];
     scoreBlock(model, prepared, plain, predictions);
     for (int i = 0; i < items.size(); i++) {
-      PredictBatchResponse.Builder answer = PredictBatchResponse.newBuilder().setItemId(items.get(i).getItemId());
-      if (refused[i] != null) {
-        answer.setError(refused[i]);
-      } else {
-        if (predictions[i] == null) {
-          predictions[i] = predictOne(prepared[i]);
-        }
-        if (predictions[i] == null) {
-          answer.setError(failed(prepared[i]));
-        } else {
-          answer.setResponse(response(prepared[i], predictions[i]));
-        }
+      if (refused[i] == null && predictions[i] == null) {
+        predictions[i] = predictOne(prepared[i]);
       }
-      answers.add(answer.build());
+      answers.add(itemAnswer(items.get(i), prepared[i], refused[i], predictions[i]));
     }
     return answers;
+  }
+
+  /** An item's answer: its refusal, its prediction, or the failure of a prepared item's scoring. */
+  private static PredictBatchResponse itemAnswer(PredictBatchRequest item, Prepared prepared, Status refusal,
+      Prediction prediction) {
+    PredictBatchResponse.Builder answer = PredictBatchResponse.newBuilder().setItemId(item.getItemId());
+    if (refusal != null) {
+      return answer.setError(refusal).build();
+    }
+    return prediction == null
+        ? answer.setError(failed(prepared)).build()
+        : answer.setResponse(response(prepared, prediction)).build();
   }
 
   /** The answer to a whole {@code BatchPredict}. */

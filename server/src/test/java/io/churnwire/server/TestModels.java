@@ -1,19 +1,16 @@
 package io.churnwire.server;
 
-import io.churnwire.datasets.SyntheticTelcoData;
 import io.churnwire.datasets.TrainingData;
 import io.churnwire.runtime.ChurnModel;
+import io.churnwire.testsupport.DemoRegistry;
 import io.churnwire.training.Algorithm;
 import io.churnwire.training.ModelTrainer;
 import io.churnwire.training.TrainingOptions;
 
 /** Small real models, each trained once per test JVM on the synthetic data set. */
 final class TestModels {
-  static final TrainingData DATA = SyntheticTelcoData.generate(2_000, 7L);
-  /** Gradient boosting with fewer trees and folds than the params file, to keep the suite quick. */
-  static final TrainingOptions OPTIONS = TrainingOptions.defaults()
-      .withAlgorithms(Algorithm.GRADIENT_BOOSTING).withFolds(3)
-      .withBoosting(new TrainingOptions.BoostingParams(100, 20, 6, 5, 0.1, 0.7));
+  static final TrainingData DATA = DemoRegistry.DATA;
+  static final TrainingOptions OPTIONS = DemoRegistry.OPTIONS;
 
   private static ModelTrainer.Result small;
   private static ModelTrainer.Result forest;

@@ -1,6 +1,7 @@
 package io.churnwire.testsupport;
 
 import io.churnwire.datasets.SyntheticTelcoData;
+import io.churnwire.datasets.TrainingData;
 import io.churnwire.runtime.ModelRegistry;
 import io.churnwire.training.Algorithm;
 import io.churnwire.training.DeployCheck;
@@ -17,6 +18,14 @@ import java.nio.file.Path;
  * starts one needs a registry first, as an operator runs {@code churnwire-model init}.
  */
 public final class DemoRegistry {
+  /** The customers the small model is trained on. */
+  public static final TrainingData DATA = SyntheticTelcoData.generate(2_000, 7L);
+
+  /** Gradient boosting with fewer trees and folds than the params file, to keep test suites quick. */
+  public static final TrainingOptions OPTIONS = TrainingOptions.defaults()
+      .withAlgorithms(Algorithm.GRADIENT_BOOSTING).withFolds(3)
+      .withBoosting(new TrainingOptions.BoostingParams(100, 20, 6, 5, 0.1, 0.7));
+
   private static Path shared;
 
   private DemoRegistry() {}
@@ -47,10 +56,7 @@ public final class DemoRegistry {
 
   /** Trains, registers and promotes the small model in {@code dir}; returns {@code dir}. */
   public static Path createIn(Path dir) throws IOException {
-    TrainingOptions options = TrainingOptions.defaults()
-        .withAlgorithms(Algorithm.GRADIENT_BOOSTING).withFolds(3)
-        .withBoosting(new TrainingOptions.BoostingParams(100, 20, 6, 5, 0.1, 0.7));
-    ModelTrainer.Result result = ModelTrainer.fit(SyntheticTelcoData.generate(2_000, 7L), options);
+    ModelTrainer.Result result = ModelTrainer.fit(DATA, OPTIONS);
     ModelRegistry registry = ModelRegistry.at(dir);
     String version = result.registerIn(registry, null).version();
     try {

@@ -51,12 +51,9 @@ public final class LegacyCompiler {
     MetadataJson.Contents contents = MetadataJson.readLegacy(ModelStore.readText(dir.resolve(ModelStore.METADATA_FILE)));
     ModelMetadata old = contents.metadata();
     Path file = dir.resolve(ModelStore.LEGACY_MODEL_FILE);
-    if (Files.size(file) > ModelStore.MAX_MODEL_BYTES) {
-      throw new InvalidModelException(file + " is larger than " + ModelStore.MAX_MODEL_BYTES + " bytes");
-    }
-    byte[] bytes = Files.readAllBytes(file);
+    byte[] bytes = ModelStore.readBytes(file, ModelStore.MAX_MODEL_BYTES);
     String sha256 = ModelVersion.sha256Hex(bytes);
-    if (!sha256.equals(contents.modelSha256()) || !old.version().equals("sha256:" + sha256.substring(0, 16))) {
+    if (!sha256.equals(contents.modelSha256()) || !old.version().equals(ModelVersion.of(bytes))) {
       throw new InvalidModelException(file + " does not match its metadata.json: the file is corrupt or replaced");
     }
     Algorithm algorithm;

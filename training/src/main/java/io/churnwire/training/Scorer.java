@@ -1,6 +1,7 @@
 package io.churnwire.training;
 
 import io.churnwire.runtime.Explanation;
+
 /**
  * The algorithm-specific part of a trained model: scores and explains rows already validated
  * against the schema. Implementations are immutable and safe to share between threads.
@@ -18,11 +19,6 @@ interface Scorer {
    * so that the runtime computes what this scorer computes.
    */
   void compileInto(io.churnwire.model.v1.CompiledModel.Builder model);
-
-  /** Mean-decrease-in-impurity importance per feature when the learner has one, else null. */
-  default double[] impurityImportance() {
-    return null;
-  }
 
   /** The log-odds of {@code p}, clamped so that 0 and 1 stay finite. */
   static double logit(double p) {

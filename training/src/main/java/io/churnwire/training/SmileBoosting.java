@@ -140,9 +140,5 @@ final class SmileBoosting {
           .setTreeEnsemble(ensemble);
     }
 
-    @Override
-    public double[] impurityImportance() {
-      return model.importance().clone();
-    }
   }
 }

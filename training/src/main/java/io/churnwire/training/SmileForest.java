@@ -232,10 +232,6 @@ final class SmileForest {
       model.setAlgorithm(Algorithm.RANDOM_FOREST.shortName()).setLogOddsOffset(0).setTreeEnsemble(ensemble);
     }
 
-    @Override
-    public double[] impurityImportance() {
-      return forest.importance().clone();
-    }
   }
 
   /**
