@@ -8,7 +8,6 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -16,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -29,15 +29,30 @@ import java.util.stream.Stream;
  * root/
  *   versions/sha256-0123456789abcdef/   model.pb, metadata.json, metrics.json, report/ (optional)
  *   production                          the production version, e.g. "sha256:0123456789abcdef"
- *   history.log                         one line per pointer move: time, promote|rollback, version
+ *   history.log                         one line per pointer move: time, action, version
  * </pre>
  *
  * <p>A version directory is named after the hash of its model.pb and written once: it is built
  * under a temporary name and renamed into place, and registering the same model again leaves the
  * first copy alone. The pointer is replaced atomically, so a reader sees the old or the new version,
- * never a torn file. Pointer moves hold a file lock, so two operators cannot interleave them.
- * Rollback replays the history as a stack (promote pushes, rollback pops) and moves the pointer to
- * the version that was production before the current one was promoted.
+ * never a torn file. Every write is forced to disk, the directory after each rename included
+ * ({@link DurableFiles}), so what a call wrote survives a crash once it returns.
+ *
+ * <p>Promote and rollback hold the registry lock (a file lock, so two command lines in two processes
+ * exclude each other, and a monitor for threads of one JVM) from the moment they read the pointer to
+ * the moment they move it: the checks and the move are one step. Given the version the caller
+ * expects to be production, they refuse with {@link ProductionChangedException} when another move
+ * came first, instead of silently undoing it.
+ *
+ * <p>Rollback replays the history as a stack ({@code promote} pushes, {@code rollback} pops) and
+ * moves the pointer to the version that was production before the current one was promoted.
+ * <b>Invariant:</b> a move appends its history line before it replaces the pointer, so every version
+ * the pointer ever named is in the history, and after a crash between the two writes the stack's
+ * top is a version the pointer never reached. The next promote or rollback repairs that first: when
+ * the pointer is the version just below the top, it appends {@code abandon <top>} (pops the move
+ * that never happened); when the pointer names a version the stack does not end with (an
+ * interrupted rollback, or a pointer written by hand), it appends {@code adopt <pointer>} (pushes
+ * it). Either way rollback returns to the version served before the one served now.
  */
 public final class ModelRegistry {
 
@@ -54,6 +69,10 @@ public final class ModelRegistry {
   private static final Pattern VERSION = ModelVersion.PATTERN;
   private static final Pattern DIRECTORY = Pattern.compile("sha256-[0-9a-f]{16}");
   private static final Object JVM_LOCK = new Object();
+  private static final String PROMOTE = "promote";
+  private static final String ROLLBACK = "rollback";
+  private static final String ABANDON = "abandon";
+  private static final String ADOPT = "adopt";
 
   private final Path root;
 
@@ -110,14 +129,18 @@ public final class ModelRegistry {
       if (Files.exists(target.resolve(ModelStore.MODEL_FILE))) {
         return new Registered(version, target, false);
       }
-      Files.createDirectories(target.getParent());
+      Path versions = target.getParent();
+      if (!Files.isDirectory(versions)) {
+        Files.createDirectories(versions);
+        DurableFiles.syncDirectory(root);
+      }
       Path temp = target.resolveSibling(".tmp-" + UUID.randomUUID());
       try {
         ModelStore.save(model, temp);
         if (extras != null) {
           extras.write(temp);
         }
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+        DurableFiles.moveTreeAtomically(temp, target);
       } finally {
         deleteTree(temp);
       }
@@ -245,25 +268,49 @@ public final class ModelRegistry {
 
   /**
    * Makes {@code version} the production model once it loads with every integrity check and
-   * passes {@code check}.
+   * passes {@code check}, whatever is production now.
    *
    * @throws PromotionRefusedException listing every failed condition; the pointer is not moved
    */
   public void promote(String version, PromotionCheck check) throws IOException, PromotionRefusedException {
-    List<String> problems = new ArrayList<>();
+    promote(version, Optional.empty(), check);
+  }
+
+  /**
+   * Makes {@code version} the production model once it loads with every integrity check and
+   * passes {@code check}, provided the pointer still names {@code expectedCurrent}; the check and
+   * the move happen under the registry lock, so of two promotions expecting the same current
+   * version exactly one succeeds.
+   *
+   * @param expectedCurrent the version the caller believes is production; empty to promote over
+   *     whatever is
+   * @throws ProductionChangedException if the pointer names another version than
+   *     {@code expectedCurrent}; nothing is changed
+   * @throws PromotionRefusedException listing every failed condition; the pointer is not moved
+   */
+  public void promote(String version, Optional<String> expectedCurrent, PromotionCheck check)
+      throws IOException, PromotionRefusedException {
+    requireVersion(version);
+    expectedCurrent.ifPresent(ModelRegistry::requireVersion);
     try {
-      ChurnModel model = load(version);
-      problems.addAll(check.problems(model, versionDir(version)));
-    } catch (InvalidModelException e) {
-      problems.add(e.getMessage());
+      locked(() -> {
+        requireCurrent(PROMOTE + " of " + version, expectedCurrent);
+        List<String> problems = new ArrayList<>();
+        try {
+          ChurnModel model = load(version);
+          problems.addAll(check.problems(model, versionDir(version)));
+        } catch (InvalidModelException e) {
+          problems.add(e.getMessage());
+        }
+        if (!problems.isEmpty()) {
+          throw new Refused(new PromotionRefusedException(version, problems));
+        }
+        movePointer(version, PROMOTE);
+        return null;
+      });
+    } catch (Refused refused) {
+      throw refused.refusal;
     }
-    if (!problems.isEmpty()) {
-      throw new PromotionRefusedException(version, problems);
-    }
-    locked(() -> {
-      movePointer(version, "promote");
-      return null;
-    });
   }
 
   /**
@@ -274,7 +321,23 @@ public final class ModelRegistry {
    * @throws IllegalStateException if there is no earlier version to return to
    */
   public String rollback() throws IOException {
+    return rollback(Optional.empty());
+  }
+
+  /**
+   * Like {@link #rollback()}, provided the pointer still names {@code expectedCurrent}, checked and
+   * moved under the registry lock.
+   *
+   * @param expectedCurrent the version the caller believes is production; empty to roll back
+   *     whatever is
+   * @throws ProductionChangedException if the pointer names another version; nothing is changed
+   * @throws IllegalStateException if there is no earlier version to return to
+   */
+  public String rollback(Optional<String> expectedCurrent) throws IOException {
+    expectedCurrent.ifPresent(ModelRegistry::requireVersion);
     return locked(() -> {
+      requireCurrent(ROLLBACK, expectedCurrent);
+      repairHistory();
       Deque<String> stack = stack();
       if (stack.size() < 2) {
         throw new IllegalStateException("nothing to roll back to: " + HISTORY + " records "
@@ -283,16 +346,36 @@ public final class ModelRegistry {
       stack.pop();
       String previous = stack.peek();
       load(previous);
-      movePointer(previous, "rollback");
+      movePointer(previous, ROLLBACK);
       return previous;
     });
+  }
+
+  private void requireCurrent(String action, Optional<String> expectedCurrent) throws IOException {
+    if (expectedCurrent.isEmpty()) {
+      return;
+    }
+    Optional<String> actual = production();
+    if (!actual.equals(expectedCurrent)) {
+      throw new ProductionChangedException(action, expectedCurrent.get(), actual);
+    }
+  }
+
+  /** Carries a checked refusal out of a locked section. */
+  private static final class Refused extends IOException {
+    final transient PromotionRefusedException refusal;
+
+    Refused(PromotionRefusedException refusal) {
+      super(refusal.getMessage(), refusal);
+      this.refusal = refusal;
+    }
   }
 
   /**
    * One pointer move.
    *
    * @param at when it happened
-   * @param action promote or rollback
+   * @param action promote or rollback, or abandon or adopt for a repair after an interrupted move
    * @param version the version the pointer moved to
    */
   public record HistoryEntry(Instant at, String action, String version) {}
@@ -308,7 +391,7 @@ public final class ModelRegistry {
       for (String line : lines.toList()) {
         String[] parts = line.strip().split(" ");
         if (parts.length == 3 && VERSION.matcher(parts[2]).matches()
-            && (parts[1].equals("promote") || parts[1].equals("rollback"))) {
+            && List.of(PROMOTE, ROLLBACK, ABANDON, ADOPT).contains(parts[1])) {
           entries.add(new HistoryEntry(Instant.parse(parts[0]), parts[1], parts[2]));
         }
       }
@@ -316,11 +399,14 @@ public final class ModelRegistry {
     return List.copyOf(entries);
   }
 
-  /** The promotion stack replayed from the history; the top is the current production version. */
+  /**
+   * The promotion stack replayed from the history; once {@link #repairHistory} ran, the top is the
+   * current production version.
+   */
   private Deque<String> stack() throws IOException {
     Deque<String> stack = new ArrayDeque<>();
     for (HistoryEntry entry : history()) {
-      if (entry.action().equals("promote")) {
+      if (entry.action().equals(PROMOTE) || entry.action().equals(ADOPT)) {
         stack.push(entry.version());
       } else if (!stack.isEmpty()) {
         stack.pop();
@@ -329,11 +415,36 @@ public final class ModelRegistry {
     return stack;
   }
 
+  /** Makes the stack's top the pointer again after an interrupted move (see the class comment). */
+  private void repairHistory() throws IOException {
+    Optional<String> pointer = production();
+    Deque<String> stack = stack();
+    String top = stack.peek();
+    if (Objects.equals(top, pointer.orElse(null))) {
+      return;
+    }
+    if (top != null) {
+      stack.pop();
+      if (Objects.equals(stack.peek(), pointer.orElse(null))) {
+        appendHistory(ABANDON, top);
+        return;
+      }
+    }
+    if (pointer.isPresent()) {
+      appendHistory(ADOPT, pointer.get());
+    }
+  }
+
+  /** History first, pointer second: the order the class comment's invariant rests on. */
   private void movePointer(String version, String action) throws IOException {
-    Files.createDirectories(root);
-    ModelStore.writeAtomically(pointerFile(), (version + "\n").getBytes(StandardCharsets.UTF_8));
-    Files.writeString(root.resolve(HISTORY), Instant.now() + " " + action + " " + version + "\n",
-        StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    repairHistory();
+    appendHistory(action, version);
+    DurableFiles.writeAtomically(pointerFile(), (version + "\n").getBytes(StandardCharsets.UTF_8));
+  }
+
+  private void appendHistory(String action, String version) throws IOException {
+    DurableFiles.append(root.resolve(HISTORY),
+        (Instant.now() + " " + action + " " + version + "\n").getBytes(StandardCharsets.UTF_8));
   }
 
   @FunctionalInterface
@@ -353,7 +464,7 @@ public final class ModelRegistry {
   }
 
   private static void requireVersion(String version) {
-    if (!VERSION.matcher(version).matches()) {
+    if (version == null || !VERSION.matcher(version).matches()) {
       throw new IllegalArgumentException("'" + version + "' is not a version such as sha256:0123456789abcdef");
     }
   }

@@ -7,9 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.util.UUID;
 
 /**
  * Saves and loads one model as a directory, so that a model can be trained in one process and
@@ -41,7 +38,7 @@ public final class ModelStore {
 
   /**
    * Writes {@code model} into {@code dir}, creating it if needed and replacing an existing model.
-   * Each file is written to a temporary name first and then moved into place.
+   * Each file is written to a temporary name first, forced to disk and then moved into place.
    */
   public static void save(ChurnModel model, Path dir) throws IOException {
     Files.createDirectories(dir);
@@ -119,14 +116,11 @@ public final class ModelStore {
     }
   }
 
-  /** Writes {@code bytes} to a temporary sibling of {@code target}, then renames it into place. */
+  /**
+   * Writes {@code bytes} to a temporary sibling of {@code target}, then renames it into place,
+   * forcing the file and its directory (see {@link DurableFiles#writeAtomically}).
+   */
   public static void writeAtomically(Path target, byte[] bytes) throws IOException {
-    Path temp = target.resolveSibling(target.getFileName() + "." + UUID.randomUUID() + ".tmp");
-    try {
-      Files.write(temp, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-      Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(temp);
-    }
+    DurableFiles.writeAtomically(target, bytes);
   }
 }
