@@ -1,10 +1,12 @@
 package io.churnwire.trainer;
 
 import io.churnwire.runtime.ModelRegistry;
+import io.churnwire.runtime.ProductionChangedException;
 import io.churnwire.runtime.PromotionRefusedException;
 import io.churnwire.training.DeployCheck;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -30,14 +32,23 @@ final class PromoteCommand implements Callable<Integer> {
   @Option(names = "--params", paramLabel = "<file>", description = "Params file with churnwire.deploy.* floors.")
   Path params;
 
+  @Option(names = "--expect-current", paramLabel = "<version>",
+      description = {"Promote only if this version (or unique prefix) is production now; refused if another",
+          "promote or rollback moved the pointer first."})
+  String expectCurrent;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     ModelRegistry models = ModelRegistry.at(registry.registry);
     String resolved = models.resolve(version);
+    Optional<String> expected = expectCurrent == null ? Optional.empty() : Optional.of(models.resolve(expectCurrent));
     DeployCheck check = DeployCheck.of(Shared.params(params));
     try {
-      models.promote(resolved, check);
+      models.promote(resolved, expected, check);
+    } catch (ProductionChangedException e) {
+      spec.commandLine().getErr().println(e.getMessage());
+      return TrainerMain.FAILED;
     } catch (PromotionRefusedException e) {
       PrintWriter err = spec.commandLine().getErr();
       err.println("refused: " + resolved + " fails the deploy check:");

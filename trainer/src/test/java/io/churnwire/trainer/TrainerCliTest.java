@@ -115,6 +115,32 @@ class TrainerCliTest {
   }
 
   @Test
+  void promoteAndRollback_expectCurrentIsNotProduction_areRefusedNamingBothVersionsAndChangeNothing() throws Exception {
+    String first = train("--algorithm", "logistic").version();
+    String second = train("--algorithm", "logistic", "--seed", "7").version();
+    String registryDir = registry.toString();
+    assertEquals(0, run("promote", first, "--registry", registryDir, "--params", params.toString()).status());
+
+    Run staleRollback = run("rollback", "--registry", registryDir, "--expect-current", second);
+    Run stalePromote = run("promote", second, "--registry", registryDir, "--params", params.toString(),
+        "--expect-current", second.substring(7, 13));
+    Run promoted = run("promote", second, "--registry", registryDir, "--params", params.toString(),
+        "--expect-current", first);
+    Run rolledBack = run("rollback", "--registry", registryDir, "--expect-current", second);
+
+    assertEquals(1, staleRollback.status());
+    assertEquals("rollback refused: the production pointer names " + first + ", not the expected "
+        + second + "; another promote or rollback moved it, nothing was changed", staleRollback.err().strip());
+    assertEquals(1, stalePromote.status());
+    assertTrue(stalePromote.err().contains("the production pointer names " + first + ", not the expected " + second),
+        stalePromote.err());
+    assertEquals(0, promoted.status(), promoted.err());
+    assertEquals("production  " + second, promoted.out().strip());
+    assertEquals(0, rolledBack.status(), rolledBack.err());
+    assertEquals("production  " + first + " (was " + second + ")", rolledBack.out().strip());
+  }
+
+  @Test
   void promote_belowTheFloor_isRefusedWithTheReasonAndStatusOne() throws Exception {
     String version = train("--algorithm", "logistic").version();
     Path strict = shared.resolve("strict.properties");
