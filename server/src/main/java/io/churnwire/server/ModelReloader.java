@@ -6,11 +6,14 @@ import io.churnwire.runtime.FeatureSpec;
 import io.churnwire.runtime.ModelRegistry;
 import io.churnwire.runtime.ModelVersion;
 import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -26,19 +29,30 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Changes are noticed by polling the small pointer file, which works on every file system
  * (inotify misses changes on some overlay and network mounts), and on demand through
- * {@code ModelAdminService.ReloadModel}. All reloads run on one thread, so they never overlap.
- * A rejected pointer value is not retried by the poller until the pointer changes again.
+ * {@code ModelAdminService.ReloadModel}. All attempts run on one thread, so they never overlap, and
+ * requests coalesce: every request that arrives while an attempt waits to start shares it, so at
+ * most one attempt runs and one waits, however many callers there are. A rejection is remembered:
+ * while the pointer still names the rejected version and its files are unchanged, polls and
+ * requests get the remembered answer without validating (or logging) again, until the retry
+ * interval has passed.
+ *
+ * <p>Messages never carry the registry's absolute location: it is named by its directory name.
  */
 public final class ModelReloader implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ModelReloader.class);
 
   private final ModelRegistry registry;
   private final ModelHolder models;
+  private final Duration retryAfter;
   private final ScheduledExecutorService thread;
+  private final String registryName;
+  private final Object lock = new Object();
+  /** The attempt requests join until it starts; guarded by {@link #lock}. */
+  private CompletableFuture<Attempt> waiting;
   private volatile Attempt last;
-  /** The pointer value last acted upon; touched only on {@link #thread}. */
-  private String lastSeenPointer;
-  /** The last polling error logged, so a lasting problem is logged once. */
+  /** The last rejection, answered until it expires; touched only on {@link #thread}. */
+  private Rejection rejection;
+  /** The last polling error logged, so a lasting problem is logged once; touched only on {@link #thread}. */
   private String lastPollError;
 
   /** How a reload attempt ended. */
@@ -57,7 +71,7 @@ public final class ModelReloader implements AutoCloseable {
    * One reload attempt.
    *
    * @param outcome how it ended
-   * @param attemptedVersion the version it tried to load; empty when there was none
+   * @param attemptedVersion the version the pointer named; empty when there was none
    * @param servingVersion the version served afterwards; empty when none is loaded
    * @param previousVersion the version served before; empty when none was loaded
    * @param error why it was rejected or not applicable; empty otherwise
@@ -66,15 +80,33 @@ public final class ModelReloader implements AutoCloseable {
   public record Attempt(Outcome outcome, String attemptedVersion, String servingVersion,
       String previousVersion, String error, Instant at) {}
 
-  /** Follows the registry at {@code registry} and swaps models in {@code models}. */
-  public ModelReloader(ModelRegistry registry, ModelHolder models) {
-    this.registry = Objects.requireNonNull(registry, "registry");
-    this.models = Objects.requireNonNull(models, "models");
-    this.thread = Executors.newSingleThreadScheduledExecutor(runnable -> {
+  /** A rejected version, its files when it was rejected, and when it is validated again. */
+  private record Rejection(String version, VersionFiles files, Attempt attempt, Instant retryAt) {
+    boolean covers(String pointer, VersionFiles now, Instant time) {
+      return version.equals(pointer) && files.equals(now) && time.isBefore(retryAt);
+    }
+  }
+
+  /**
+   * Follows the registry at {@code registry} and swaps models in {@code models}; a rejected version
+   * with unchanged files is validated again only after {@code retryAfter}.
+   */
+  public ModelReloader(ModelRegistry registry, ModelHolder models, Duration retryAfter) {
+    this(registry, models, retryAfter, Executors.newSingleThreadScheduledExecutor(runnable -> {
       Thread t = new Thread(runnable, "churnwire-model-reload");
       t.setDaemon(true);
       return t;
-    });
+    }));
+  }
+
+  /** As above, on {@code thread}, which must run one task at a time. */
+  ModelReloader(ModelRegistry registry, ModelHolder models, Duration retryAfter, ScheduledExecutorService thread) {
+    this.registry = Objects.requireNonNull(registry, "registry");
+    this.models = Objects.requireNonNull(models, "models");
+    this.retryAfter = Objects.requireNonNull(retryAfter, "retryAfter");
+    this.thread = Objects.requireNonNull(thread, "thread");
+    Path name = registry.root().toAbsolutePath().normalize().getFileName();
+    this.registryName = name == null ? "" : name.toString();
   }
 
   /** The registry followed. */
@@ -82,22 +114,13 @@ public final class ModelReloader implements AutoCloseable {
     return registry;
   }
 
-  /**
-   * Records that the model served at start came from the pointer's current value, then polls
-   * every {@code intervalMillis} (0: never; the admin RPC still reloads).
-   */
+  /** The registry's directory name, which says which registry it is without saying where it lives. */
+  public String registryName() {
+    return registryName;
+  }
+
+  /** Polls every {@code intervalMillis} (0: never; the admin RPC still reloads). */
   public void start(long intervalMillis) {
-    thread.execute(() -> {
-      String serving = servingVersion();
-      try {
-        Optional<String> pointer = registry.production();
-        if (pointer.isPresent() && pointer.get().equals(serving)) {
-          lastSeenPointer = pointer.get();
-        }
-      } catch (IOException e) {
-        log.warn("cannot read the production pointer of {}: {}", registry.root(), e.getMessage());
-      }
-    });
     if (intervalMillis > 0) {
       thread.scheduleWithFixedDelay(this::poll, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
     }
@@ -109,64 +132,117 @@ public final class ModelReloader implements AutoCloseable {
   }
 
   /**
-   * Reloads now, on the reload thread: reads the pointer and, if it names a version other than the
-   * one served, loads, validates and swaps it in.
+   * Reloads soon, on the reload thread: reads the pointer and, if it names a version other than the
+   * one served, loads, validates and swaps it in. Joins the attempt that waits to start, if any.
    *
-   * @param expectedVersion when not empty, the pointer must name this version or nothing is loaded
+   * @param expectedVersion when not empty, the answer is {@code NOT_APPLICABLE} unless the pointer
+   *     named this version
    */
   public CompletableFuture<Attempt> reload(String expectedVersion) {
-    return CompletableFuture.supplyAsync(() -> {
-      Optional<String> pointer;
+    CompletableFuture<Attempt> shared = sharedAttempt();
+    if (expectedVersion.isEmpty()) {
+      return shared;
+    }
+    return shared.thenApply(attempt -> attempt.attemptedVersion().isEmpty()
+        || attempt.attemptedVersion().equals(expectedVersion)
+        ? attempt
+        : new Attempt(Outcome.NOT_APPLICABLE, attempt.attemptedVersion(), attempt.servingVersion(),
+            attempt.previousVersion(), "the production pointer names " + attempt.attemptedVersion() + ", not "
+                + expectedVersion, attempt.at()));
+  }
+
+  private CompletableFuture<Attempt> sharedAttempt() {
+    synchronized (lock) {
+      if (waiting != null) {
+        return waiting;
+      }
+      CompletableFuture<Attempt> next = new CompletableFuture<>();
       try {
-        pointer = registry.production();
-      } catch (IOException e) {
-        return record(new Attempt(Outcome.REJECTED, "", servingVersion(), servingVersion(),
-            e.getMessage(), Instant.now()));
+        thread.execute(() -> run(next));
+      } catch (RejectedExecutionException e) {
+        next.completeExceptionally(new IllegalStateException("the server is shutting down"));
+        return next;
       }
-      if (pointer.isEmpty()) {
-        return record(new Attempt(Outcome.NOT_APPLICABLE, "", servingVersion(), servingVersion(),
-            "the registry " + registry.root() + " has no production model", Instant.now()));
+      waiting = next;
+      return next;
+    }
+  }
+
+  private void run(CompletableFuture<Attempt> attempt) {
+    synchronized (lock) {
+      if (waiting == attempt) {
+        waiting = null;
       }
-      if (!expectedVersion.isEmpty() && !expectedVersion.equals(pointer.get())) {
-        return new Attempt(Outcome.NOT_APPLICABLE, pointer.get(), servingVersion(), servingVersion(),
-            "the production pointer names " + pointer.get() + ", not " + expectedVersion, Instant.now());
-      }
-      lastSeenPointer = pointer.get();
-      return swapTo(pointer.get());
-    }, thread);
+    }
+    try {
+      attempt.complete(follow(false));
+    } catch (RuntimeException e) {
+      attempt.completeExceptionally(e);
+    }
   }
 
   private void poll() {
     try {
-      Optional<String> pointer = registry.production();
-      lastPollError = null;
-      if (pointer.isEmpty() || pointer.get().equals(lastSeenPointer)) {
-        return;
-      }
-      lastSeenPointer = pointer.get();
-      log.info("production pointer of {} now names {}", registry.root(), pointer.get());
-      swapTo(pointer.get());
-    } catch (IOException | RuntimeException e) {
-      if (!Objects.equals(e.getMessage(), lastPollError)) {
-        log.warn("cannot follow the production pointer of {}: {}", registry.root(), e.getMessage());
-        lastPollError = e.getMessage();
-      }
+      follow(true);
+    } catch (RuntimeException e) {
+      log.warn("cannot follow the production pointer of registry {}: {}", registryName, e.toString());
     }
   }
 
-  private Attempt swapTo(String version) {
-    String previous = servingVersion();
-    if (version.equals(previous)) {
-      return record(new Attempt(Outcome.UNCHANGED, version, previous, previous, "", Instant.now()));
+  /**
+   * One look at the pointer. A poll records and logs only what it attempted; a requested attempt
+   * always answers.
+   */
+  private Attempt follow(boolean polled) {
+    String served = servingVersion();
+    Optional<String> pointer;
+    try {
+      pointer = registry.production();
+    } catch (IOException | RuntimeException e) {
+      String error = "cannot read the production pointer: " + redact(describe(e));
+      if (polled) {
+        if (!error.equals(lastPollError)) {
+          log.warn("registry {}: {}", registryName, error);
+          lastPollError = error;
+        }
+        return null;
+      }
+      return record(new Attempt(Outcome.REJECTED, "", served, served, error, Instant.now()));
     }
+    lastPollError = null;
+    if (pointer.isEmpty()) {
+      return polled ? null : record(new Attempt(Outcome.NOT_APPLICABLE, "", served, served,
+          "the registry " + registryName + " has no production model", Instant.now()));
+    }
+    String version = pointer.get();
+    if (version.equals(served)) {
+      rejection = null;
+      return polled ? null : record(new Attempt(Outcome.UNCHANGED, version, served, served, "", Instant.now()));
+    }
+    VersionFiles files = VersionFiles.of(registry.versionDir(version));
+    if (rejection != null && rejection.covers(version, files, Instant.now())) {
+      return polled ? null : rejection.attempt();
+    }
+    if (polled) {
+      log.info("production pointer of registry {} now names {}", registryName, version);
+    }
+    Attempt attempt = swapTo(version, served);
+    rejection = attempt.outcome() == Outcome.REJECTED
+        ? new Rejection(version, files, attempt, attempt.at().plus(retryAfter))
+        : null;
+    return attempt;
+  }
+
+  private Attempt swapTo(String version, String previous) {
     long start = System.nanoTime();
     ServingModel candidate;
     try {
       candidate = validated(version);
     } catch (IOException | RuntimeException e) {
-      log.error("rejected model {} from {}; still serving {}: {}", version, registry.root(),
-          previous.isEmpty() ? "no model" : previous, e.getMessage());
-      return record(new Attempt(Outcome.REJECTED, version, previous, previous, e.getMessage(), Instant.now()));
+      String error = redact(describe(e));
+      log.error("rejected model {} from registry {}; still serving {}: {}", version, registryName,
+          previous.isEmpty() ? "no model" : previous, error);
+      return record(new Attempt(Outcome.REJECTED, version, previous, previous, error, Instant.now()));
     }
     models.swap(candidate);
     log.info("now serving model {} (was {}); loaded and validated in {} ms", version,
@@ -201,6 +277,24 @@ public final class ModelReloader implements AutoCloseable {
     return row;
   }
 
+  /** {@code message} with the registry's location replaced by its name. */
+  String redact(String message) {
+    Path root = registry.root();
+    String redacted = message.replace(root.toAbsolutePath().normalize().toString(), registryName)
+        .replace(root.toAbsolutePath().toString(), registryName);
+    String given = root.toString();
+    if (given.contains(root.getFileSystem().getSeparator())) {
+      redacted = redacted.replace(given, registryName);
+    }
+    return redacted;
+  }
+
+  /** A throwable's message, or its kind when it has none. */
+  static String describe(Throwable error) {
+    String message = error.getMessage();
+    return message == null || message.isBlank() ? error.getClass().getSimpleName() : message;
+  }
+
   private Attempt record(Attempt attempt) {
     last = attempt;
     return attempt;
@@ -210,9 +304,15 @@ public final class ModelReloader implements AutoCloseable {
     return models.current().map(ServingModel::version).orElse("");
   }
 
-  /** Stops polling; a reload in progress is interrupted. */
+  /** Stops polling; a reload in progress is interrupted and requests waiting for one fail. */
   @Override
   public void close() {
     thread.shutdownNow();
+    synchronized (lock) {
+      if (waiting != null) {
+        waiting.completeExceptionally(new IllegalStateException("the server is shutting down"));
+        waiting = null;
+      }
+    }
   }
 }

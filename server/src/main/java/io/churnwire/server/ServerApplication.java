@@ -3,12 +3,12 @@ package io.churnwire.server;
 import io.churnwire.runtime.ChurnModel;
 import io.churnwire.runtime.ModelRegistry;
 import io.grpc.ServerBuilder;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionService;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.io.IOException;
-import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,15 +30,17 @@ public final class ServerApplication implements AutoCloseable {
   private final ModelHolder models;
   private final ServingStats stats;
   private final ModelReloader reloader;
+  private final Optional<NettyTransport> transport;
 
   private ServerApplication(ServerConfig config, ChurnServer server, ScoringExecutor executor,
-      ModelHolder models, ServingStats stats, ModelReloader reloader) {
+      ModelHolder models, ServingStats stats, ModelReloader reloader, Optional<NettyTransport> transport) {
     this.config = config;
     this.server = server;
     this.executor = executor;
     this.models = models;
     this.stats = stats;
     this.reloader = reloader;
+    this.transport = transport;
   }
 
   /** Loads a model; the seam that lets tests supply one without touching disk. */
@@ -49,7 +51,22 @@ public final class ServerApplication implements AutoCloseable {
 
   /** Starts on Netty at {@code config.host():config.port()} with the model from {@link ModelBootstrap}. */
   public static ServerApplication start(ServerConfig config) throws IOException {
-    return start(config, netty(config), () -> ModelBootstrap.load(config));
+    return startOnNetty(config, () -> ModelBootstrap.load(config));
+  }
+
+  /**
+   * Starts on Netty at {@code config.host():config.port()} with every connection setting of
+   * {@code config} (keepalive, connection idle time, age and bound), serving the model of
+   * {@code loader}.
+   */
+  static ServerApplication startOnNetty(ServerConfig config, ModelLoader loader) throws IOException {
+    NettyTransport transport = NettyTransport.of(config);
+    try {
+      return start(config, transport.builder(), loader, Optional.of(transport));
+    } catch (IOException | RuntimeException e) {
+      transport.close();
+      throw e;
+    }
   }
 
   /**
@@ -60,11 +77,17 @@ public final class ServerApplication implements AutoCloseable {
    */
   public static ServerApplication start(ServerConfig config, ServerBuilder<?> builder, ModelLoader loader)
       throws IOException {
+    return start(config, builder, loader, Optional.empty());
+  }
+
+  private static ServerApplication start(ServerConfig config, ServerBuilder<?> builder, ModelLoader loader,
+      Optional<NettyTransport> transport) throws IOException {
     ScoringExecutor executor = new ScoringExecutor(config.scoringThreads(), config.maxInFlight());
     ModelHolder models = new ModelHolder();
     ServingStats stats = new ServingStats();
     HealthStatusManager health = new HealthStatusManager();
-    ModelReloader reloader = new ModelReloader(ModelRegistry.at(config.modelDir()), models);
+    ModelReloader reloader = new ModelReloader(ModelRegistry.at(config.modelDir()), models,
+        Duration.ofMillis(config.reloadRetryMillis()));
     builder
         .addService(new ChurnServiceImpl(new Predictor(models, stats), executor, stats, config))
         .addService(new ModelAdminServiceImpl(reloader, models))
@@ -72,7 +95,8 @@ public final class ServerApplication implements AutoCloseable {
         .addService(ProtoReflectionServiceV1.newInstance())
         .addService(legacyReflection());
     ChurnServer server = new ChurnServer(builder, health).start();
-    ServerApplication application = new ServerApplication(config, server, executor, models, stats, reloader);
+    ServerApplication application = new ServerApplication(config, server, executor, models, stats, reloader,
+        transport);
     try {
       ServingModel model = ServingModel.of(loader.load());
       models.swap(model);
@@ -90,14 +114,6 @@ public final class ServerApplication implements AutoCloseable {
   @SuppressWarnings("deprecation")
   private static io.grpc.BindableService legacyReflection() {
     return ProtoReflectionService.newInstance();
-  }
-
-  private static ServerBuilder<?> netty(ServerConfig config) {
-    return NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()))
-        .maxInboundMessageSize(config.maxInboundMessageBytes())
-        .maxConcurrentCallsPerConnection(config.maxConcurrentStreams())
-        .permitKeepAliveTime(10, TimeUnit.SECONDS)
-        .maxConnectionIdle(15, TimeUnit.MINUTES);
   }
 
   public int port() {
@@ -118,6 +134,11 @@ public final class ServerApplication implements AutoCloseable {
 
   public ScoringExecutor executor() {
     return executor;
+  }
+
+  /** The bound on open connections, when the server runs on its own Netty transport. */
+  Optional<ConnectionLimiter> connections() {
+    return transport.map(NettyTransport::connections);
   }
 
   /** Follows the registry's production pointer; also reachable through {@code ModelAdminService}. */
@@ -141,6 +162,7 @@ public final class ServerApplication implements AutoCloseable {
       Thread.currentThread().interrupt();
     } finally {
       executor.close();
+      transport.ifPresent(NettyTransport::close);
     }
   }
 }

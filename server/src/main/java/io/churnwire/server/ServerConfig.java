@@ -3,6 +3,15 @@ package io.churnwire.server;
 import static io.churnwire.server.ServerSettings.ALL;
 import static io.churnwire.server.ServerSettings.DRAIN_TIMEOUT_SECONDS;
 import static io.churnwire.server.ServerSettings.HOST;
+import static io.churnwire.server.ServerSettings.RELOAD_RETRY_MS;
+import static io.churnwire.server.ServerSettings.KEEPALIVE_TIME_SECONDS;
+import static io.churnwire.server.ServerSettings.KEEPALIVE_TIMEOUT_SECONDS;
+import static io.churnwire.server.ServerSettings.PERMIT_KEEPALIVE_TIME_SECONDS;
+import static io.churnwire.server.ServerSettings.PERMIT_KEEPALIVE_WITHOUT_CALLS;
+import static io.churnwire.server.ServerSettings.MAX_CONNECTION_IDLE_SECONDS;
+import static io.churnwire.server.ServerSettings.MAX_CONNECTION_AGE_SECONDS;
+import static io.churnwire.server.ServerSettings.MAX_CONNECTION_AGE_GRACE_SECONDS;
+import static io.churnwire.server.ServerSettings.MAX_CONNECTIONS;
 import static io.churnwire.server.ServerSettings.MAX_BATCH_ITEMS;
 import static io.churnwire.server.ServerSettings.MAX_CONCURRENT_STREAMS;
 import static io.churnwire.server.ServerSettings.MAX_INBOUND_MESSAGE_BYTES;
@@ -42,6 +51,16 @@ import java.util.Properties;
  * @param drainTimeoutSeconds     time in-flight calls get to finish on shutdown
  * @param reloadIntervalMillis    how often the registry's production pointer is checked for a new
  *                                model; 0 turns polling off (the admin RPC still reloads)
+ * @param reloadRetryMillis       how long a rejected production model is answered from memory before
+ *                                its unchanged files are validated again
+ * @param keepAliveTimeSeconds    quiet time after which the server pings a client
+ * @param keepAliveTimeoutSeconds time a server ping may go unanswered before the connection closes
+ * @param permitKeepAliveTimeSeconds shortest client ping interval tolerated
+ * @param permitKeepAliveWithoutCalls whether clients may ping with no call open
+ * @param maxConnectionIdleSeconds a connection without calls this long is closed; 0 = never
+ * @param maxConnectionAgeSeconds a connection this old is sent GOAWAY; 0 = never
+ * @param maxConnectionAgeGraceSeconds time calls of an aged connection get to finish
+ * @param maxConnections          client connections open at once; beyond, new ones are closed
  */
 public record ServerConfig(
     String host,
@@ -55,7 +74,16 @@ public record ServerConfig(
     int maxConcurrentStreams,
     long retryPushbackMillis,
     long drainTimeoutSeconds,
-    long reloadIntervalMillis) {
+    long reloadIntervalMillis,
+    long reloadRetryMillis,
+    long keepAliveTimeSeconds,
+    long keepAliveTimeoutSeconds,
+    long permitKeepAliveTimeSeconds,
+    boolean permitKeepAliveWithoutCalls,
+    long maxConnectionIdleSeconds,
+    long maxConnectionAgeSeconds,
+    long maxConnectionAgeGraceSeconds,
+    int maxConnections) {
 
   /** Checks every field against its setting's rule. */
   public ServerConfig {
@@ -71,6 +99,15 @@ public record ServerConfig(
     RETRY_PUSHBACK_MS.check(retryPushbackMillis);
     DRAIN_TIMEOUT_SECONDS.check(drainTimeoutSeconds);
     RELOAD_INTERVAL_MS.check(reloadIntervalMillis);
+    RELOAD_RETRY_MS.check(reloadRetryMillis);
+    KEEPALIVE_TIME_SECONDS.check(keepAliveTimeSeconds);
+    KEEPALIVE_TIMEOUT_SECONDS.check(keepAliveTimeoutSeconds);
+    PERMIT_KEEPALIVE_TIME_SECONDS.check(permitKeepAliveTimeSeconds);
+    PERMIT_KEEPALIVE_WITHOUT_CALLS.check(permitKeepAliveWithoutCalls);
+    MAX_CONNECTION_IDLE_SECONDS.check(maxConnectionIdleSeconds);
+    MAX_CONNECTION_AGE_SECONDS.check(maxConnectionAgeSeconds);
+    MAX_CONNECTION_AGE_GRACE_SECONDS.check(maxConnectionAgeGraceSeconds);
+    MAX_CONNECTIONS.check(maxConnections);
   }
 
   /** The declared defaults: port 50051, model registry in {@code ./models/default}. */
@@ -127,6 +164,35 @@ public record ServerConfig(
     return from(values().with(RELOAD_INTERVAL_MS, millis));
   }
 
+  public ServerConfig withReloadRetryMillis(long millis) {
+    return from(values().with(RELOAD_RETRY_MS, millis));
+  }
+
+  /** Server pings after {@code timeSeconds} of quiet, closing after {@code timeoutSeconds} without an answer. */
+  public ServerConfig withKeepAlive(long timeSeconds, long timeoutSeconds) {
+    return from(values().with(KEEPALIVE_TIME_SECONDS, timeSeconds).with(KEEPALIVE_TIMEOUT_SECONDS, timeoutSeconds));
+  }
+
+  /** Clients may ping every {@code timeSeconds}, with no call open when {@code withoutCalls}. */
+  public ServerConfig withPermittedKeepAlive(long timeSeconds, boolean withoutCalls) {
+    return from(values().with(PERMIT_KEEPALIVE_TIME_SECONDS, timeSeconds)
+        .with(PERMIT_KEEPALIVE_WITHOUT_CALLS, withoutCalls));
+  }
+
+  public ServerConfig withMaxConnectionIdleSeconds(long seconds) {
+    return from(values().with(MAX_CONNECTION_IDLE_SECONDS, seconds));
+  }
+
+  /** Connections get GOAWAY after {@code ageSeconds}, then {@code graceSeconds} for their calls. */
+  public ServerConfig withMaxConnectionAge(long ageSeconds, long graceSeconds) {
+    return from(values().with(MAX_CONNECTION_AGE_SECONDS, ageSeconds)
+        .with(MAX_CONNECTION_AGE_GRACE_SECONDS, graceSeconds));
+  }
+
+  public ServerConfig withMaxConnections(int connections) {
+    return from(values().with(MAX_CONNECTIONS, connections));
+  }
+
   private static ServerConfig from(Values values) {
     return new ServerConfig(
         values.get(HOST),
@@ -140,7 +206,16 @@ public record ServerConfig(
         values.get(MAX_CONCURRENT_STREAMS),
         values.get(RETRY_PUSHBACK_MS),
         values.get(DRAIN_TIMEOUT_SECONDS),
-        values.get(RELOAD_INTERVAL_MS));
+        values.get(RELOAD_INTERVAL_MS),
+        values.get(RELOAD_RETRY_MS),
+        values.get(KEEPALIVE_TIME_SECONDS),
+        values.get(KEEPALIVE_TIMEOUT_SECONDS),
+        values.get(PERMIT_KEEPALIVE_TIME_SECONDS),
+        values.get(PERMIT_KEEPALIVE_WITHOUT_CALLS),
+        values.get(MAX_CONNECTION_IDLE_SECONDS),
+        values.get(MAX_CONNECTION_AGE_SECONDS),
+        values.get(MAX_CONNECTION_AGE_GRACE_SECONDS),
+        values.get(MAX_CONNECTIONS));
   }
 
   private Values values() {
@@ -156,6 +231,15 @@ public record ServerConfig(
         .with(MAX_CONCURRENT_STREAMS, maxConcurrentStreams)
         .with(RETRY_PUSHBACK_MS, retryPushbackMillis)
         .with(DRAIN_TIMEOUT_SECONDS, drainTimeoutSeconds)
-        .with(RELOAD_INTERVAL_MS, reloadIntervalMillis);
+        .with(RELOAD_INTERVAL_MS, reloadIntervalMillis)
+        .with(RELOAD_RETRY_MS, reloadRetryMillis)
+        .with(KEEPALIVE_TIME_SECONDS, keepAliveTimeSeconds)
+        .with(KEEPALIVE_TIMEOUT_SECONDS, keepAliveTimeoutSeconds)
+        .with(PERMIT_KEEPALIVE_TIME_SECONDS, permitKeepAliveTimeSeconds)
+        .with(PERMIT_KEEPALIVE_WITHOUT_CALLS, permitKeepAliveWithoutCalls)
+        .with(MAX_CONNECTION_IDLE_SECONDS, maxConnectionIdleSeconds)
+        .with(MAX_CONNECTION_AGE_SECONDS, maxConnectionAgeSeconds)
+        .with(MAX_CONNECTION_AGE_GRACE_SECONDS, maxConnectionAgeGraceSeconds)
+        .with(MAX_CONNECTIONS, maxConnections);
   }
 }

@@ -2,6 +2,7 @@ package io.churnwire.server;
 
 import static io.churnwire.config.Rule.between;
 import static io.churnwire.config.Rule.notBlank;
+import static io.churnwire.config.ValueType.BOOLEAN;
 import static io.churnwire.config.ValueType.INTEGER;
 import static io.churnwire.config.ValueType.LONG;
 import static io.churnwire.config.ValueType.PATH;
@@ -81,6 +82,67 @@ final class ServerSettings {
       .environment("CHURNWIRE_RETRY_PUSHBACK_MS")
       .require(between(0, 3_600_000));
 
+  static final Setting<Long> RELOAD_RETRY_MS = Setting.of("reload-retry-ms", "churnwire.model.reload-retry-ms",
+          LONG, 60_000L,
+          "how long a rejected production model is answered from memory (by `ReloadModel` and the poller)"
+              + " before its unchanged files are validated again; a new pointer or changed files are checked at once")
+      .environment("CHURNWIRE_RELOAD_RETRY_MS")
+      .require(between(0, 86_400_000));
+
+  static final Setting<Long> KEEPALIVE_TIME_SECONDS = Setting.of("keepalive-time-seconds",
+          "churnwire.server.keepalive-time-seconds", LONG, 7_200L,
+          "quiet time after which the server pings a client to find dead connections; 2 h is gRPC's and"
+              + " Triton's default; lower it behind a load balancer that drops quiet connections sooner")
+      .environment("CHURNWIRE_KEEPALIVE_TIME_SECONDS")
+      .require(between(1, 604_800));
+
+  static final Setting<Long> KEEPALIVE_TIMEOUT_SECONDS = Setting.of("keepalive-timeout-seconds",
+          "churnwire.server.keepalive-timeout-seconds", LONG, 20L,
+          "time a ping may go unanswered before the connection is closed (gRPC's default)")
+      .environment("CHURNWIRE_KEEPALIVE_TIMEOUT_SECONDS")
+      .require(between(1, 3_600));
+
+  static final Setting<Long> PERMIT_KEEPALIVE_TIME_SECONDS = Setting.of("permit-keepalive-time-seconds",
+          "churnwire.server.permit-keepalive-time-seconds", LONG, 10L,
+          "shortest client ping interval tolerated; a client pinging more often gets GOAWAY"
+              + " `ENHANCE_YOUR_CALM` (`too_many_pings`); 10 s admits the shortest keepalive grpc-java clients"
+              + " allow (gRPC's server default of 5 min refuses common 30 s client settings)")
+      .environment("CHURNWIRE_PERMIT_KEEPALIVE_TIME_SECONDS")
+      .require(between(0, 86_400));
+
+  static final Setting<Boolean> PERMIT_KEEPALIVE_WITHOUT_CALLS = Setting.of("permit-keepalive-without-calls",
+          "churnwire.server.permit-keepalive-without-calls", BOOLEAN, false,
+          "whether clients may ping while they have no call open; off, as in gRPC, since idle connections"
+              + " are closed after `--max-connection-idle-seconds` anyway")
+      .environment("CHURNWIRE_PERMIT_KEEPALIVE_WITHOUT_CALLS");
+
+  static final Setting<Long> MAX_CONNECTION_IDLE_SECONDS = Setting.of("max-connection-idle-seconds",
+          "churnwire.server.max-connection-idle-seconds", LONG, 900L,
+          "a connection without calls for this long is closed with GOAWAY; 0 = never")
+      .environment("CHURNWIRE_MAX_CONNECTION_IDLE_SECONDS")
+      .require(between(0, 604_800));
+
+  static final Setting<Long> MAX_CONNECTION_AGE_SECONDS = Setting.of("max-connection-age-seconds",
+          "churnwire.server.max-connection-age-seconds", LONG, 1_800L,
+          "a connection older than this (±10 %) gets GOAWAY, so clients reconnect and a load balancer can"
+              + " spread them over new replicas; 0 = never")
+      .environment("CHURNWIRE_MAX_CONNECTION_AGE_SECONDS")
+      .require(between(0, 604_800));
+
+  static final Setting<Long> MAX_CONNECTION_AGE_GRACE_SECONDS = Setting.of("max-connection-age-grace-seconds",
+          "churnwire.server.max-connection-age-grace-seconds", LONG, 300L,
+          "time calls open at the GOAWAY of an aged connection get to finish before it is closed")
+      .environment("CHURNWIRE_MAX_CONNECTION_AGE_GRACE_SECONDS")
+      .require(between(0, 86_400));
+
+  static final Setting<Integer> MAX_CONNECTIONS = Setting.of("max-connections", "churnwire.server.max-connections",
+          INTEGER, 1_000,
+          "client connections open at once; beyond, a new connection is closed as soon as it is accepted"
+              + " (logged at most once a minute), so clients that leak channels cannot exhaust memory and"
+              + " file descriptors")
+      .environment("CHURNWIRE_MAX_CONNECTIONS")
+      .require(between(1, 1_000_000));
+
   static final Setting<Long> DRAIN_TIMEOUT_SECONDS = Setting.of("drain-timeout-seconds",
           "churnwire.server.drain-timeout-seconds", LONG, 30L, "time in-flight calls get on shutdown")
       .environment("CHURNWIRE_DRAIN_TIMEOUT_SECONDS")
@@ -90,6 +152,9 @@ final class ServerSettings {
       "Serves churn predictions over gRPC (churnwire.v1.ChurnService), with gRPC health and reflection.",
       "CHURNWIRE_CONFIG",
       HOST, PORT, MODEL_DIR, RELOAD_INTERVAL_MS, SCORING_THREADS, MAX_IN_FLIGHT, STREAM_WINDOW,
-      MAX_BATCH_ITEMS, MAX_INBOUND_MESSAGE_BYTES, MAX_CONCURRENT_STREAMS, RETRY_PUSHBACK_MS,
+      MAX_BATCH_ITEMS, MAX_INBOUND_MESSAGE_BYTES, MAX_CONCURRENT_STREAMS, RETRY_PUSHBACK_MS, RELOAD_RETRY_MS,
+      KEEPALIVE_TIME_SECONDS, KEEPALIVE_TIMEOUT_SECONDS, PERMIT_KEEPALIVE_TIME_SECONDS,
+      PERMIT_KEEPALIVE_WITHOUT_CALLS, MAX_CONNECTION_IDLE_SECONDS, MAX_CONNECTION_AGE_SECONDS,
+      MAX_CONNECTION_AGE_GRACE_SECONDS, MAX_CONNECTIONS,
       DRAIN_TIMEOUT_SECONDS);
 }

@@ -194,7 +194,11 @@ class HotReloadTest {
     assertEquals(Status.Code.FAILED_PRECONDITION, error.getStatus().getCode());
     assertEquals("MODEL_REJECTED", errorInfo(error).getReason());
     assertTrue(error.getStatus().getDescription().contains("SHA-256"), error.getStatus().getDescription());
+    assertFalse(error.getStatus().getDescription().contains(registryDir.toAbsolutePath().toString()),
+        error.getStatus().getDescription());
     GetModelStatusResponse status = status();
+    assertFalse(status.getLastReloadError().contains(registryDir.toAbsolutePath().toString()),
+        status.getLastReloadError());
     assertEquals(gbt, status.getServingVersion());
     assertEquals(forest, status.getProductionVersion());
     assertEquals(ReloadOutcome.RELOAD_OUTCOME_REJECTED, status.getLastReloadOutcome());
@@ -233,6 +237,47 @@ class HotReloadTest {
   }
 
   @Test
+  void poller_rejectedVersionWhoseFilesAreRepaired_isValidatedAgainAndSwappedInWithoutAPointerMove()
+      throws Exception {
+    Path bin = registry.versionDir(forest).resolve("model.pb");
+    byte[] good = Files.readAllBytes(bin);
+    byte[] bad = good.clone();
+    bad[bad.length / 2] ^= 0x01;
+    Files.write(bin, bad);
+    Files.writeString(registryDir.resolve(ModelRegistry.PRODUCTION), forest + "\n");
+    await(() -> status().getLastReloadOutcome() == ReloadOutcome.RELOAD_OUTCOME_REJECTED, "the rejection");
+
+    Files.write(bin, good);
+    Files.setLastModifiedTime(bin, java.nio.file.attribute.FileTime.fromMillis(
+        Files.getLastModifiedTime(bin).toMillis() + 5_000));
+    await(() -> serving().equals(forest), "the repaired model to be swapped in");
+
+    assertEquals(ReloadOutcome.RELOAD_OUTCOME_SWAPPED, status().getLastReloadOutcome());
+    assertEquals(forest, ChurnServiceGrpc.newBlockingStub(channel).predict(Customers.risky())
+        .getPrediction().getModelVersion());
+  }
+
+  @Test
+  void garbagePointer_reloadIsFailedPreconditionWithAMessage_andTheStatusStillAnswers() throws Exception {
+    Files.writeString(registryDir.resolve(ModelRegistry.PRODUCTION), "../../etc/passwd\n");
+
+    StatusRuntimeException error = assertThrows(StatusRuntimeException.class,
+        () -> admin().reloadModel(ReloadModelRequest.getDefaultInstance()));
+    GetModelStatusResponse status = status();
+
+    assertEquals(Status.Code.FAILED_PRECONDITION, error.getStatus().getCode());
+    assertEquals("MODEL_REJECTED", errorInfo(error).getReason());
+    String description = error.getStatus().getDescription();
+    assertTrue(description.contains("cannot read the production pointer: " + registryDir.getFileName()
+        + "/production holds '../../etc/passwd'"), description);
+    assertTrue(status.getLastReloadError().startsWith("cannot read the production pointer"),
+        status.getLastReloadError());
+    assertFalse(status.getLastReloadError().contains(registryDir.toAbsolutePath().toString()));
+    assertEquals(gbt, status.getServingVersion());
+    assertEquals(gbt, serving());
+  }
+
+  @Test
   void reloadModel_expectedVersionIsNotProduction_isFailedPreconditionAndChangesNothing() throws Exception {
     StatusRuntimeException error = assertThrows(StatusRuntimeException.class, () -> admin().reloadModel(
         ReloadModelRequest.newBuilder().setExpectedVersion(forest).build()));
@@ -261,12 +306,12 @@ class HotReloadTest {
   }
 
   @Test
-  void getModelStatus_reportsTheServedAndProductionVersionsAndTheRegistry() {
+  void getModelStatus_reportsTheServedAndProductionVersionsAndTheRegistryByItsNameOnly() {
     GetModelStatusResponse status = status();
 
     assertEquals(gbt, status.getServingVersion());
     assertEquals(gbt, status.getProductionVersion());
-    assertEquals(registryDir.toAbsolutePath().toString(), status.getRegistry());
+    assertEquals(registryDir.getFileName().toString(), status.getRegistry());
     assertEquals(ReloadOutcome.RELOAD_OUTCOME_UNSPECIFIED, status.getLastReloadOutcome());
   }
 

@@ -1,0 +1,77 @@
+package io.churnwire.server;
+
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.nio.NioIoHandler;
+import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The Netty transport of the server with its connection hygiene: server keepalive pings, the client
+ * ping policy, maximum connection idle time and age, and the {@link ConnectionLimiter}. Owns the
+ * event loops, because grpc-java requires a server that supplies its own listening channel (the only
+ * place a connection bound can sit) to supply them too; {@link #close} releases them after the
+ * server has stopped.
+ */
+final class NettyTransport implements AutoCloseable {
+  private final EventLoopGroup boss;
+  private final EventLoopGroup workers;
+  private final ConnectionLimiter connections;
+  private final NettyServerBuilder builder;
+
+  private NettyTransport(ServerConfig config) {
+    this.boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("churnwire-netty-accept", true),
+        NioIoHandler.newFactory());
+    this.workers = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("churnwire-netty-io", true),
+        NioIoHandler.newFactory());
+    this.connections = new ConnectionLimiter(config.maxConnections());
+    NettyServerBuilder netty = NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()))
+        .channelFactory(() -> {
+          NioServerSocketChannel listener = new NioServerSocketChannel();
+          listener.pipeline().addLast(connections);
+          return listener;
+        })
+        .bossEventLoopGroup(boss)
+        .workerEventLoopGroup(workers)
+        .maxInboundMessageSize(config.maxInboundMessageBytes())
+        .maxConcurrentCallsPerConnection(config.maxConcurrentStreams())
+        .keepAliveTime(config.keepAliveTimeSeconds(), TimeUnit.SECONDS)
+        .keepAliveTimeout(config.keepAliveTimeoutSeconds(), TimeUnit.SECONDS)
+        .permitKeepAliveTime(config.permitKeepAliveTimeSeconds(), TimeUnit.SECONDS)
+        .permitKeepAliveWithoutCalls(config.permitKeepAliveWithoutCalls());
+    if (config.maxConnectionIdleSeconds() > 0) {
+      netty.maxConnectionIdle(config.maxConnectionIdleSeconds(), TimeUnit.SECONDS);
+    }
+    if (config.maxConnectionAgeSeconds() > 0) {
+      netty.maxConnectionAge(config.maxConnectionAgeSeconds(), TimeUnit.SECONDS)
+          .maxConnectionAgeGrace(config.maxConnectionAgeGraceSeconds(), TimeUnit.SECONDS);
+    }
+    this.builder = netty;
+  }
+
+  /** A transport for {@code config}'s address and connection settings. */
+  static NettyTransport of(ServerConfig config) {
+    return new NettyTransport(config);
+  }
+
+  /** The server builder to add services to; built once. */
+  NettyServerBuilder builder() {
+    return builder;
+  }
+
+  /** The bound on open connections and its counters. */
+  ConnectionLimiter connections() {
+    return connections;
+  }
+
+  /** Releases the event loops; call after the server has stopped. */
+  @Override
+  public void close() {
+    boss.shutdownGracefully(0, 5, TimeUnit.SECONDS);
+    workers.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
+    boss.terminationFuture().syncUninterruptibly();
+  }
+}
