@@ -19,6 +19,22 @@ import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.bootstrap.Bootstrap;
+import io.grpc.netty.shaded.io.netty.channel.Channel;
+import io.grpc.netty.shaded.io.netty.channel.ChannelHandlerContext;
+import io.grpc.netty.shaded.io.netty.channel.ChannelInitializer;
+import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.SimpleChannelInboundHandler;
+import io.grpc.netty.shaded.io.netty.channel.nio.NioIoHandler;
+import io.grpc.netty.shaded.io.netty.channel.socket.SocketChannel;
+import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
+import io.grpc.netty.shaded.io.netty.handler.codec.http2.DefaultHttp2PingFrame;
+import io.grpc.netty.shaded.io.netty.handler.codec.http2.Http2Error;
+import io.grpc.netty.shaded.io.netty.handler.codec.http2.Http2Frame;
+import io.grpc.netty.shaded.io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.grpc.netty.shaded.io.netty.handler.codec.http2.Http2GoAwayFrame;
+import io.grpc.netty.shaded.io.netty.handler.codec.http2.Http2PingFrame;
 import io.grpc.reflection.v1.ServerReflectionGrpc;
 import io.grpc.reflection.v1.ServerReflectionRequest;
 import io.grpc.reflection.v1.ServerReflectionResponse;
@@ -29,6 +45,7 @@ import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -36,10 +53,11 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The server on real Netty over localhost: health, reflection, drain. */
+/** The server on real Netty over localhost: health, reflection, drain, connection hygiene. */
 class NettyLifecycleTest {
   private ServerApplication application;
   private ManagedChannel channel;
@@ -167,6 +185,177 @@ class NettyLifecycleTest {
     assertTrue(error.getMessage().contains("corrupt"));
     application = startOnNetty(port, () -> model);
     assertEquals(port, application.port());
+  }
+
+  private ConnectionLimiter connections() {
+    return application.connections().orElseThrow();
+  }
+
+  private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting for " + what);
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  private static ChurnServiceGrpc.ChurnServiceBlockingStub churn(ManagedChannel channel) {
+    return ChurnServiceGrpc.newBlockingStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void maxConnections_refusesTheConnectionBeyondTheBound_andKeepsServingTheOthers() throws Exception {
+    application = ServerApplication.startOnNetty(config(0).withMaxConnections(1), TestModels::small);
+    channel = connect(application.port());
+    assertTrue(churn(channel).predict(Customers.risky()).hasPrediction());
+    ManagedChannel second = connect(application.port());
+    try {
+      StatusRuntimeException refused = assertThrows(StatusRuntimeException.class,
+          () -> churn(second).predict(Customers.risky()));
+
+      assertEquals(Status.Code.UNAVAILABLE, refused.getStatus().getCode());
+      assertTrue(connections().refused() >= 1);
+      assertEquals(1, connections().open());
+      assertTrue(churn(channel).predict(Customers.loyal()).hasPrediction(), "the admitted client is still served");
+      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      await(() -> connections().open() == 0, "the first connection to close");
+      assertTrue(churn(second).withWaitForReady().predict(Customers.loyal()).hasPrediction(),
+          "a freed slot admits the next client");
+    } finally {
+      second.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void maxConnectionAge_sendsGoAwayLettingTheOpenStreamFinish_andTheClientReconnects() throws Exception {
+    application = ServerApplication.startOnNetty(config(0).withMaxConnectionAge(1, 30), TestModels::small);
+    channel = connect(application.port());
+    BlockingQueue<PredictBatchResponse> answers = new LinkedBlockingQueue<>();
+    Collector<PredictBatchResponse> streamResult = new Collector<>(answers);
+    StreamObserver<PredictBatchRequest> stream = ChurnServiceGrpc.newStub(channel).predictBatch(streamResult);
+    stream.onNext(PredictBatchRequest.newBuilder().setItemId("before").setRequest(Customers.risky()).build());
+    assertEquals("before", answers.poll(20, TimeUnit.SECONDS).getItemId());
+
+    await(() -> {
+      assertTrue(churn(channel).predict(Customers.loyal()).hasPrediction());
+      return connections().accepted() >= 2;
+    }, "the aged connection's GOAWAY and the client's new connection");
+    stream.onNext(PredictBatchRequest.newBuilder().setItemId("after").setRequest(Customers.loyal()).build());
+    PredictBatchResponse after = answers.poll(20, TimeUnit.SECONDS);
+    stream.onCompleted();
+
+    assertEquals("after", after.getItemId());
+    assertTrue(after.hasResponse(), "the stream open at GOAWAY is still served within the grace period");
+    assertTrue(streamResult.completed.await(20, TimeUnit.SECONDS));
+    assertNull(streamResult.error.get());
+  }
+
+  @Test
+  void clientPingingFasterThanPermitted_getsGoAwayEnhanceYourCalm_andTheServerKeepsServing() throws Exception {
+    application = ServerApplication.startOnNetty(config(0), TestModels::small);
+
+    List<String> frames;
+    try (Http2Peer peer = Http2Peer.connect(application.port())) {
+      for (int i = 1; i <= 4; i++) {
+        peer.ping(i);
+      }
+      frames = peer.awaitGoAway();
+    }
+
+    assertTrue(frames.contains("GOAWAY " + Http2Error.ENHANCE_YOUR_CALM.code() + " too_many_pings"), frames::toString);
+    channel = connect(application.port());
+    assertTrue(churn(channel).predict(Customers.risky()).hasPrediction());
+  }
+
+  @Test
+  void pingsWithoutCalls_permittedBySettings_areAnsweredAndTheConnectionStays() throws Exception {
+    application = ServerApplication.startOnNetty(config(0).withPermittedKeepAlive(0, true), TestModels::small);
+
+    try (Http2Peer peer = Http2Peer.connect(application.port())) {
+      for (int i = 1; i <= 5; i++) {
+        peer.ping(i);
+      }
+
+      for (int i = 1; i <= 5; i++) {
+        assertEquals("PING_ACK " + i, peer.nextPingAckOrGoAway());
+      }
+    }
+  }
+
+  /** A bare HTTP/2 client, to send what no gRPC client sends: pings in quick succession. */
+  private static final class Http2Peer implements AutoCloseable {
+    private final EventLoopGroup group;
+    private final Channel channel;
+    private final BlockingQueue<String> frames;
+
+    private Http2Peer(EventLoopGroup group, Channel channel, BlockingQueue<String> frames) {
+      this.group = group;
+      this.channel = channel;
+      this.frames = frames;
+    }
+
+    static Http2Peer connect(int port) throws InterruptedException {
+      BlockingQueue<String> frames = new LinkedBlockingQueue<>();
+      EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+      Channel channel = new Bootstrap().group(group).channel(NioSocketChannel.class)
+          .handler(new ChannelInitializer<SocketChannel>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+              ch.pipeline().addLast(Http2FrameCodecBuilder.forClient().build(),
+                  new SimpleChannelInboundHandler<Http2Frame>() {
+                    @Override
+                    protected void channelRead0(ChannelHandlerContext ctx, Http2Frame frame) {
+                      if (frame instanceof Http2PingFrame ping && ping.ack()) {
+                        frames.add("PING_ACK " + ping.content());
+                      } else if (frame instanceof Http2GoAwayFrame goAway) {
+                        frames.add("GOAWAY " + goAway.errorCode() + " "
+                            + goAway.content().toString(StandardCharsets.US_ASCII));
+                      }
+                    }
+
+                    @Override
+                    public void channelInactive(ChannelHandlerContext ctx) {
+                      frames.add("CLOSED");
+                    }
+                  });
+            }
+          })
+          .connect("127.0.0.1", port).sync().channel();
+      return new Http2Peer(group, channel, frames);
+    }
+
+    void ping(long content) {
+      channel.writeAndFlush(new DefaultHttp2PingFrame(content));
+    }
+
+    /** Every frame noted until the GOAWAY or the end of the connection. */
+    List<String> awaitGoAway() throws InterruptedException {
+      List<String> seen = new java.util.ArrayList<>();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (System.nanoTime() < deadline) {
+        String frame = frames.poll(100, TimeUnit.MILLISECONDS);
+        if (frame != null) {
+          seen.add(frame);
+          if (frame.startsWith("GOAWAY") || frame.equals("CLOSED")) {
+            return seen;
+          }
+        }
+      }
+      return seen;
+    }
+
+    String nextPingAckOrGoAway() throws InterruptedException {
+      String frame = frames.poll(30, TimeUnit.SECONDS);
+      return frame == null ? "nothing" : frame;
+    }
+
+    @Override
+    public void close() {
+      channel.close().syncUninterruptibly();
+      group.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
+    }
   }
 
   private static int freePort() throws IOException {

@@ -23,6 +23,45 @@ class ServerConfigTest {
   }
 
   @Test
+  void defaults_connectionHygiene_areTheDocumentedOnes() {
+    ServerConfig config = ServerConfig.defaults();
+
+    assertEquals(7_200, config.keepAliveTimeSeconds());
+    assertEquals(20, config.keepAliveTimeoutSeconds());
+    assertEquals(10, config.permitKeepAliveTimeSeconds());
+    assertEquals(false, config.permitKeepAliveWithoutCalls());
+    assertEquals(900, config.maxConnectionIdleSeconds());
+    assertEquals(1_800, config.maxConnectionAgeSeconds());
+    assertEquals(300, config.maxConnectionAgeGraceSeconds());
+    assertEquals(1_000, config.maxConnections());
+    assertEquals(60_000, config.reloadRetryMillis());
+  }
+
+  @Test
+  void resolve_connectionSettings_comeFromFlagsAndEnvironment() {
+    ServerConfig config = ServerConfig.resolve(new String[] {"--max-connections=5",
+        "--permit-keepalive-without-calls", "--keepalive-time-seconds", "60", "--reload-retry-ms=500"},
+        Map.of("CHURNWIRE_MAX_CONNECTION_AGE_SECONDS", "120", "CHURNWIRE_MAX_CONNECTION_IDLE_SECONDS", "0"));
+
+    assertEquals(5, config.maxConnections());
+    assertTrue(config.permitKeepAliveWithoutCalls());
+    assertEquals(60, config.keepAliveTimeSeconds());
+    assertEquals(120, config.maxConnectionAgeSeconds());
+    assertEquals(0, config.maxConnectionIdleSeconds());
+    assertEquals(500, config.reloadRetryMillis());
+    assertEquals(config, ServerConfig.fromProperties(config.toProperties()));
+  }
+
+  @Test
+  void resolve_noConnectionAllowed_isRejectedNamingTheSetting() {
+    var error = assertThrows(IllegalArgumentException.class,
+        () -> ServerConfig.resolve(new String[] {"--max-connections=0"}, Map.of()));
+
+    assertEquals("max-connections must be between 1 and 1000000, got '0' (from --max-connections)",
+        error.getMessage());
+  }
+
+  @Test
   void resolve_flagsBeatEnvironmentWhichBeatsTheFile(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("churnwire.properties");
     Files.writeString(file, """
