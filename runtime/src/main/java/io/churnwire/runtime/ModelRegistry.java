@@ -292,24 +292,22 @@ public final class ModelRegistry {
       throws IOException, PromotionRefusedException {
     requireVersion(version);
     expectedCurrent.ifPresent(ModelRegistry::requireVersion);
-    try {
-      locked(() -> {
-        requireCurrent(PROMOTE + " of " + version, expectedCurrent);
-        List<String> problems = new ArrayList<>();
-        try {
-          ChurnModel model = load(version);
-          problems.addAll(check.problems(model, versionDir(version)));
-        } catch (InvalidModelException e) {
-          problems.add(e.getMessage());
-        }
-        if (!problems.isEmpty()) {
-          throw new Refused(new PromotionRefusedException(version, problems));
-        }
+    List<String> problems = locked(() -> {
+      requireCurrent(PROMOTE + " of " + version, expectedCurrent);
+      List<String> found = new ArrayList<>();
+      try {
+        ChurnModel model = load(version);
+        found.addAll(check.problems(model, versionDir(version)));
+      } catch (InvalidModelException e) {
+        found.add(e.getMessage());
+      }
+      if (found.isEmpty()) {
         movePointer(version, PROMOTE);
-        return null;
-      });
-    } catch (Refused refused) {
-      throw refused.refusal;
+      }
+      return found;
+    });
+    if (!problems.isEmpty()) {
+      throw new PromotionRefusedException(version, problems);
     }
   }
 
@@ -358,16 +356,6 @@ public final class ModelRegistry {
     Optional<String> actual = production();
     if (!actual.equals(expectedCurrent)) {
       throw new ProductionChangedException(action, expectedCurrent.get(), actual);
-    }
-  }
-
-  /** Carries a checked refusal out of a locked section. */
-  private static final class Refused extends IOException {
-    final transient PromotionRefusedException refusal;
-
-    Refused(PromotionRefusedException refusal) {
-      super(refusal.getMessage(), refusal);
-      this.refusal = refusal;
     }
   }
 

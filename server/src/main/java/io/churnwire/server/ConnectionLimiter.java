@@ -59,8 +59,8 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
     long next = nextLogNanos.get();
     long now = System.nanoTime();
     if (now - next >= 0 && nextLogNanos.compareAndSet(next, now + LOG_INTERVAL_NANOS)) {
-      log.warn("refused {} connection(s), the latest from {}: {} are open, the limit (--max-connections)",
-          refusedSinceLog.getAndSet(0), connection.remoteAddress(), maxConnections);
+      log.warn("refused {} connection(s), the latest from {}: {} connections are open, the limit"
+          + " (--max-connections)", refusedSinceLog.getAndSet(0), connection.remoteAddress(), maxConnections);
     }
   }
 
