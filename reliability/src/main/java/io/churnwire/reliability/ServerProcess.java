@@ -1,0 +1,159 @@
+package io.churnwire.reliability;
+
+import io.churnwire.testsupport.Customers;
+import io.churnwire.v1.ChurnServiceGrpc;
+import io.churnwire.v1.PredictResponse;
+import io.grpc.ManagedChannel;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The packaged server started as an operator starts it ({@code java -jar}, a free port), with its
+ * whole output in a log file so the campaign can measure what hostile calls make it write.
+ */
+final class ServerProcess implements AutoCloseable {
+  private static final Pattern LISTENING =
+      Pattern.compile("churnwire: listening on [^:]+:(\\d+), serving model (\\S+)");
+  private static final Pattern STACK_FRAME = Pattern.compile("^\\s+at [\\w$.<>/]+\\(.*\\)$");
+
+  private final Process process;
+  private final Path log;
+  private final int port;
+  private final ManagedChannel channel;
+
+  private ServerProcess(Process process, Path log, int port) {
+    this.process = process;
+    this.log = log;
+    this.port = port;
+    this.channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+  }
+
+  /** Starts the server on {@code modelDir} with {@code flags} added; returns once it listens. */
+  static ServerProcess start(Checkout checkout, Path modelDir, Path log, List<String> flags)
+      throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of(Checkout.jdkTool("java").toString(), "-Xmx512m",
+        "-jar", checkout.serverJar().toString(),
+        "--host=127.0.0.1", "--port=0", "--model-dir=" + modelDir));
+    command.addAll(flags);
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (process.isAlive() && System.nanoTime() < deadline) {
+      Matcher matcher = LISTENING.matcher(Files.readString(log, StandardCharsets.UTF_8));
+      if (matcher.find()) {
+        return new ServerProcess(process, log, Integer.parseInt(matcher.group(1)));
+      }
+      Thread.sleep(100);
+    }
+    process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    throw new IOException("the server did not start (" + String.join(" ", flags) + "):\n"
+        + Files.readString(log, StandardCharsets.UTF_8));
+  }
+
+  int port() {
+    return port;
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  boolean alive() {
+    return process.isAlive();
+  }
+
+  /** One channel to the server for the campaign's clients. */
+  ManagedChannel channel() {
+    return channel;
+  }
+
+  /** Bytes the server has written to its output so far. */
+  long logBytes() {
+    try {
+      return Files.size(log);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Stack traces (runs of {@code at ...} frame lines) in the output written after {@code offset}. */
+  long stackTracesSince(long offset) {
+    long traces = 0;
+    boolean inTrace = false;
+    for (String line : logSince(offset).split("\n")) {
+      boolean frame = STACK_FRAME.matcher(line).matches();
+      if (frame && !inTrace) {
+        traces++;
+      }
+      inTrace = frame;
+    }
+    return traces;
+  }
+
+  /** The output written after {@code offset}, decoded leniently. */
+  String logSince(long offset) {
+    try {
+      byte[] all = Files.readAllBytes(log);
+      int from = (int) Math.min(offset, all.length);
+      return new String(all, from, all.length - from, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Whether health answers {@code SERVING} for the churn service. */
+  boolean serving() {
+    try {
+      return HealthGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)
+          .check(HealthCheckRequest.newBuilder().setService("churnwire.v1.ChurnService").build())
+          .getStatus() == ServingStatus.SERVING;
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  /** Whether a valid {@code Predict} gets a probability. */
+  boolean predicts() {
+    try {
+      PredictResponse answer = ChurnServiceGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)
+          .predict(Customers.risky());
+      double p = answer.getPrediction().getChurnProbability();
+      return p >= 0 && p <= 1 && !answer.getPrediction().getModelVersion().isEmpty();
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  /** The server's threads as {@code jcmd <pid> Thread.print} shows them. */
+  ThreadDump threadDump() throws IOException, InterruptedException {
+    Process jcmd = new ProcessBuilder(Checkout.jdkTool("jcmd").toString(), Long.toString(process.pid()),
+        "Thread.print").redirectErrorStream(true).start();
+    byte[] output = jcmd.getInputStream().readAllBytes();
+    if (!jcmd.waitFor(60, TimeUnit.SECONDS) || jcmd.exitValue() != 0) {
+      jcmd.destroyForcibly();
+      throw new IOException("jcmd Thread.print failed: " + new String(output, StandardCharsets.UTF_8));
+    }
+    return ThreadDump.parse(new String(output, StandardCharsets.UTF_8));
+  }
+
+  /** SIGTERM (the server drains), then SIGKILL if it has not exited within 30 s. */
+  @Override
+  public void close() throws InterruptedException {
+    channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    process.destroy();
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+}
