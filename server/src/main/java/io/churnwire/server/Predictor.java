@@ -31,7 +31,8 @@ import org.slf4j.event.Level;
 public final class Predictor {
   private static final Logger log = LoggerFactory.getLogger(Predictor.class);
   private static final RateLimitedLog rejections = new RateLimitedLog(log, Level.INFO, 10, TimeUnit.SECONDS);
-  private static final RateLimitedLog failures = new RateLimitedLog(log, Level.ERROR, 10, TimeUnit.SECONDS);
+  private static final RateLimitedLog failures =
+      new RateLimitedLog(log, Level.ERROR, 10, TimeUnit.SECONDS).withStackTraces();
 
   private final ModelHolder models;
   private final ServingStats stats;
@@ -121,7 +122,8 @@ public final class Predictor {
     }
     InvalidRequestException invalid = new InvalidRequestException(violations);
     stats.recordInvalid();
-    rejections.log("request {} rejected: {}", SafeLog.value(requestId), SafeLog.value(invalid.getMessage(), SafeLog.MAX_MESSAGE_CHARS));
+    rejections.log("request {} rejected: {}", SafeLog.value(requestId),
+        SafeLog.value(invalid.getMessage(), SafeLog.MAX_MESSAGE_CHARS));
     return new Preparation(null, invalid.toStatus());
   }
 

@@ -183,7 +183,8 @@ public final class RequestGuard {
       }
       if (message instanceof DecodeFailure failure) {
         String method = call.getMethodDescriptor().getFullMethodName();
-        failures.log("undecodable request on {}: {}", method, SafeLog.value(failure.message(), SafeLog.MAX_MESSAGE_CHARS));
+        failures.log("undecodable request on {}: {}", method,
+            SafeLog.value(failure.message(), SafeLog.MAX_MESSAGE_CHARS));
         Consumer<DecodeFailure> consumer = sink.consumer;
         if (consumer != null) {
           consumer.accept(failure);
