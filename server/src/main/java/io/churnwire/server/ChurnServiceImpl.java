@@ -17,7 +17,7 @@ import java.util.Optional;
 /**
  * {@code churnwire.v1.ChurnService}: the gRPC face of the {@link Predictor}. Validation runs on the
  * transport thread (it is cheap and never blocks); the model runs only on the
- * {@link ScoringExecutor}, after admission.
+ * {@link ScoringExecutor}, after admission, which charges each call its {@link ScoringCost}.
  */
 public final class ChurnServiceImpl extends ChurnServiceGrpc.ChurnServiceImplBase {
   private final Predictor predictor;
@@ -39,20 +39,28 @@ public final class ChurnServiceImpl extends ChurnServiceGrpc.ChurnServiceImplBas
       responses.onError(Statuses.toException(preparation.refusal()));
       return;
     }
-    if (!admit(responses)) {
+    int cost = ScoringCost.of(request);
+    if (!executor.tryAdmit(cost)) {
+      overloaded(responses);
       return;
     }
     Predictor.Prepared prepared = preparation.prepared();
     Context context = Context.current();
-    executor.scoreThenDeliver(() -> {
-      if (context.isCancelled()) {
+    executor.scoreThenDeliver(cost, () -> {
+      if (CallLiveness.isGone(context)) {
         stats.recordExpired();
         return null;
       }
-      Optional<PredictResponse> response = predictor.answer(prepared);
+      Optional<PredictResponse> response;
+      try {
+        response = predictor.answer(prepared);
+      } catch (Throwable t) {
+        response = Optional.empty();
+      }
+      Optional<PredictResponse> answer = response;
       return () -> {
-        if (response.isPresent()) {
-          responses.onNext(response.get());
+        if (answer.isPresent()) {
+          responses.onNext(answer.get());
           responses.onCompleted();
         } else {
           responses.onError(Statuses.toException(Predictor.failed(prepared)));
@@ -74,21 +82,9 @@ public final class ChurnServiceImpl extends ChurnServiceGrpc.ChurnServiceImplBas
       responses.onError(Statuses.toException(Statuses.noModel()));
       return;
     }
-    if (!admit(responses)) {
-      return;
+    if (!BatchPredictCall.start(request.getItemsList(), responses, predictor, executor, stats)) {
+      overloaded(responses);
     }
-    Context context = Context.current();
-    executor.scoreThenDeliver(() -> {
-      if (context.isCancelled()) {
-        stats.recordExpired();
-        return null;
-      }
-      BatchPredictResponse response = predictor.answerBatch(request.getItemsList());
-      return () -> {
-        responses.onNext(response);
-        responses.onCompleted();
-      };
-    });
   }
 
   @Override
@@ -110,13 +106,8 @@ public final class ChurnServiceImpl extends ChurnServiceGrpc.ChurnServiceImplBas
     responses.onCompleted();
   }
 
-  /** Takes a scoring permit, or answers {@code RESOURCE_EXHAUSTED} at once. */
-  private boolean admit(StreamObserver<?> responses) {
-    if (executor.tryAdmit()) {
-      return true;
-    }
+  private void overloaded(StreamObserver<?> responses) {
     stats.recordOverloaded();
     responses.onError(Statuses.overloaded(executor, config.retryPushbackMillis()));
-    return false;
   }
 }

@@ -24,7 +24,8 @@ import java.util.stream.Collectors;
  * cannot express is rejected before it serves; per request it only validates and copies values.
  */
 public final class FeatureBinding {
-  private static final int MAX_ID_LENGTH = 256;
+  /** Longest id a request or item may carry ({@code request_id}, {@code customer_id}, {@code item_id}). */
+  static final int MAX_ID_LENGTH = 256;
   private static final FieldDescriptor REQUEST_ID =
       PredictRequest.getDescriptor().findFieldByNumber(PredictRequest.REQUEST_ID_FIELD_NUMBER);
   private static final FieldDescriptor CUSTOMER_ID =

@@ -13,11 +13,19 @@ import java.util.concurrent.RejectedExecutionException;
  * One {@code PredictBatch} call, with flow control honoured both ways.
  *
  * <p>The stream owns a window of {@code window} items. An item counts against it from the moment
- * it is requested from the client until its answer is written: requested, waiting for a scoring
- * permit, being scored, or answered but held because the client is not ready to read. More input
+ * it is requested from the client until its answer is written: requested, waiting for scoring
+ * permits, being scored, or answered but held because the client is not ready to read. More input
  * is requested only while the window has room, and answers are written only while the transport
  * says the client is ready. A client that stops reading therefore stops the server reading from
  * it, and the server never holds more than {@code window} items for it.
+ *
+ * <p>Every event (an item, the client's half-close, readiness, capacity, an answer) only records
+ * itself under the stream's lock and then drains: one thread at a time moves the queues forward,
+ * with the lock released whenever it calls out (the transport, the executor). No foreign callback
+ * ever runs under this stream's lock, so streams cannot deadlock one another through the executor,
+ * and an event that arrives while another thread drains makes that thread drain again instead of
+ * being lost. A stream that leaves cancels its capacity registration. An item the server could not
+ * decode is answered with its own {@code INVALID_ARGUMENT} in turn.
  */
 final class PredictBatchStream implements StreamObserver<PredictBatchRequest> {
   private final ServerCallStreamObserver<PredictBatchResponse> out;
@@ -27,13 +35,19 @@ final class PredictBatchStream implements StreamObserver<PredictBatchRequest> {
   private final Context context;
   private final int window;
 
-  private final ArrayDeque<PredictBatchRequest> waitingForPermit = new ArrayDeque<>();
+  private final ArrayDeque<Pending> waitingForPermit = new ArrayDeque<>();
   private final ArrayDeque<PredictBatchResponse> waitingForClient = new ArrayDeque<>();
   private int requested;
   private int scoring;
   private boolean clientDone;
   private boolean finished;
   private boolean awaitingCapacity;
+  private ScoringExecutor.Waiter registration;
+  private boolean draining;
+  private boolean drainAgain;
+
+  /** An item taken from the client: decoded with its cost, or the reason it did not decode. */
+  private record Pending(PredictBatchRequest item, DecodeFailure failure, int cost) {}
 
   private PredictBatchStream(ServerCallStreamObserver<PredictBatchResponse> out,
       Predictor predictor, ScoringExecutor executor, ServingStats stats, int window) {
@@ -49,21 +63,33 @@ final class PredictBatchStream implements StreamObserver<PredictBatchRequest> {
       Predictor predictor, ScoringExecutor executor, ServingStats stats, int window) {
     PredictBatchStream stream = new PredictBatchStream(out, predictor, executor, stats, window);
     out.disableAutoRequest();
-    out.setOnReadyHandler(stream::pump);
+    out.setOnReadyHandler(stream::drain);
     out.setOnCancelHandler(stream::abandon);
-    stream.pump();
+    RequestGuard.onUndecodable(stream::onUndecodable);
+    stream.drain();
     return stream;
   }
 
   @Override
-  public synchronized void onNext(PredictBatchRequest item) {
-    stats.recordBatchItemReceived();
-    requested--;
-    if (finished) {
-      return;
+  public void onNext(PredictBatchRequest item) {
+    accept(new Pending(item, null, ScoringCost.of(item.getRequest())));
+  }
+
+  /** An item that arrived but could not be decoded. */
+  void onUndecodable(DecodeFailure failure) {
+    accept(new Pending(null, failure, 0));
+  }
+
+  private void accept(Pending pending) {
+    synchronized (this) {
+      stats.recordBatchItemReceived();
+      requested--;
+      if (finished) {
+        return;
+      }
+      waitingForPermit.add(pending);
     }
-    waitingForPermit.add(item);
-    pump();
+    drain();
   }
 
   @Override
@@ -72,81 +98,208 @@ final class PredictBatchStream implements StreamObserver<PredictBatchRequest> {
   }
 
   @Override
-  public synchronized void onCompleted() {
-    clientDone = true;
-    pump();
+  public void onCompleted() {
+    synchronized (this) {
+      clientDone = true;
+    }
+    drain();
   }
 
-  /** Moves every queue forward as far as capacity and the client allow. */
-  private synchronized void pump() {
-    if (finished) {
+  /** Moves the queues forward, unless another thread is doing so, which then goes round again. */
+  private void drain() {
+    synchronized (this) {
+      if (draining) {
+        drainAgain = true;
+        return;
+      }
+      draining = true;
+    }
+    boolean stepped = false;
+    try {
+      do {
+        step();
+      } while (drainAgain());
+      stepped = true;
+    } finally {
+      if (!stepped) {
+        synchronized (this) {
+          draining = false;
+        }
+      }
+    }
+  }
+
+  private synchronized boolean drainAgain() {
+    if (drainAgain) {
+      drainAgain = false;
+      return true;
+    }
+    draining = false;
+    return false;
+  }
+
+  /** One pass: start scoring what capacity allows, write what the client takes, ask for more, finish. */
+  private void step() {
+    if (!startScoring()) {
       return;
     }
-    startScoring();
-    while (!waitingForClient.isEmpty() && out.isReady()) {
-      out.onNext(waitingForClient.poll());
+    while (true) {
+      synchronized (this) {
+        if (finished || waitingForClient.isEmpty()) {
+          break;
+        }
+      }
+      if (!out.isReady()) {
+        break;
+      }
+      PredictBatchResponse answer;
+      synchronized (this) {
+        answer = waitingForClient.poll();
+      }
+      out.onNext(answer);
     }
-    int held = requested + waitingForPermit.size() + scoring + waitingForClient.size();
-    if (!clientDone && held < window) {
-      requested += window - held;
-      out.request(window - held);
+    int more = 0;
+    boolean complete;
+    synchronized (this) {
+      if (finished) {
+        return;
+      }
+      int held = requested + waitingForPermit.size() + scoring + waitingForClient.size();
+      if (!clientDone && held < window) {
+        more = window - held;
+        requested += more;
+      }
+      complete = clientDone && waitingForPermit.isEmpty() && scoring == 0 && waitingForClient.isEmpty();
+      finished = complete;
     }
-    if (clientDone && waitingForPermit.isEmpty() && scoring == 0 && waitingForClient.isEmpty()) {
-      finished = true;
+    if (more > 0) {
+      out.request(more);
+    }
+    if (complete) {
       out.onCompleted();
     }
   }
 
-  private void startScoring() {
-    while (!waitingForPermit.isEmpty()) {
-      if (!executor.tryAdmit()) {
-        if (!awaitingCapacity) {
-          awaitingCapacity = true;
-          executor.whenCapacity(this::onCapacity);
+  /**
+   * Hands waiting items to the executor while it has permits for them, or registers for capacity.
+   *
+   * @return false when the stream has ended
+   */
+  private boolean startScoring() {
+    while (true) {
+      Pending next;
+      synchronized (this) {
+        if (finished) {
+          return false;
         }
-        return;
+        next = waitingForPermit.peek();
+        if (next == null || awaitingCapacity) {
+          return true;
+        }
+        if (next.failure() != null) {
+          waitingForPermit.poll();
+          waitingForClient.add(predictor.answerUndecodable(next.failure()));
+          continue;
+        }
       }
-      PredictBatchRequest item = waitingForPermit.poll();
-      scoring++;
+      int cost = next.cost();
+      if (!executor.tryAdmit(cost)) {
+        awaitCapacity(cost);
+        return true;
+      }
+      boolean left;
+      synchronized (this) {
+        left = finished;
+        if (!left) {
+          waitingForPermit.poll();
+          scoring++;
+        }
+      }
+      if (left) {
+        executor.release(cost);
+        return false;
+      }
+      PredictBatchRequest item = next.item();
       try {
-        executor.scoreThenDeliver(() -> score(item));
+        executor.scoreThenDeliver(cost, () -> score(item));
       } catch (RejectedExecutionException e) {
-        scoring--;
-        finished = true;
+        synchronized (this) {
+          scoring--;
+          finished = true;
+        }
         out.onError(Status.UNAVAILABLE.withDescription("server is shutting down").asRuntimeException());
-        return;
+        return false;
       }
     }
   }
 
-  private synchronized void onCapacity() {
-    awaitingCapacity = false;
-    pump();
+  /** Registers for the next free permits; the callback may run at once, on this thread. */
+  private void awaitCapacity(int cost) {
+    synchronized (this) {
+      awaitingCapacity = true;
+    }
+    ScoringExecutor.Waiter waiter = executor.whenCapacity(cost, this::onCapacity);
+    boolean leftMeanwhile;
+    synchronized (this) {
+      registration = waiter;
+      leftMeanwhile = finished;
+    }
+    if (leftMeanwhile) {
+      waiter.cancel();
+    }
   }
 
-  /** Scores on a scoring thread; the returned delivery runs once the permit is given back. */
+  private void onCapacity() {
+    synchronized (this) {
+      awaitingCapacity = false;
+    }
+    drain();
+  }
+
+  /** Scores on a scoring thread; the returned delivery runs once the permits are given back. */
   private Runnable score(PredictBatchRequest item) {
-    if (context.isCancelled()) {
+    if (CallLiveness.isGone(context)) {
       stats.recordExpired();
       return this::abandonItem;
     }
-    PredictBatchResponse answer = predictor.answerItem(item);
-    return () -> deliver(answer);
+    PredictBatchResponse answer;
+    try {
+      answer = predictor.answerItem(item);
+    } catch (Throwable t) {
+      answer = Predictor.failedItem(item);
+    }
+    PredictBatchResponse delivered = answer;
+    return () -> deliver(delivered);
   }
 
-  private synchronized void abandonItem() {
-    scoring--;
+  private void abandonItem() {
+    synchronized (this) {
+      scoring--;
+    }
+    drain();
   }
 
-  private synchronized void deliver(PredictBatchResponse answer) {
-    scoring--;
-    waitingForClient.add(answer);
-    pump();
+  private void deliver(PredictBatchResponse answer) {
+    synchronized (this) {
+      scoring--;
+      if (!finished) {
+        waitingForClient.add(answer);
+      }
+    }
+    drain();
   }
 
-  private synchronized void abandon() {
-    finished = true;
-    waitingForPermit.clear();
-    waitingForClient.clear();
+  private void abandon() {
+    ScoringExecutor.Waiter waiter;
+    synchronized (this) {
+      finished = true;
+      waitingForPermit.clear();
+      waitingForClient.clear();
+      waiter = registration;
+      registration = null;
+    }
+    if (waiter != null) {
+      waiter.cancel();
+    }
   }
 }

@@ -1,5 +1,6 @@
 package io.churnwire.server;
 
+import com.google.rpc.BadRequest.FieldViolation;
 import com.google.rpc.Status;
 import io.churnwire.v1.BatchPredictResponse;
 import io.churnwire.v1.PredictBatchRequest;
@@ -11,8 +12,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * The data plane, shared by every interface: takes the serving model, validates a request and
@@ -22,17 +25,49 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #prepare} is cheap and runs on the transport thread; {@link #answer} and
  * {@link #answerAll} run the model and belong on a scoring thread. A bad item becomes its own
- * status and never escapes to end a call.
+ * status and never escapes to end a call; a model that fails, even with an {@link Error}, becomes
+ * an {@code INTERNAL} answer naming the request id.
  */
 public final class Predictor {
   private static final Logger log = LoggerFactory.getLogger(Predictor.class);
+  private static final RateLimitedLog rejections = new RateLimitedLog(log, Level.INFO, 10, TimeUnit.SECONDS);
+  private static final RateLimitedLog failures =
+      new RateLimitedLog(log, Level.ERROR, 10, TimeUnit.SECONDS).withStackTraces();
 
   private final ModelHolder models;
   private final ServingStats stats;
+  private final Scorer scorer;
 
   public Predictor(ModelHolder models, ServingStats stats) {
+    this(models, stats, Scorer.MODEL);
+  }
+
+  Predictor(ModelHolder models, ServingStats stats, Scorer scorer) {
     this.models = models;
     this.stats = stats;
+    this.scorer = scorer;
+  }
+
+  /** How prepared rows are run through a model; tests substitute one that fails. */
+  interface Scorer {
+    /** The serving model itself. */
+    Scorer MODEL = new Scorer() {
+      @Override
+      public Prediction predict(Prepared prepared) {
+        return prepared.model().predict(prepared.row(), prepared.request(), prepared.request().getExplain());
+      }
+
+      @Override
+      public void probabilities(ServingModel model, double[] rows, int count, double[] out) {
+        model.model().compiled().probabilities(rows, count, out);
+      }
+    };
+
+    /** One request's prediction, explained if it asks. */
+    Prediction predict(Prepared prepared);
+
+    /** Churn probabilities of {@code count} rows laid end to end in {@code rows}. */
+    void probabilities(ServingModel model, double[] rows, int count, double[] out);
   }
 
   /**
@@ -69,25 +104,33 @@ public final class Predictor {
     if (current.isEmpty()) {
       return new Preparation(null, Statuses.noModel());
     }
-    return prepare(current.get(), request, fieldPrefix);
+    return prepare(current.get(), request, fieldPrefix, List.of());
   }
 
-  private Preparation prepare(ServingModel model, PredictRequest request, String fieldPrefix) {
+  private Preparation prepare(ServingModel model, PredictRequest request, String fieldPrefix,
+      List<FieldViolation> itemViolations) {
     String requestId = request.getRequestId().isEmpty() ? UUID.randomUUID().toString() : request.getRequestId();
+    List<FieldViolation> violations = new ArrayList<>(itemViolations);
+    double[] row = null;
     try {
-      double[] row = model.binding().extract(request, fieldPrefix);
-      return new Preparation(new Prepared(model, request, requestId, row), null);
+      row = model.binding().extract(request, fieldPrefix);
     } catch (InvalidRequestException e) {
-      stats.recordInvalid();
-      log.info("request {} rejected: {}", requestId, e.getMessage());
-      return new Preparation(null, e.toStatus());
+      violations.addAll(e.violations());
     }
+    if (violations.isEmpty()) {
+      return new Preparation(new Prepared(model, request, requestId, row), null);
+    }
+    InvalidRequestException invalid = new InvalidRequestException(violations);
+    stats.recordInvalid();
+    rejections.log("request {} rejected: {}", SafeLog.value(requestId),
+        SafeLog.value(invalid.getMessage(), SafeLog.MAX_MESSAGE_CHARS));
+    return new Preparation(null, invalid.toStatus());
   }
 
   /**
    * Scores a prepared request.
    *
-   * @return the answer, or empty if the model failed on it (logged; answer {@code INTERNAL})
+   * @return the answer, or empty if the model failed on it (logged; answer {@link #failed})
    */
   public Optional<PredictResponse> answer(Prepared prepared) {
     return Optional.ofNullable(predictOne(prepared)).map(prediction -> response(prepared, prediction));
@@ -100,9 +143,36 @@ public final class Predictor {
 
   /** Validates, scores and answers one stream item; problems become the item's own status. */
   public PredictBatchResponse answerItem(PredictBatchRequest item) {
-    Preparation preparation = prepare(item.getRequest(), "request.");
+    Optional<ServingModel> current = models.current();
+    if (current.isEmpty()) {
+      return itemAnswer(item, null, Statuses.noModel(), null);
+    }
+    Preparation preparation = prepareItem(current.get(), item);
     Prediction prediction = preparation.ok() ? predictOne(preparation.prepared()) : null;
     return itemAnswer(item, preparation.prepared(), preparation.refusal(), prediction);
+  }
+
+  /**
+   * The answer to a stream item the server could not decode: its own {@code INVALID_ARGUMENT},
+   * under the item id if that field still decoded.
+   */
+  public PredictBatchResponse answerUndecodable(DecodeFailure failure) {
+    stats.recordInvalid();
+    String itemId = failure.decodedString("item_id");
+    return PredictBatchResponse.newBuilder()
+        .setItemId(itemId.length() <= FeatureBinding.MAX_ID_LENGTH ? itemId : "")
+        .setError(failure.toStatus(""))
+        .build();
+  }
+
+  /** The answer to an item whose scoring failed in a way {@link #answerItem} could not catch. */
+  public static PredictBatchResponse failedItem(PredictBatchRequest item) {
+    return PredictBatchResponse.newBuilder()
+        .setItemId(item.getItemId())
+        .setError(Statuses.internal(item.getRequest().getRequestId().isEmpty()
+            ? "(none given; item " + SafeLog.value(item.getItemId()) + ")"
+            : SafeLog.value(item.getRequest().getRequestId())))
+        .build();
   }
 
   /**
@@ -124,7 +194,7 @@ public final class Predictor {
     Status[] refused = new Status[items.size()];
     List<Integer> plain = new ArrayList<>();
     for (int i = 0; i < items.size(); i++) {
-      Preparation preparation = prepare(model, items.get(i).getRequest(), "request.");
+      Preparation preparation = prepareItem(model, items.get(i));
       prepared[i] = preparation.prepared();
       refused[i] = preparation.refusal();
       if (preparation.ok() && !preparation.prepared().request().getExplain()) {
@@ -140,6 +210,18 @@ public final class Predictor {
       answers.add(itemAnswer(items.get(i), prepared[i], refused[i], predictions[i]));
     }
     return answers;
+  }
+
+  private Preparation prepareItem(ServingModel model, PredictBatchRequest item) {
+    List<FieldViolation> itemViolations = List.of();
+    if (item.getItemId().length() > FeatureBinding.MAX_ID_LENGTH) {
+      itemViolations = List.of(FieldViolation.newBuilder()
+          .setField("item_id")
+          .setDescription("must be at most " + FeatureBinding.MAX_ID_LENGTH + " characters, got "
+              + item.getItemId().length())
+          .build());
+    }
+    return prepare(model, item.getRequest(), "request.", itemViolations);
   }
 
   /** An item's answer: its refusal, its prediction, or the failure of a prepared item's scoring. */
@@ -170,9 +252,9 @@ public final class Predictor {
     }
     double[] probabilities = new double[indices.size()];
     try {
-      model.model().compiled().probabilities(rows, indices.size(), probabilities);
-    } catch (RuntimeException e) {
-      log.error("a block of {} items failed while scoring; scoring them one by one", indices.size(), e);
+      scorer.probabilities(model, rows, indices.size(), probabilities);
+    } catch (Throwable t) {
+      failures.log("a block of {} items failed while scoring; scoring them one by one: {}", indices.size(), t);
       return;
     }
     for (int k = 0; k < indices.size(); k++) {
@@ -183,12 +265,12 @@ public final class Predictor {
 
   private Prediction predictOne(Prepared prepared) {
     try {
-      Prediction prediction = prepared.model().predict(prepared.row(), prepared.request(),
-          prepared.request().getExplain());
+      Prediction prediction = scorer.predict(prepared);
       stats.recordScored(1);
       return prediction;
-    } catch (RuntimeException e) {
-      log.error("request {} failed while scoring", prepared.requestId(), e);
+    } catch (Throwable t) {
+      stats.recordFailed();
+      failures.log("request {} failed while scoring: {}", SafeLog.value(prepared.requestId()), t);
       return null;
     }
   }

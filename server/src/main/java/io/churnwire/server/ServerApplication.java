@@ -89,11 +89,11 @@ public final class ServerApplication implements AutoCloseable {
     ModelReloader reloader = new ModelReloader(ModelRegistry.at(config.modelDir()), models,
         Duration.ofMillis(config.reloadRetryMillis()));
     builder
-        .addService(new ChurnServiceImpl(new Predictor(models, stats), executor, stats, config))
-        .addService(new ModelAdminServiceImpl(reloader, models))
-        .addService(health.getHealthService())
-        .addService(ProtoReflectionServiceV1.newInstance())
-        .addService(legacyReflection());
+        .addService(RequestGuard.guard(new ChurnServiceImpl(new Predictor(models, stats), executor, stats, config)))
+        .addService(RequestGuard.guard(new ModelAdminServiceImpl(reloader, models)))
+        .addService(RequestGuard.guard(health.getHealthService()))
+        .addService(RequestGuard.guard(ProtoReflectionServiceV1.newInstance()))
+        .addService(RequestGuard.guard(legacyReflection()));
     ChurnServer server = new ChurnServer(builder, health).start();
     ServerApplication application = new ServerApplication(config, server, executor, models, stats, reloader,
         transport);

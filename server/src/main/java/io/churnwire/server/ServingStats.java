@@ -9,6 +9,7 @@ public final class ServingStats {
   private final LongAdder overloaded = new LongAdder();
   private final LongAdder expired = new LongAdder();
   private final LongAdder batchItemsReceived = new LongAdder();
+  private final LongAdder failed = new LongAdder();
 
   void recordScored(int items) {
     scored.add(items);
@@ -24,6 +25,10 @@ public final class ServingStats {
 
   void recordExpired() {
     expired.increment();
+  }
+
+  void recordFailed() {
+    failed.increment();
   }
 
   void recordBatchItemReceived() {
@@ -53,5 +58,10 @@ public final class ServingStats {
   /** {@code PredictBatch} items taken from clients. */
   public long batchItemsReceived() {
     return batchItemsReceived.sum();
+  }
+
+  /** Requests or items whose scoring failed inside the server (answered {@code INTERNAL}). */
+  public long failed() {
+    return failed.sum();
   }
 }

@@ -6,12 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.churnwire.testsupport.Customers;
+import io.churnwire.v1.BatchPredictRequest;
+import io.churnwire.v1.BatchPredictResponse;
 import io.churnwire.v1.Contract;
 import io.churnwire.v1.InternetService;
 import io.churnwire.v1.PaymentMethod;
+import io.churnwire.v1.PredictBatchRequest;
+import io.churnwire.v1.PredictBatchResponse;
 import io.churnwire.v1.PredictRequest;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
@@ -123,5 +128,54 @@ class ValidationTest {
         .build();
 
     assertTrue(churnwire.blocking().predict(request).hasPrediction());
+  }
+
+  @Test
+  void batchPredict_itemIdLongerThan256Characters_isThatItemsInvalidArgumentNamingItemId() {
+    String longId = "i".repeat(300);
+    BatchPredictRequest batch = BatchPredictRequest.newBuilder()
+        .addItems(PredictBatchRequest.newBuilder().setItemId(longId).setRequest(Customers.risky()))
+        .addItems(PredictBatchRequest.newBuilder().setItemId("fine").setRequest(Customers.risky()))
+        .build();
+
+    BatchPredictResponse response = churnwire.blocking().batchPredict(batch);
+
+    PredictBatchResponse tooLong = response.getResults(0);
+    assertEquals(Status.Code.INVALID_ARGUMENT.value(), tooLong.getError().getCode());
+    assertEquals(Map.of("item_id", "must be at most 256 characters, got 300"), Errors.violations(tooLong.getError()));
+    assertEquals(longId, tooLong.getItemId());
+    assertTrue(response.getResults(1).hasResponse());
+  }
+
+  @Test
+  void predictBatch_itemIdLongerThan256Characters_isAnsweredInvalidArgumentAndTheStreamGoesOn() throws Exception {
+    java.util.List<PredictBatchResponse> answers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.concurrent.CompletableFuture<Throwable> ended = new java.util.concurrent.CompletableFuture<>();
+    StreamObserver<PredictBatchRequest> requests = churnwire.async().predictBatch(new StreamObserver<>() {
+      @Override
+      public void onNext(PredictBatchResponse value) {
+        answers.add(value);
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        ended.complete(t);
+      }
+
+      @Override
+      public void onCompleted() {
+        ended.complete(null);
+      }
+    });
+
+    requests.onNext(PredictBatchRequest.newBuilder().setItemId("x".repeat(257)).setRequest(Customers.risky()).build());
+    requests.onNext(PredictBatchRequest.newBuilder().setItemId("next").setRequest(Customers.risky()).build());
+    requests.onCompleted();
+
+    assertEquals(null, ended.get(10, java.util.concurrent.TimeUnit.SECONDS));
+    assertEquals(2, answers.size());
+    PredictBatchResponse tooLong = answers.stream().filter(a -> a.getItemId().length() == 257).findFirst().orElseThrow();
+    assertEquals(Map.of("item_id", "must be at most 256 characters, got 257"), Errors.violations(tooLong.getError()));
+    assertTrue(answers.stream().anyMatch(a -> a.getItemId().equals("next") && a.hasResponse()));
   }
 }
