@@ -7,8 +7,8 @@ import io.grpc.netty.shaded.io.netty.channel.ChannelInboundHandlerAdapter;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * Bounds the client connections open at once, which grpc-java does not: it limits calls per
@@ -20,15 +20,13 @@ import org.slf4j.LoggerFactory;
  */
 @ChannelHandler.Sharable
 final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
-  private static final Logger log = LoggerFactory.getLogger(ConnectionLimiter.class);
-  private static final long LOG_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
+  private static final RateLimitedLog refusals =
+      new RateLimitedLog(LoggerFactory.getLogger(ConnectionLimiter.class), Level.WARN, 1, TimeUnit.MINUTES);
 
   private final int maxConnections;
   private final AtomicInteger open = new AtomicInteger();
   private final AtomicLong accepted = new AtomicLong();
   private final AtomicLong refused = new AtomicLong();
-  private final AtomicLong refusedSinceLog = new AtomicLong();
-  private final AtomicLong nextLogNanos = new AtomicLong(System.nanoTime());
 
   /** Admits at most {@code maxConnections} connections at once. */
   ConnectionLimiter(int maxConnections) {
@@ -54,14 +52,9 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
 
   private void refuse(Channel connection) {
     refused.incrementAndGet();
-    refusedSinceLog.incrementAndGet();
     connection.unsafe().closeForcibly();
-    long next = nextLogNanos.get();
-    long now = System.nanoTime();
-    if (now - next >= 0 && nextLogNanos.compareAndSet(next, now + LOG_INTERVAL_NANOS)) {
-      log.warn("refused {} connection(s), the latest from {}: {} connections are open, the limit"
-          + " (--max-connections)", refusedSinceLog.getAndSet(0), connection.remoteAddress(), maxConnections);
-    }
+    refusals.log("refused a connection from {}: {} connections are open, the limit (--max-connections)",
+        connection.remoteAddress(), maxConnections);
   }
 
   /** Connections open now. */

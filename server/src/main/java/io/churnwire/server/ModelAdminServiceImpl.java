@@ -41,7 +41,7 @@ public final class ModelAdminServiceImpl extends ModelAdminServiceGrpc.ModelAdmi
     String expected = request.getExpectedVersion();
     if (!expected.isEmpty() && !ModelVersion.isVersion(expected)) {
       responses.onError(Statuses.toException(Statuses.invalidField("expected_version",
-          "must be a version such as sha256:0123456789abcdef, got '" + abbreviate(expected) + "'")));
+          "must be a version such as sha256:0123456789abcdef, got '" + SafeLog.value(expected) + "'")));
       return;
     }
     reloader.reload(expected).whenComplete((attempt, error) -> {
@@ -141,9 +141,5 @@ public final class ModelAdminServiceImpl extends ModelAdminServiceGrpc.ModelAdmi
             .putMetadata("attempted_version", attempt.attemptedVersion())
             .build()))
         .build());
-  }
-
-  private static String abbreviate(String text) {
-    return text.length() <= 40 ? text : text.substring(0, 40) + "...";
   }
 }

@@ -2,7 +2,12 @@ package io.churnwire.server;
 
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.IoHandlerFactory;
 import io.grpc.netty.shaded.io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.ServerChannel;
+import io.grpc.netty.shaded.io.netty.channel.epoll.Epoll;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollIoHandler;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollServerSocketChannel;
 import io.grpc.netty.shaded.io.netty.channel.nio.NioIoHandler;
 import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
@@ -14,7 +19,8 @@ import java.util.concurrent.TimeUnit;
  * ping policy, maximum connection idle time and age, and the {@link ConnectionLimiter}. Owns the
  * event loops, because grpc-java requires a server that supplies its own listening channel (the only
  * place a connection bound can sit) to supply them too; {@link #close} releases them after the
- * server has stopped.
+ * server has stopped. Like grpc-java's own default, it uses native epoll where the platform has it
+ * and NIO elsewhere.
  */
 final class NettyTransport implements AutoCloseable {
   private final EventLoopGroup boss;
@@ -23,14 +29,15 @@ final class NettyTransport implements AutoCloseable {
   private final NettyServerBuilder builder;
 
   private NettyTransport(ServerConfig config) {
+    boolean epoll = Epoll.isAvailable();
     this.boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("churnwire-netty-accept", true),
-        NioIoHandler.newFactory());
+        ioHandlers(epoll));
     this.workers = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("churnwire-netty-io", true),
-        NioIoHandler.newFactory());
+        ioHandlers(epoll));
     this.connections = new ConnectionLimiter(config.maxConnections());
     NettyServerBuilder netty = NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()))
         .channelFactory(() -> {
-          NioServerSocketChannel listener = new NioServerSocketChannel();
+          ServerChannel listener = epoll ? new EpollServerSocketChannel() : new NioServerSocketChannel();
           listener.pipeline().addLast(connections);
           return listener;
         })
@@ -50,6 +57,10 @@ final class NettyTransport implements AutoCloseable {
           .maxConnectionAgeGrace(config.maxConnectionAgeGraceSeconds(), TimeUnit.SECONDS);
     }
     this.builder = netty;
+  }
+
+  private static IoHandlerFactory ioHandlers(boolean epoll) {
+    return epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
   }
 
   /** A transport for {@code config}'s address and connection settings. */

@@ -51,7 +51,8 @@ final class ServerSettings {
       .require(between(1, 1_024));
 
   static final Setting<Integer> MAX_IN_FLIGHT = Setting.of("max-in-flight", "churnwire.scoring.max-in-flight",
-          INTEGER, 32 * CORES, "scoring tasks admitted at once; beyond, `RESOURCE_EXHAUSTED`")
+          INTEGER, 32 * CORES, "scoring capacity in cost units (a plain item 1, an explained item 16, a `BatchPredict` per chunk"
+              + " of items); beyond, `RESOURCE_EXHAUSTED`")
       .environment("CHURNWIRE_MAX_IN_FLIGHT")
       .showDefaultAs("32 × cores")
       .require(between(1, 1_000_000));
@@ -91,8 +92,8 @@ final class ServerSettings {
 
   static final Setting<Long> KEEPALIVE_TIME_SECONDS = Setting.of("keepalive-time-seconds",
           "churnwire.server.keepalive-time-seconds", LONG, 7_200L,
-          "quiet time after which the server pings a client to find dead connections; 2 h is gRPC's and"
-              + " Triton's default; lower it behind a load balancer that drops quiet connections sooner")
+          "quiet time after which the server pings a client to find dead connections; 2 h is gRPC's"
+              + " default; lower it behind a load balancer that drops quiet connections sooner")
       .environment("CHURNWIRE_KEEPALIVE_TIME_SECONDS")
       .require(between(1, 604_800));
 
