@@ -64,6 +64,10 @@ public final class KafkaClients {
     props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
     // Responses are small and repetitive; lz4 is cheap on CPU.
     props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    // send() runs on the bridge's sender thread; a missing topic or a full buffer fails it after this long.
+    props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, config.maxBlock().toMillis());
+    // The bridge checks answers against the same limit before sending, and cuts dead letters to fit it.
+    props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, config.maxRequestSize());
     return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
   }
 }
