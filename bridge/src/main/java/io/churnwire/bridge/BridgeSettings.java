@@ -62,7 +62,7 @@ final class BridgeSettings {
       "commit period while running").require(positive());
 
   static final Setting<Duration> RETRY_INITIAL = setting("retry-initial-ms", MILLIS, Duration.ofMillis(100),
-      "first backoff after a transient error").require(positive());
+      "first backoff after a transient scoring or produce error").require(positive());
 
   static final Setting<Duration> RETRY_MAX =
       setting("retry-max-ms", MILLIS, Duration.ofSeconds(5), "largest backoff").require(positive());

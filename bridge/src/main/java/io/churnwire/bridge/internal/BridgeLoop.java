@@ -266,8 +266,7 @@ public final class BridgeLoop implements Runnable, ScoringStream.Listener, Parti
       LOG.error("Giving up partition {}: the answer to {} cannot be delivered ({}); nothing from offset {} on is "
               + "committed and the partition stays paused until it is reassigned or the bridge restarts; {}",
           partition, halt.record().describe(), halt.error().toString(), halt.record().offset(),
-          exit ? "stopping the bridge (on-undeliverable=exit)" : "the other partitions keep flowing",
-          halt.error());
+          exit ? "stopping the bridge (on-undeliverable=exit)" : "the other partitions keep flowing");
       if (exit) {
         undeliverable.compareAndSet(null, halt.error());
         stop();

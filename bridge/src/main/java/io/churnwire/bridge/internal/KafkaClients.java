@@ -49,6 +49,12 @@ public final class KafkaClients {
 
   /** The producer of responses and dead letters: idempotent, fully acknowledged, ordered. */
   public static KafkaProducer<byte[], byte[]> producer(BridgeConfig config, String instance) {
+    return new KafkaProducer<>(producerProperties(config, instance), new ByteArraySerializer(),
+        new ByteArraySerializer());
+  }
+
+  /** The properties of {@link #producer}. */
+  static Map<String, Object> producerProperties(BridgeConfig config, String instance) {
     Map<String, Object> props = new HashMap<>();
     // Where the cluster is.
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
@@ -68,6 +74,6 @@ public final class KafkaClients {
     props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, config.maxBlock().toMillis());
     // The bridge checks answers against the same limit before sending, and cuts dead letters to fit it.
     props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, config.maxRequestSize());
-    return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+    return props;
   }
 }
