@@ -81,7 +81,8 @@ public final class AnswerSizeLimit {
 
   /**
    * Cuts a dead letter down to {@code limit}: first its value, then the request's own headers with
-   * it, last the key and the long texts, keeping the headers that say what happened and where.
+   * it, last the key and the long texts, keeping the headers that say what happened and where (and
+   * the content type, to read what is left of the value).
    */
   private static ProducerRecord<byte[], byte[]> truncate(ProducerRecord<byte[], byte[]> deadLetter,
       ConsumerRecord<byte[], byte[]> source, int limit) {
@@ -127,7 +128,8 @@ public final class AnswerSizeLimit {
   }
 
   private static boolean isOwn(Header header) {
-    return header.key().startsWith("churnwire-") || header.key().equals(BridgeHeaders.CORRELATION_ID);
+    return header.key().startsWith("churnwire-") || header.key().equals(BridgeHeaders.CORRELATION_ID)
+        || header.key().equals(BridgeHeaders.CONTENT_TYPE);
   }
 
   private static Header shortened(Header header) {

@@ -58,6 +58,10 @@ public final class PartitionLedger {
   private boolean abandoned;
   private boolean undeliverable;
 
+  /**
+   * @param delivery the sender, resend bound and size limit of its answers
+   * @param listener hears about acknowledgements, resends and an undeliverable answer
+   */
   public PartitionLedger(TopicPartition partition, Delivery delivery, Listener listener) {
     this.partition = partition;
     this.delivery = delivery;

@@ -81,6 +81,7 @@ public final class ScoringStream implements Scorer, AutoCloseable {
     final InFlightRecord record;
     final PredictRequest request;
     int attempts;
+    int resends;
     int strikes;
     long firstSentNanos;
     long sentAtNanos;
@@ -237,8 +238,13 @@ public final class ScoringStream implements Scorer, AutoCloseable {
       listener.onFailed(item.record, error, BridgeHeaders.REASON_RETRIES_EXHAUSTED, item.attempts);
       return;
     }
+    resendLater(item, error, alone);
+  }
+
+  /** Resends an item after a backoff (or the server's {@code RetryInfo} delay), whatever its attempts. */
+  private void resendLater(Item item, Status error, boolean alone) {
     counters.retries.incrementAndGet();
-    Duration delay = backoff.delay(item.attempts);
+    Duration delay = backoff.delay(++item.resends);
     Duration asked = retryDelay(error);
     if (asked.compareTo(delay) > 0) {
       delay = asked;
@@ -310,7 +316,7 @@ public final class ScoringStream implements Scorer, AutoCloseable {
         Status status = statusOf(error);
         Code code = Code.forNumber(status.getCode());
         if (code == Code.UNAVAILABLE) {
-          retryLater(item, status, true);
+          resendLater(item, status, true);
         } else {
           item.attempts++;
           if (code == Code.DEADLINE_EXCEEDED || code == Code.ABORTED
