@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.churnwire.bridge.BridgeConfig;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -17,7 +15,6 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.MockProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -25,7 +22,7 @@ import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 
-/** Produce calls leave the scoring callback thread and every lock, and their blocking is bounded. */
+/** Produce calls leave the scoring callback thread and every lock. */
 class AnswerSenderTest {
 
   /** A producer whose send blocks, as KafkaProducer's does while metadata or buffer space is missing. */
@@ -96,17 +93,5 @@ class AnswerSenderTest {
 
       assertInstanceOf(TimeoutException.class, errors.poll(30, TimeUnit.SECONDS));
     }
-  }
-
-  @Test
-  void producer_blocksAtMostMaxBlockMs_andRefusesAnswersAboveMaxRequestSize() {
-    var config = BridgeConfig.resolve(new String[] {"--max-block-ms=2500", "--max-request-size=65536"}, java.util.Map.of());
-
-    var properties = KafkaClients.producerProperties(config, "test");
-
-    assertEquals(2500L, properties.get(ProducerConfig.MAX_BLOCK_MS_CONFIG));
-    assertEquals(65536, properties.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG));
-    assertEquals(List.of(true, "all"), List.of(properties.get(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG),
-        properties.get(ProducerConfig.ACKS_CONFIG)));
   }
 }
