@@ -6,9 +6,15 @@ import static io.churnwire.bridge.BridgeSettings.COMMIT_INTERVAL;
 import static io.churnwire.bridge.BridgeSettings.DLQ_TOPIC;
 import static io.churnwire.bridge.BridgeSettings.DRAIN_TIMEOUT;
 import static io.churnwire.bridge.BridgeSettings.GROUP_ID;
+import static io.churnwire.bridge.BridgeSettings.ITEM_MAX_AGE;
+import static io.churnwire.bridge.BridgeSettings.ITEM_MAX_ATTEMPTS;
 import static io.churnwire.bridge.BridgeSettings.ITEM_TIMEOUT;
+import static io.churnwire.bridge.BridgeSettings.MAX_BLOCK;
 import static io.churnwire.bridge.BridgeSettings.MAX_IN_FLIGHT;
 import static io.churnwire.bridge.BridgeSettings.MAX_POLL_RECORDS;
+import static io.churnwire.bridge.BridgeSettings.MAX_REQUEST_SIZE;
+import static io.churnwire.bridge.BridgeSettings.ON_UNDELIVERABLE;
+import static io.churnwire.bridge.BridgeSettings.PRODUCE_ATTEMPTS;
 import static io.churnwire.bridge.BridgeSettings.REQUEST_TOPIC;
 import static io.churnwire.bridge.BridgeSettings.RESPONSE_TOPIC;
 import static io.churnwire.bridge.BridgeSettings.RETRY_INITIAL;
@@ -33,15 +39,21 @@ import java.util.Properties;
  * @param groupId consumer group shared by all bridge instances that split the request partitions
  * @param requestTopic topic of {@code PredictRequest} records
  * @param responseTopic topic the {@code PredictResponse} records go to
- * @param deadLetterTopic topic of records that could not be decoded or were refused as invalid
+ * @param deadLetterTopic topic of records that could not be decoded or scored, or whose answer was too large
  * @param maxInFlight records polled and not yet committable, at most; the memory bound
  * @param maxPollRecords records one poll may return; the consumer polls only when that many fit
  * @param commitInterval how often acknowledged offsets are committed while running
  * @param retryInitial first backoff after a transient scoring error
- * @param retryMax largest backoff after repeated transient errors
+ * @param retryMax largest backoff after repeated transient errors (scoring and producing)
+ * @param itemMaxAttempts transient answers to one record after which it is dead-lettered
+ * @param itemMaxAge time since a record was first sent after which a transient answer dead-letters it
  * @param itemTimeout how long an item may stay unanswered before the stream is restarted
  * @param drainTimeout how long a stop or a rebalance waits for in-flight records to be answered
  * @param sessionTimeout how long the group waits for a silent instance before moving its partitions
+ * @param produceAttempts sends of one answer after retriable producer errors before giving up on it
+ * @param maxBlock longest a send may block for metadata or buffer space (producer {@code max.block.ms})
+ * @param maxRequestSize largest answer in bytes (producer {@code max.request.size}); checked before sending
+ * @param onUndeliverable what happens once an answer cannot be delivered
  * @param clientId prefix of the Kafka client ids, visible in broker logs and metrics
  */
 public record BridgeConfig(
@@ -56,9 +68,15 @@ public record BridgeConfig(
     Duration commitInterval,
     Duration retryInitial,
     Duration retryMax,
+    int itemMaxAttempts,
+    Duration itemMaxAge,
     Duration itemTimeout,
     Duration drainTimeout,
     Duration sessionTimeout,
+    int produceAttempts,
+    Duration maxBlock,
+    int maxRequestSize,
+    UndeliverablePolicy onUndeliverable,
     String clientId) {
 
   /** Checks every field against its setting's rule, then the rules between settings. */
@@ -74,9 +92,15 @@ public record BridgeConfig(
     COMMIT_INTERVAL.check(commitInterval);
     RETRY_INITIAL.check(retryInitial);
     RETRY_MAX.check(retryMax);
+    ITEM_MAX_ATTEMPTS.check(itemMaxAttempts);
+    ITEM_MAX_AGE.check(itemMaxAge);
     ITEM_TIMEOUT.check(itemTimeout);
     DRAIN_TIMEOUT.check(drainTimeout);
     SESSION_TIMEOUT.check(sessionTimeout);
+    PRODUCE_ATTEMPTS.check(produceAttempts);
+    MAX_BLOCK.check(maxBlock);
+    MAX_REQUEST_SIZE.check(maxRequestSize);
+    ON_UNDELIVERABLE.check(onUndeliverable);
     CLIENT_ID.check(clientId);
     if (requestTopic.equals(responseTopic) || requestTopic.equals(deadLetterTopic)) {
       throw new IllegalArgumentException("request-topic '" + requestTopic
@@ -156,6 +180,26 @@ public record BridgeConfig(
     return from(values().with(COMMIT_INTERVAL, newCommitInterval));
   }
 
+  /** A copy with other bounds on transient scoring answers. */
+  public BridgeConfig withItemRetryBound(int newMaxAttempts, Duration newMaxAge) {
+    return from(values().with(ITEM_MAX_ATTEMPTS, newMaxAttempts).with(ITEM_MAX_AGE, newMaxAge));
+  }
+
+  /** A copy with other produce bounds: attempts per answer and the largest answer. */
+  public BridgeConfig withProduceBound(int newProduceAttempts, int newMaxRequestSize) {
+    return from(values().with(PRODUCE_ATTEMPTS, newProduceAttempts).with(MAX_REQUEST_SIZE, newMaxRequestSize));
+  }
+
+  /** A copy with another policy for answers that cannot be delivered. */
+  public BridgeConfig withOnUndeliverable(UndeliverablePolicy newPolicy) {
+    return from(values().with(ON_UNDELIVERABLE, newPolicy));
+  }
+
+  /** A copy with other backoff delays. */
+  public BridgeConfig withRetryBackoff(Duration newInitial, Duration newMax) {
+    return from(values().with(RETRY_INITIAL, newInitial).with(RETRY_MAX, newMax));
+  }
+
   private static BridgeConfig from(Values values) {
     return new BridgeConfig(
         values.get(BOOTSTRAP_SERVERS),
@@ -169,9 +213,15 @@ public record BridgeConfig(
         values.get(COMMIT_INTERVAL),
         values.get(RETRY_INITIAL),
         values.get(RETRY_MAX),
+        values.get(ITEM_MAX_ATTEMPTS),
+        values.get(ITEM_MAX_AGE),
         values.get(ITEM_TIMEOUT),
         values.get(DRAIN_TIMEOUT),
         values.get(SESSION_TIMEOUT),
+        values.get(PRODUCE_ATTEMPTS),
+        values.get(MAX_BLOCK),
+        values.get(MAX_REQUEST_SIZE),
+        values.get(ON_UNDELIVERABLE),
         values.get(CLIENT_ID));
   }
 
@@ -188,9 +238,15 @@ public record BridgeConfig(
         .with(COMMIT_INTERVAL, commitInterval)
         .with(RETRY_INITIAL, retryInitial)
         .with(RETRY_MAX, retryMax)
+        .with(ITEM_MAX_ATTEMPTS, itemMaxAttempts)
+        .with(ITEM_MAX_AGE, itemMaxAge)
         .with(ITEM_TIMEOUT, itemTimeout)
         .with(DRAIN_TIMEOUT, drainTimeout)
         .with(SESSION_TIMEOUT, sessionTimeout)
+        .with(PRODUCE_ATTEMPTS, produceAttempts)
+        .with(MAX_BLOCK, maxBlock)
+        .with(MAX_REQUEST_SIZE, maxRequestSize)
+        .with(ON_UNDELIVERABLE, onUndeliverable)
         .with(CLIENT_ID, clientId);
   }
 }

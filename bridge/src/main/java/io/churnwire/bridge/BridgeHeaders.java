@@ -25,6 +25,15 @@ public final class BridgeHeaders {
   /** Offset of the dead-lettered record, in decimal. */
   public static final String ORIGINAL_OFFSET = "churnwire-original-offset";
 
+  /** Why the record ended in the dead-letter topic: one of the {@code REASON_*} values. */
+  public static final String REASON = "churnwire-reason";
+  /** Scoring attempts made before the record was dead-lettered, in decimal. */
+  public static final String ATTEMPTS = "churnwire-attempts";
+  /** {@code true} when the dead letter's value (and maybe the request's own headers) was cut to fit the broker. */
+  public static final String TRUNCATED = "churnwire-truncated";
+  /** Size in bytes of the request's value before it was truncated, in decimal. */
+  public static final String ORIGINAL_SIZE = "churnwire-original-size";
+
   /** Content type of serialized protobuf messages, the default. */
   public static final String PROTOBUF = "application/x-protobuf";
   /** Content type of protobuf JSON (proto3 JSON mapping). */
@@ -34,6 +43,20 @@ public final class BridgeHeaders {
   public static final String CODE_UNDECODABLE = "UNDECODABLE";
   /** Error code: the content-type header names an encoding the bridge does not speak. */
   public static final String CODE_UNSUPPORTED_CONTENT_TYPE = "UNSUPPORTED_CONTENT_TYPE";
+
+  /** Error code: the response to a record was larger than the broker or the producer accepts. */
+  public static final String CODE_ANSWER_TOO_LARGE = "ANSWER_TOO_LARGE";
+
+  /** Reason: the value could not be read as a request. */
+  public static final String REASON_UNDECODABLE = "UNDECODABLE";
+  /** Reason: the server answered with an error that retrying cannot fix. */
+  public static final String REASON_REJECTED = "REJECTED";
+  /** Reason: the server kept answering transiently past {@code item-max-attempts} or {@code item-max-age-ms}. */
+  public static final String REASON_RETRIES_EXHAUSTED = "RETRIES_EXHAUSTED";
+  /** Reason: the record ended the shared stream repeatedly, and failed again when sent alone. */
+  public static final String REASON_BREAKS_STREAM = "BREAKS_STREAM";
+  /** Reason: its response was too large to produce, so the request is dead-lettered instead. */
+  public static final String REASON_ANSWER_TOO_LARGE = "ANSWER_TOO_LARGE";
 
   private BridgeHeaders() {}
 }

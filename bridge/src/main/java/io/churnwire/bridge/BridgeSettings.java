@@ -62,10 +62,17 @@ final class BridgeSettings {
       "commit period while running").require(positive());
 
   static final Setting<Duration> RETRY_INITIAL = setting("retry-initial-ms", MILLIS, Duration.ofMillis(100),
-      "first backoff after a transient error").require(positive());
+      "first backoff after a transient scoring or produce error").require(positive());
 
   static final Setting<Duration> RETRY_MAX =
       setting("retry-max-ms", MILLIS, Duration.ofSeconds(5), "largest backoff").require(positive());
+
+  static final Setting<Integer> ITEM_MAX_ATTEMPTS = setting("item-max-attempts", INTEGER, 20,
+      "transient answers (`UNAVAILABLE`, `RESOURCE_EXHAUSTED`, ...) to one record before it is dead-lettered")
+      .require(between(1, 1_000_000));
+
+  static final Setting<Duration> ITEM_MAX_AGE = setting("item-max-age-ms", MILLIS, Duration.ofMinutes(5),
+      "time since a record was first sent after which a transient answer dead-letters it").require(positive());
 
   static final Setting<Duration> ITEM_TIMEOUT = setting("item-timeout-ms", MILLIS, Duration.ofSeconds(30),
       "unanswered-item age that restarts the stream").require(positive());
@@ -75,6 +82,21 @@ final class BridgeSettings {
 
   static final Setting<Duration> SESSION_TIMEOUT = setting("session-timeout-ms", MILLIS, Duration.ofSeconds(45),
       "silence after which the group moves a crashed instance's partitions").require(positive());
+
+  static final Setting<Integer> PRODUCE_ATTEMPTS = setting("produce-attempts", INTEGER, 5,
+      "sends of one answer after retriable producer errors before its partition is given up")
+      .require(between(1, 1_000));
+
+  static final Setting<Duration> MAX_BLOCK = setting("max-block-ms", MILLIS, Duration.ofSeconds(10),
+      "longest a send may wait for metadata or buffer space (producer `max.block.ms`)").require(positive());
+
+  static final Setting<Integer> MAX_REQUEST_SIZE = setting("max-request-size", INTEGER, 1_048_576,
+      "largest answer in bytes (producer `max.request.size`); larger dead letters are truncated")
+      .require(between(1_024, Integer.MAX_VALUE));
+
+  static final Setting<UndeliverablePolicy> ON_UNDELIVERABLE = setting("on-undeliverable",
+      oneOf(UndeliverablePolicy.class), UndeliverablePolicy.PAUSE,
+      "when an answer cannot be delivered: `pause` its partition, or `exit` the bridge (status 1)");
 
   static final Setting<String> CLIENT_ID =
       setting("client-id", TEXT, "churnwire-bridge", "prefix of the Kafka client ids").require(notBlank());
@@ -116,8 +138,8 @@ final class BridgeSettings {
       "Consumes PredictRequests, scores them on the server, produces PredictResponses.",
       "CHURNWIRE_BRIDGE_CONFIG",
       BOOTSTRAP_SERVERS, SERVER_TARGET, GROUP_ID, REQUEST_TOPIC, RESPONSE_TOPIC, DLQ_TOPIC, MAX_IN_FLIGHT,
-      MAX_POLL_RECORDS, COMMIT_INTERVAL, RETRY_INITIAL, RETRY_MAX, ITEM_TIMEOUT, DRAIN_TIMEOUT,
-      SESSION_TIMEOUT, CLIENT_ID);
+      MAX_POLL_RECORDS, COMMIT_INTERVAL, RETRY_INITIAL, RETRY_MAX, ITEM_MAX_ATTEMPTS, ITEM_MAX_AGE, ITEM_TIMEOUT,
+      DRAIN_TIMEOUT, SESSION_TIMEOUT, PRODUCE_ATTEMPTS, MAX_BLOCK, MAX_REQUEST_SIZE, ON_UNDELIVERABLE, CLIENT_ID);
 
   private static final Settings SIMULATE_ONLY = Settings.of("churnwire-bridge simulate",
       "Produces PredictRequests from a CSV or synthetic customers at a steady rate.",

@@ -1,5 +1,6 @@
 package io.churnwire.bridge;
 
+import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.common.TopicPartition;
 
@@ -8,21 +9,27 @@ import org.apache.kafka.common.TopicPartition;
  *
  * @param answered responses the broker acknowledged
  * @param deadLettered dead letters the broker acknowledged
+ * @param truncated of those, dead letters whose value was cut to fit the broker
  * @param retries scoring attempts repeated after transient errors
+ * @param produceRetries answers sent again after retriable producer errors, or smaller
  * @param pauses times the partitions were paused because the in-flight bound was reached
  * @param commits offset commits the broker accepted
  * @param inFlight records polled and not yet committable
  * @param maxInFlightSeen the largest {@code inFlight} so far; never above the configured bound
  * @param paused whether the partitions are paused right now
  * @param assignment the request partitions this instance owns
+ * @param halted partitions given up because an answer could not be delivered, with the record and error
  */
 public record BridgeStats(
     long answered,
     long deadLettered,
+    long truncated,
     long retries,
+    long produceRetries,
     long pauses,
     long commits,
     int inFlight,
     int maxInFlightSeen,
     boolean paused,
-    Set<TopicPartition> assignment) {}
+    Set<TopicPartition> assignment,
+    Map<TopicPartition, String> halted) {}

@@ -1,8 +1,12 @@
 package io.churnwire.bridge;
 
+import io.churnwire.bridge.internal.AnswerSender;
+import io.churnwire.bridge.internal.AnswerSizeLimit;
 import io.churnwire.bridge.internal.Backoff;
 import io.churnwire.bridge.internal.BridgeCounters;
 import io.churnwire.bridge.internal.BridgeLoop;
+import io.churnwire.bridge.internal.Delivery;
+import io.churnwire.bridge.internal.ItemRetryBound;
 import io.churnwire.bridge.internal.KafkaClients;
 import io.churnwire.bridge.internal.ScoringStream;
 import io.grpc.ManagedChannel;
@@ -36,6 +40,7 @@ public final class KafkaBridge implements AutoCloseable {
   private final BridgeLoop loop;
   private final Thread loopThread;
   private final KafkaProducer<byte[], byte[]> producer;
+  private final AnswerSender sender;
   private final ManagedChannel channel;
   private final ExecutorService grpcExecutor;
   private final ScheduledExecutorService scheduler;
@@ -55,9 +60,13 @@ public final class KafkaBridge implements AutoCloseable {
         .executor(grpcExecutor)
         .build();
     this.producer = KafkaClients.producer(config, instance);
-    this.loop = new BridgeLoop(config, () -> KafkaClients.consumer(config, instance), producer, counters);
-    this.scoring = new ScoringStream(channel, scheduler,
-        new Backoff(config.retryInitial(), config.retryMax()), config.itemTimeout(), loop, counters);
+    this.sender = new AnswerSender(producer, "bridge-sender-" + instance);
+    var backoff = new Backoff(config.retryInitial(), config.retryMax());
+    var delivery = new Delivery(sender, config.produceAttempts(), backoff, scheduler,
+        new AnswerSizeLimit(config.maxRequestSize(), config.deadLetterTopic()));
+    this.loop = new BridgeLoop(config, () -> KafkaClients.consumer(config, instance), producer, delivery, counters);
+    this.scoring = new ScoringStream(channel, scheduler, backoff, config.itemTimeout(),
+        new ItemRetryBound(config.itemMaxAttempts(), config.itemMaxAge()), loop, counters);
     loop.scoreWith(scoring);
     this.loopThread = Thread.ofPlatform().name("bridge-consumer-" + instance).unstarted(loop);
   }
@@ -79,12 +88,15 @@ public final class KafkaBridge implements AutoCloseable {
 
   /** A snapshot of the counters and the current assignment. */
   public BridgeStats stats() {
-    return new BridgeStats(counters.answered.get(), counters.deadLettered.get(), counters.retries.get(),
-        counters.pauses.get(), counters.commits.get(), counters.inFlight.get(), counters.maxInFlightSeen.get(),
-        loop.paused(), loop.assignment());
+    return new BridgeStats(counters.answered.get(), counters.deadLettered.get(), counters.truncated.get(),
+        counters.retries.get(), counters.produceRetries.get(), counters.pauses.get(), counters.commits.get(),
+        counters.inFlight.get(), counters.maxInFlightSeen.get(), loop.paused(), loop.assignment(), loop.halted());
   }
 
-  /** The error that stopped the bridge on its own (for example a producer failure), if any. */
+  /**
+   * The error that stopped the bridge on its own: a fatal consumer error, or with
+   * {@code on-undeliverable=exit} the producer error of an answer that could not be delivered.
+   */
   public Optional<Throwable> failure() {
     return Optional.ofNullable(loop.failure());
   }
@@ -118,6 +130,7 @@ public final class KafkaBridge implements AutoCloseable {
       channel.shutdownNow();
       Thread.currentThread().interrupt();
     } finally {
+      sender.close();
       producer.close(Duration.ofSeconds(10));
       scheduler.shutdownNow();
       grpcExecutor.shutdown();

@@ -45,7 +45,8 @@ final class RunCommand implements Callable<Integer> {
       closed.countDown();
     }));
     while (!bridge.awaitTermination(Duration.ofSeconds(1))) {
-      // The consumer loop only ends by itself on a fatal error; SIGTERM goes through the hook.
+      // The loop ends by itself only on a fatal error or, with on-undeliverable=exit, an undeliverable
+      // answer; SIGTERM goes through the hook.
     }
     if (bridge.failure().isPresent()) {
       System.err.println("Bridge failed: " + bridge.failure().get());

@@ -96,6 +96,29 @@ class BridgeConfigTest {
   }
 
   @Test
+  void failureBounds_resolveFromFlagsAndEnvironment() {
+    var config = BridgeConfig.resolve(new String[] {"--on-undeliverable=exit", "--item-max-attempts", "4"}, Map.of(
+        "CHURNWIRE_BRIDGE_PRODUCE_ATTEMPTS", "7",
+        "CHURNWIRE_BRIDGE_ITEM_MAX_AGE_MS", "60000",
+        "CHURNWIRE_BRIDGE_MAX_BLOCK_MS", "2000"));
+
+    assertEquals(UndeliverablePolicy.EXIT, config.onUndeliverable());
+    assertEquals(4, config.itemMaxAttempts());
+    assertEquals(7, config.produceAttempts());
+    assertEquals(Duration.ofMinutes(1), config.itemMaxAge());
+    assertEquals(Duration.ofSeconds(2), config.maxBlock());
+    assertEquals(UndeliverablePolicy.PAUSE, BridgeConfig.defaults().onUndeliverable());
+  }
+
+  @Test
+  void maxRequestSizeBelowOneKibibyte_isRejectedNamingTheSetting() {
+    var error = assertThrows(IllegalArgumentException.class,
+        () -> BridgeConfig.resolve(new String[] {"--max-request-size=100"}, Map.of()));
+
+    assertTrue(error.getMessage().startsWith("max-request-size must be between 1024 and"), error.getMessage());
+  }
+
+  @Test
   void effectiveMaxPollRecords_neverExceedsMaxInFlight() {
     var config = BridgeConfig.defaults().withInFlight(8, 500).withCommitInterval(Duration.ofMillis(50));
 

@@ -20,11 +20,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -193,6 +195,38 @@ class KafkaBridgeEndToEndTest {
   }
 
   @Test
+  void requestTooLargeForTheDeadLetterTopic_isDeadLetteredTruncated_committed_andTheBridgeKeepsAnswering(
+      TestInfo test) throws Exception {
+    int topicLimit = 16_384;
+    Topics topics = topics(test, 1, Map.of("max.message.bytes", Integer.toString(topicLimit)));
+    var config = config(topics, "oversize").withProduceBound(5, 65_536);
+    KafkaBridge bridge = bridge(config);
+    byte[] huge = new byte[1_000_000];
+    new Random(7).nextBytes(huge);
+
+    RecordMetadata big = send(topics.requests(), "cust-big", huge, Encoding.PROTOBUF, "corr-big");
+    send(topics.requests(), "cust-big", customer("cust-big", "req-after").toByteArray(), Encoding.PROTOBUF, null);
+
+    var letter = readUntil(topics.deadLetters(), r -> r.size() >= 1).getFirst();
+    var answers = readUntil(topics.responses(), r -> r.size() >= 1);
+    assertEquals("true", header(letter, BridgeHeaders.TRUNCATED));
+    assertEquals("1000000", header(letter, BridgeHeaders.ORIGINAL_SIZE));
+    assertEquals(BridgeHeaders.CODE_UNDECODABLE, header(letter, BridgeHeaders.ERROR_CODE));
+    assertEquals("corr-big", header(letter, BridgeHeaders.CORRELATION_ID));
+    assertEquals(Long.toString(big.offset()), header(letter, BridgeHeaders.ORIGINAL_OFFSET));
+    assertTrue(letter.value() != null && letter.value().length > 0 && letter.value().length < topicLimit,
+        "the value is cut to fit, not dropped: " + (letter.value() == null ? null : letter.value().length));
+    assertArrayEquals(Arrays.copyOf(huge, letter.value().length), letter.value());
+    assertEquals(List.of("req-after"), correlationIds(answers));
+    var partition = new TopicPartition(topics.requests(), 0);
+    Await.until(WAIT, () -> committedOffset(config.groupId(), partition) == 2,
+        () -> "committed " + committedOffset(config.groupId(), partition) + ", stats " + bridge.stats());
+    assertTrue(bridge.failure().isEmpty(), "the bridge is alive: " + bridge.failure());
+    assertTrue(bridge.stats().halted().isEmpty(), bridge.stats().toString());
+    assertEquals(1, bridge.stats().truncated());
+  }
+
+  @Test
   void answersForOneKey_leaveInRequestOrder(TestInfo test) throws Exception {
     Topics topics = topics(test, 3);
     bridge(config(topics, "order"));
@@ -317,12 +351,17 @@ class KafkaBridgeEndToEndTest {
   }
 
   private Topics topics(TestInfo test, int partitions) throws Exception {
+    return topics(test, partitions, Map.of());
+  }
+
+  /** The test's topics; the dead-letter topic gets {@code deadLetterConfigs} (e.g. a small {@code max.message.bytes}). */
+  private Topics topics(TestInfo test, int partitions, Map<String, String> deadLetterConfigs) throws Exception {
     String base = test.getTestMethod().orElseThrow().getName();
     var topics = new Topics(base + ".requests", base + ".predictions", base + ".dlq");
     admin.createTopics(List.of(
         new NewTopic(topics.requests(), partitions, (short) 1),
         new NewTopic(topics.responses(), partitions, (short) 1),
-        new NewTopic(topics.deadLetters(), 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        new NewTopic(topics.deadLetters(), 1, (short) 1).configs(deadLetterConfigs))).all().get(30, TimeUnit.SECONDS);
     awaitLeaders(Map.of(topics.requests(), partitions, topics.responses(), partitions, topics.deadLetters(), 1));
     return topics;
   }
@@ -448,6 +487,16 @@ class KafkaBridgeEndToEndTest {
 
   private static List<String> correlationIds(List<ConsumerRecord<byte[], byte[]>> records) {
     return records.stream().map(r -> header(r, BridgeHeaders.CORRELATION_ID)).toList();
+  }
+
+  private long committedOffset(String groupId, TopicPartition partition) {
+    try {
+      var offset = admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS)
+          .get(partition);
+      return offset == null ? -1 : offset.offset();
+    } catch (Exception e) {
+      throw new AssertionError("cannot read the offsets of " + groupId, e);
+    }
   }
 
   private long endOffsetSum(String topic) {

@@ -44,11 +44,11 @@ public final class AnswerRecords {
   }
 
   /**
-   * The dead letter: the request's key, value and headers unchanged, plus headers naming the error
-   * and where the record came from so it can be found and replayed.
+   * The dead letter: the request's key, value and headers unchanged, plus headers naming the error,
+   * why it ended here and where the record came from so it can be found and replayed.
    */
   public static ProducerRecord<byte[], byte[]> deadLetter(String topic, ConsumerRecord<byte[], byte[]> request,
-      String correlationId, String code, String message, String violations) {
+      String correlationId, DeadLetterCause cause) {
     List<Header> headers = new ArrayList<>();
     for (Header original : request.headers()) {
       if (!original.key().equals(BridgeHeaders.CORRELATION_ID)) {
@@ -56,10 +56,14 @@ public final class AnswerRecords {
       }
     }
     headers.add(header(BridgeHeaders.CORRELATION_ID, correlationId));
-    headers.add(header(BridgeHeaders.ERROR_CODE, code));
-    headers.add(header(BridgeHeaders.ERROR_MESSAGE, message == null ? "" : message));
-    if (violations != null && !violations.isEmpty()) {
-      headers.add(header(BridgeHeaders.ERROR_VIOLATIONS, violations));
+    headers.add(header(BridgeHeaders.REASON, cause.reason()));
+    headers.add(header(BridgeHeaders.ERROR_CODE, cause.code()));
+    headers.add(header(BridgeHeaders.ERROR_MESSAGE, cause.message()));
+    if (!cause.violations().isEmpty()) {
+      headers.add(header(BridgeHeaders.ERROR_VIOLATIONS, cause.violations()));
+    }
+    if (cause.attempts() > 0) {
+      headers.add(header(BridgeHeaders.ATTEMPTS, Integer.toString(cause.attempts())));
     }
     headers.add(header(BridgeHeaders.ORIGINAL_TOPIC, request.topic()));
     headers.add(header(BridgeHeaders.ORIGINAL_PARTITION, Integer.toString(request.partition())));
@@ -67,12 +71,16 @@ public final class AnswerRecords {
     return new ProducerRecord<>(topic, null, request.key(), request.value(), headers);
   }
 
-  /** The dead letter for a request the server refused, naming its status code and field violations. */
+  /**
+   * The dead letter for a request the server answered with {@code status} for the last time,
+   * naming its status code, its field violations, the reason and the attempts made.
+   */
   public static ProducerRecord<byte[], byte[]> rejected(String topic, ConsumerRecord<byte[], byte[]> request,
-      String correlationId, Status status) {
+      String correlationId, Status status, String reason, int attempts) {
     Code code = Code.forNumber(status.getCode());
     String codeName = code == null ? "CODE_" + status.getCode() : code.name();
-    return deadLetter(topic, request, correlationId, codeName, status.getMessage(), violations(status));
+    return deadLetter(topic, request, correlationId,
+        new DeadLetterCause(reason, codeName, status.getMessage(), violations(status), attempts));
   }
 
   /** The field violations packed in a status as {@code field: description} joined by {@code "; "}. */
@@ -92,7 +100,7 @@ public final class AnswerRecords {
     return String.join("; ", parts);
   }
 
-  private static Header header(String key, String value) {
+  static Header header(String key, String value) {
     return new RecordHeader(key, value.getBytes(StandardCharsets.UTF_8));
   }
 }

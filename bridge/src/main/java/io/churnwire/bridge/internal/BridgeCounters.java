@@ -10,6 +10,10 @@ public final class BridgeCounters {
   public final AtomicLong answered = new AtomicLong();
   /** Dead letters the broker acknowledged. */
   public final AtomicLong deadLettered = new AtomicLong();
+  /** Dead letters the broker acknowledged whose value was cut to fit; also counted in {@link #deadLettered}. */
+  public final AtomicLong truncated = new AtomicLong();
+  /** Answers sent again after a retriable producer error or as a smaller dead letter. */
+  public final AtomicLong produceRetries = new AtomicLong();
   /** Scoring attempts repeated after a transient error. */
   public final AtomicLong retries = new AtomicLong();
   /** Times the consumer paused its partitions because in-flight records reached the bound. */

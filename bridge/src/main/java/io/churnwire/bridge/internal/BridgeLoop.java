@@ -2,14 +2,18 @@ package io.churnwire.bridge.internal;
 
 import com.google.rpc.Status;
 import io.churnwire.bridge.BridgeConfig;
+import io.churnwire.bridge.BridgeHeaders;
+import io.churnwire.bridge.UndeliverablePolicy;
 import io.churnwire.v1.PredictResponse;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -26,15 +30,23 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The consumer thread: polls requests, hands them to scoring, pauses while the in-flight bound is
- * reached, commits acknowledged offsets, and drains on rebalance and stop.
+ * reached, commits acknowledged offsets, drains on rebalance and stop, and gives up partitions
+ * whose answers cannot be delivered.
  *
  * <p>Only this thread touches the consumer, as Kafka requires. Scoring answers arrive on gRPC
- * threads and go straight to the partition's {@link PartitionLedger}, which sends them in offset
- * order; this thread only reaps what the broker acknowledged and commits it. The consumer keeps
- * polling (with its partitions paused) while saturated, so it stays in the group and takes part in
- * rebalances however slow scoring is.
+ * threads and go straight to the partition's {@link PartitionLedger}, which queues them in offset
+ * order for the {@link AnswerSender}; this thread only reaps what the broker acknowledged and
+ * commits it. The consumer keeps polling (with its partitions paused) while saturated, so it stays
+ * in the group and takes part in rebalances however slow scoring is.
+ *
+ * <p>A partition whose answer cannot be delivered (a fatal producer error, or retriable ones past
+ * {@code produce-attempts}) is halted: what was acknowledged before that record is committed,
+ * nothing after it, its other in-flight records are dropped and it stays paused, so its records
+ * wait in Kafka for a restart or another owner. The error is logged once. With
+ * {@link UndeliverablePolicy#PAUSE} the other partitions keep flowing; with
+ * {@link UndeliverablePolicy#EXIT} the loop then stops gracefully and reports the failure.
  */
-public final class BridgeLoop implements Runnable, ScoringStream.Listener {
+public final class BridgeLoop implements Runnable, ScoringStream.Listener, PartitionLedger.Listener {
 
   private static final Logger LOG = LoggerFactory.getLogger(BridgeLoop.class);
   private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
@@ -42,10 +54,14 @@ public final class BridgeLoop implements Runnable, ScoringStream.Listener {
   private final BridgeConfig config;
   private final Supplier<Consumer<byte[], byte[]>> consumerFactory;
   private final Producer<byte[], byte[]> producer;
+  private final Delivery delivery;
   private final BridgeCounters counters;
   private final Map<TopicPartition, PartitionLedger> ledgers = new ConcurrentHashMap<>();
   private final Map<TopicPartition, Long> lastCommitted = new HashMap<>();
   private final AtomicReference<Throwable> fatal = new AtomicReference<>();
+  private final AtomicReference<Throwable> undeliverable = new AtomicReference<>();
+  private final ConcurrentLinkedQueue<Halt> halts = new ConcurrentLinkedQueue<>();
+  private final Map<TopicPartition, Halt> halted = new ConcurrentHashMap<>();
   private final AtomicLong acks = new AtomicLong();
   private final Object progress = new Object();
   private final CountDownLatch finished = new CountDownLatch(1);
@@ -54,25 +70,31 @@ public final class BridgeLoop implements Runnable, ScoringStream.Listener {
   private volatile long stopDeadlineNanos;
   private volatile Set<TopicPartition> assignment = Set.of();
   private volatile boolean paused;
-  private ScoringStream scoring;
+  private Scorer scoring;
   private Consumer<byte[], byte[]> consumer;
   private long lastCommitNanos = System.nanoTime();
 
+  /** A partition given up because the answer to {@code record} could not be delivered. */
+  private record Halt(PartitionLedger ledger, InFlightRecord record, Exception error) {}
+
   /**
    * @param consumerFactory creates the consumer on the loop's own thread
-   * @param producer shared producer of answers; closed by the caller after the loop finished
+   * @param producer shared producer of answers, asked here only for the topics' metadata; closed by
+   *     the caller after the loop finished
+   * @param delivery how answers reach that producer
    */
   public BridgeLoop(BridgeConfig config, Supplier<Consumer<byte[], byte[]>> consumerFactory,
-      Producer<byte[], byte[]> producer, BridgeCounters counters) {
+      Producer<byte[], byte[]> producer, Delivery delivery, BridgeCounters counters) {
     this.config = config;
     this.consumerFactory = consumerFactory;
     this.producer = producer;
+    this.delivery = delivery;
     this.counters = counters;
   }
 
-  /** Connects the scoring stream; must be called once before {@link #run()}. */
-  public void scoreWith(ScoringStream stream) {
-    this.scoring = stream;
+  /** Connects the scorer; must be called once before {@link #run()}. */
+  public void scoreWith(Scorer scorer) {
+    this.scoring = scorer;
   }
 
   /** Asks the loop to stop polling, finish its in-flight records, commit and close the consumer. */
@@ -89,9 +111,17 @@ public final class BridgeLoop implements Runnable, ScoringStream.Listener {
     return finished.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  /** The error that stopped the loop, if one did. */
+  /** The error that stopped the loop, or the undeliverable answer that made it stop, if any. */
   public Throwable failure() {
-    return fatal.get();
+    Throwable error = fatal.get();
+    return error != null ? error : undeliverable.get();
+  }
+
+  /** The partitions given up because an answer could not be delivered, with that answer's error. */
+  public Map<TopicPartition, String> halted() {
+    var view = new HashMap<TopicPartition, String>();
+    halted.forEach((partition, halt) -> view.put(partition, halt.record().describe() + ": " + halt.error()));
+    return Map.copyOf(view);
   }
 
   /** The partitions this instance currently owns. */
@@ -113,6 +143,7 @@ public final class BridgeLoop implements Runnable, ScoringStream.Listener {
       consumer.subscribe(List.of(config.requestTopic()), new Rebalance());
       while (!stopping && fatal.get() == null) {
         long seen = acks.get();
+        haltUndeliverable();
         reap();
         maybeCommit(false);
         boolean room = config.maxInFlight() - counters.inFlight.get() >= config.effectiveMaxPollRecords();
@@ -140,6 +171,9 @@ public final class BridgeLoop implements Runnable, ScoringStream.Listener {
 
   private void admit(ConsumerRecord<byte[], byte[]> source) {
     var partition = new TopicPartition(source.topic(), source.partition());
+    if (halted.containsKey(partition)) {
+      return;
+    }
     PartitionLedger ledger = ledgers.computeIfAbsent(partition, this::newLedger);
     InFlightRecord record = ledger.add(source);
     int inFlight = counters.inFlight.incrementAndGet();
@@ -152,7 +186,7 @@ public final class BridgeLoop implements Runnable, ScoringStream.Listener {
       record.describeAnswer(null, correlationId);
       LOG.warn("Dead-lettering {}: {}", record.describe(), e.getMessage());
       ledger.complete(record, AnswerRecords.deadLetter(config.deadLetterTopic(), source, correlationId,
-          e.code(), e.getMessage(), null));
+          new DeadLetterCause(BridgeHeaders.REASON_UNDECODABLE, e.code(), e.getMessage(), "", 0)));
       return;
     }
     record.describeAnswer(decoded.encoding(), AnswerRecords.correlationId(source, decoded.request().getRequestId()));
@@ -169,33 +203,74 @@ public final class BridgeLoop implements Runnable, ScoringStream.Listener {
   }
 
   @Override
-  public void onRejected(InFlightRecord record, Status status) {
+  public void onFailed(InFlightRecord record, Status status, String reason, int attempts) {
     PartitionLedger ledger = ledgers.get(record.partition());
     if (ledger != null) {
-      LOG.warn("Dead-lettering {}: server answered {}", record.describe(), status.getMessage());
+      LOG.warn("Dead-lettering {} ({} after {} attempts): server answered {}", record.describe(), reason, attempts,
+          status.getMessage());
       ledger.complete(record, AnswerRecords.rejected(config.deadLetterTopic(), record.source(),
-          record.correlationId(), status));
+          record.correlationId(), status, reason, attempts));
     }
   }
 
   private PartitionLedger newLedger(TopicPartition partition) {
-    return new PartitionLedger(partition, producer::send, this::onAck);
+    return new PartitionLedger(partition, delivery, this);
   }
 
-  private void onAck(InFlightRecord record, Exception error) {
-    if (error != null) {
-      if (fatal.compareAndSet(null, error)) {
-        LOG.error("The broker did not accept the answer to {}; stopping without committing it",
-            record.describe(), error);
-      }
-    } else if (config.deadLetterTopic().equals(record.output().topic())) {
+  @Override
+  public void onAcked(InFlightRecord record) {
+    if (config.deadLetterTopic().equals(record.output().topic())) {
       counters.deadLettered.incrementAndGet();
+      if (record.output().headers().lastHeader(BridgeHeaders.TRUNCATED) != null) {
+        counters.truncated.incrementAndGet();
+      }
     } else {
       counters.answered.incrementAndGet();
     }
     acks.incrementAndGet();
     if (waiting) {
       wakeWaiter();
+    }
+  }
+
+  @Override
+  public void onResent(InFlightRecord record, Exception error) {
+    counters.produceRetries.incrementAndGet();
+  }
+
+  @Override
+  public void onUndeliverable(PartitionLedger ledger, InFlightRecord record, Exception error) {
+    halts.add(new Halt(ledger, record, error));
+    acks.incrementAndGet();
+    wakeWaiter();
+  }
+
+  /**
+   * Halts the partitions whose answers could not be delivered: commits what was acknowledged
+   * before the failed record, drops the rest and keeps the partition paused. Runs on this thread.
+   */
+  private void haltUndeliverable() {
+    Halt halt;
+    while ((halt = halts.poll()) != null) {
+      TopicPartition partition = halt.ledger().partition();
+      if (ledgers.get(partition) != halt.ledger()) {
+        continue;
+      }
+      halt.ledger().reapAcked();
+      commit(offsetsToCommit(List.of(partition)), true);
+      ledgers.remove(partition);
+      counters.inFlight.addAndGet(-halt.ledger().abandon());
+      halted.put(partition, halt);
+      consumer.pause(List.of(partition));
+      boolean exit = config.onUndeliverable() == UndeliverablePolicy.EXIT;
+      LOG.error("Giving up partition {}: the answer to {} cannot be delivered ({}); nothing from offset {} on is "
+              + "committed and the partition stays paused until it is reassigned or the bridge restarts; {}",
+          partition, halt.record().describe(), halt.error().toString(), halt.record().offset(),
+          exit ? "stopping the bridge (on-undeliverable=exit)" : "the other partitions keep flowing");
+      if (exit) {
+        undeliverable.compareAndSet(null, halt.error());
+        stop();
+      }
     }
   }
 
@@ -236,7 +311,9 @@ public final class BridgeLoop implements Runnable, ScoringStream.Listener {
       counters.pauses.incrementAndGet();
       paused = true;
     } else if (!pause && paused) {
-      consumer.resume(consumer.paused());
+      var resumed = new HashSet<>(consumer.paused());
+      resumed.removeAll(halted.keySet());
+      consumer.resume(resumed);
       paused = false;
     }
   }
@@ -294,6 +371,7 @@ public final class BridgeLoop implements Runnable, ScoringStream.Listener {
   private void drain(Collection<TopicPartition> partitions, long deadlineNanos) throws InterruptedException {
     while (fatal.get() == null) {
       long seen = acks.get();
+      haltUndeliverable();
       reap();
       int left = 0;
       for (TopicPartition partition : partitions) {
@@ -316,6 +394,7 @@ public final class BridgeLoop implements Runnable, ScoringStream.Listener {
     pause(true);
     while (fatal.get() == null) {
       long seen = acks.get();
+      haltUndeliverable();
       reap();
       if (counters.inFlight.get() == 0 || System.nanoTime() > stopDeadlineNanos) {
         break;
@@ -335,6 +414,7 @@ public final class BridgeLoop implements Runnable, ScoringStream.Listener {
         counters.inFlight.addAndGet(-ledger.abandon());
       }
       lastCommitted.remove(partition);
+      halted.remove(partition);
     }
     assignment = Set.copyOf(consumer.assignment());
   }

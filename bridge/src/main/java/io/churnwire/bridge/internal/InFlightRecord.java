@@ -18,6 +18,8 @@ public final class InFlightRecord {
   private volatile ProducerRecord<byte[], byte[]> output;
   private volatile boolean acked;
   private volatile boolean abandoned;
+  /** Sends of its current answer so far; guarded by its partition's ledger. */
+  int sendAttempts;
 
   InFlightRecord(ConsumerRecord<byte[], byte[]> source) {
     this.source = source;

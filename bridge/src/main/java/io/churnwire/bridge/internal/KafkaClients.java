@@ -49,6 +49,12 @@ public final class KafkaClients {
 
   /** The producer of responses and dead letters: idempotent, fully acknowledged, ordered. */
   public static KafkaProducer<byte[], byte[]> producer(BridgeConfig config, String instance) {
+    return new KafkaProducer<>(producerProperties(config, instance), new ByteArraySerializer(),
+        new ByteArraySerializer());
+  }
+
+  /** The properties of {@link #producer}. */
+  static Map<String, Object> producerProperties(BridgeConfig config, String instance) {
     Map<String, Object> props = new HashMap<>();
     // Where the cluster is.
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
@@ -64,6 +70,10 @@ public final class KafkaClients {
     props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
     // Responses are small and repetitive; lz4 is cheap on CPU.
     props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-    return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+    // send() runs on the bridge's sender thread; a missing topic or a full buffer fails it after this long.
+    props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, config.maxBlock().toMillis());
+    // The bridge checks answers against the same limit before sending, and cuts dead letters to fit it.
+    props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, config.maxRequestSize());
+    return props;
   }
 }

@@ -1,45 +1,71 @@
 package io.churnwire.bridge.internal;
 
 import java.util.ArrayDeque;
-import java.util.function.BiConsumer;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The in-flight records of one assigned partition, in offset order. It enforces the two rules that
+ * The in-flight records of one assigned partition, in offset order. It enforces the rules that
  * make the bridge at-least-once and order-preserving:
  *
  * <ul>
- *   <li>answers are handed to the producer in offset order, whatever order scoring finishes in,
+ *   <li>answers are handed to the sender in offset order, whatever order scoring finishes in,
  *       so answers for one key (one partition) leave in the order their requests arrived;
  *   <li>the committable offset only moves past a record once the broker acknowledged its answer
- *       and the answers of all records before it.
+ *       and the answers of all records before it;
+ *   <li>an answer the producer failed to deliver is resent after a backoff, before any later
+ *       answer of the partition, up to {@link Delivery#maxAttempts()} sends for retriable errors;
+ *       one too large is replaced by a smaller dead letter; after a fatal error or the last
+ *       attempt the partition is given up whole ({@link Listener#onUndeliverable}), with nothing
+ *       committable past that record.
  * </ul>
  *
- * <p>{@link #complete} runs on gRPC threads, {@link #reapAcked} and {@link #abandon} on the
- * consumer thread. Acknowledgements only set a flag on the record, so the producer's I/O thread
- * never waits for this lock.
+ * <p>{@link #complete} runs on gRPC threads, acknowledgements on the producer's I/O thread,
+ * {@link #reapAcked} and {@link #abandon} on the consumer thread. Under this lock records are only
+ * queued on the {@link RecordSender}, never handed to the producer itself.
  */
 public final class PartitionLedger {
 
+  private static final Logger LOG = LoggerFactory.getLogger(PartitionLedger.class);
+
+  /** Hears what happens to the partition's answers; called outside any wait, on the thread that saw it. */
+  public interface Listener {
+    /** The broker acknowledged the record's answer. */
+    void onAcked(InFlightRecord record);
+
+    /** An answer was sent again after a retriable error or as a smaller dead letter. */
+    void onResent(InFlightRecord record, Exception error);
+
+    /** The record's answer cannot be delivered; called once, after which the ledger sends nothing. */
+    void onUndeliverable(PartitionLedger ledger, InFlightRecord record, Exception error);
+  }
+
   private final TopicPartition partition;
-  private final RecordSender sender;
-  private final BiConsumer<InFlightRecord, Exception> onAck;
+  private final Delivery delivery;
+  private final Listener listener;
   private final ArrayDeque<InFlightRecord> uncommitted = new ArrayDeque<>();
   private final ArrayDeque<InFlightRecord> unsent = new ArrayDeque<>();
+  private final TreeMap<Long, InFlightRecord> failed = new TreeMap<>();
+  private int retryRound;
+  private boolean resendScheduled;
   private long committable = -1;
   private boolean abandoned;
+  private boolean undeliverable;
 
   /**
-   * @param onAck called on the producer's I/O thread with the record and the send error, or null
-   *     on success, after the record has been marked acknowledged
+   * @param delivery the sender, resend bound and size limit of its answers
+   * @param listener hears about acknowledgements, resends and an undeliverable answer
    */
-  public PartitionLedger(TopicPartition partition, RecordSender sender,
-      BiConsumer<InFlightRecord, Exception> onAck) {
+  public PartitionLedger(TopicPartition partition, Delivery delivery, Listener listener) {
     this.partition = partition;
-    this.sender = sender;
-    this.onAck = onAck;
+    this.delivery = delivery;
+    this.listener = listener;
   }
 
   /** The partition this ledger tracks. */
@@ -50,29 +76,117 @@ public final class PartitionLedger {
   /** Registers a freshly polled record; records must arrive in offset order. */
   public synchronized InFlightRecord add(ConsumerRecord<byte[], byte[]> source) {
     var record = new InFlightRecord(source);
+    if (abandoned) {
+      record.abandon();
+      return record;
+    }
     uncommitted.addLast(record);
     unsent.addLast(record);
     return record;
   }
 
   /**
-   * Records the answer to a record and sends every answer that is now at the head of the line.
-   * Does nothing once the partition has been abandoned: its new owner answers instead.
+   * Records the answer to a record (cut to size, see {@link AnswerSizeLimit#fit}) and queues every
+   * answer that is now at the head of the line. Does nothing once the partition has been abandoned
+   * or given up: its next owner answers instead.
    */
   public synchronized void complete(InFlightRecord record, ProducerRecord<byte[], byte[]> answer) {
-    if (abandoned || record.isAbandoned()) {
+    if (abandoned || undeliverable || record.isAbandoned()) {
       return;
     }
-    record.output(answer);
-    while (!unsent.isEmpty() && unsent.peekFirst().output() != null) {
-      InFlightRecord next = unsent.pollFirst();
-      sender.send(next.output(), (metadata, error) -> {
-        if (error == null) {
-          next.markAcked();
-        }
-        onAck.accept(next, error);
-      });
+    record.output(delivery.sizeLimit().fit(record, answer));
+    releaseLocked();
+  }
+
+  /** Queues the answered head of the line, unless a failed answer waits to be resent first. */
+  private void releaseLocked() {
+    if (!failed.isEmpty() || undeliverable || abandoned) {
+      return;
     }
+    while (!unsent.isEmpty() && unsent.peekFirst().output() != null) {
+      sendLocked(unsent.pollFirst());
+    }
+  }
+
+  private void sendLocked(InFlightRecord record) {
+    record.sendAttempts++;
+    ProducerRecord<byte[], byte[]> sent = record.output();
+    delivery.sender().send(sent, (metadata, error) -> onSent(record, sent, error));
+  }
+
+  private void onSent(InFlightRecord record, ProducerRecord<byte[], byte[]> sent, Exception error) {
+    if (error == null) {
+      synchronized (this) {
+        if (abandoned || record.isAbandoned()) {
+          return;
+        }
+        record.markAcked();
+      }
+      listener.onAcked(record);
+      return;
+    }
+    boolean resent = false;
+    boolean gaveUp = false;
+    synchronized (this) {
+      if (abandoned || undeliverable || record.isAbandoned() || record.output() != sent) {
+        return;
+      }
+      switch (ProducerErrorKind.of(error)) {
+        case TOO_LARGE -> {
+          Optional<ProducerRecord<byte[], byte[]>> smaller = delivery.sizeLimit().shrink(record, sent);
+          if (smaller.isPresent()) {
+            record.output(smaller.get());
+            record.sendAttempts = 0;
+            resent = true;
+          } else {
+            gaveUp = true;
+          }
+        }
+        case RETRIABLE -> {
+          resent = record.sendAttempts < delivery.maxAttempts();
+          gaveUp = !resent;
+        }
+        case FATAL -> gaveUp = true;
+      }
+      if (gaveUp) {
+        undeliverable = true;
+        failed.clear();
+      } else {
+        failed.put(record.offset(), record);
+        scheduleResendLocked(error);
+      }
+    }
+    if (gaveUp) {
+      listener.onUndeliverable(this, record, error);
+    } else if (resent) {
+      listener.onResent(record, error);
+    }
+  }
+
+  private void scheduleResendLocked(Exception error) {
+    if (resendScheduled) {
+      return;
+    }
+    resendScheduled = true;
+    retryRound++;
+    long delayMillis = ProducerErrorKind.of(error) == ProducerErrorKind.TOO_LARGE ? 0
+        : delivery.backoff().delay(retryRound).toMillis();
+    LOG.warn("Answer to {}-{} not delivered ({}); resending it and what failed after it in {} ms",
+        partition, failed.firstKey(), error.toString(), delayMillis);
+    delivery.scheduler().schedule(this::resendFailed, delayMillis, TimeUnit.MILLISECONDS);
+  }
+
+  /** Resends the failed answers in offset order, then lets the rest of the line follow. */
+  private synchronized void resendFailed() {
+    resendScheduled = false;
+    if (abandoned || undeliverable) {
+      return;
+    }
+    for (InFlightRecord record : failed.values()) {
+      sendLocked(record);
+    }
+    failed.clear();
+    releaseLocked();
   }
 
   /**
@@ -84,6 +198,9 @@ public final class PartitionLedger {
     while (!uncommitted.isEmpty() && uncommitted.peekFirst().isAcked()) {
       committable = uncommitted.pollFirst().offset() + 1;
       reaped++;
+    }
+    if (reaped > 0 && failed.isEmpty()) {
+      retryRound = 0;
     }
     return reaped;
   }
@@ -99,7 +216,7 @@ public final class PartitionLedger {
   }
 
   /**
-   * Gives the partition up: pending answers will not be sent, retries stop. Returns how many
+   * Gives the partition up: pending answers will not be sent, resends stop. Returns how many
    * records were dropped; they were never committed, so the next owner answers them.
    */
   public synchronized int abandon() {
@@ -108,6 +225,7 @@ public final class PartitionLedger {
     uncommitted.forEach(InFlightRecord::abandon);
     uncommitted.clear();
     unsent.clear();
+    failed.clear();
     return dropped;
   }
 }

@@ -9,6 +9,7 @@ import com.google.protobuf.Any;
 import com.google.rpc.BadRequest;
 import com.google.rpc.Code;
 import com.google.rpc.Status;
+import io.churnwire.bridge.BridgeHeaders;
 import io.churnwire.v1.ChurnServiceGrpc;
 import io.churnwire.v1.PredictBatchRequest;
 import io.churnwire.v1.PredictBatchResponse;
@@ -34,7 +35,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -50,6 +50,11 @@ class ScoringStreamTest {
   private volatile BiFunction<Integer, PredictBatchRequest, PredictBatchResponse> behaviour;
   /** Stream number on whose first item the double fails the whole call; 0 for never. */
   private volatile int failStream;
+  /** Streams, counted from the first, that the double ends UNAVAILABLE on their first item, like a server going away. */
+  private volatile int unavailableStreams;
+  /** Customer whose item makes the double fail the whole stream INTERNAL, and its unary call too. */
+  private volatile String streamBreaker = "";
+  private final Map<String, AtomicInteger> unaryCallsByCustomer = new ConcurrentHashMap<>();
   private final AtomicInteger streams = new AtomicInteger();
   private final Map<String, AtomicInteger> attemptsByCustomer = new ConcurrentHashMap<>();
   private final LinkedBlockingQueue<Object> outcomes = new LinkedBlockingQueue<>();
@@ -63,6 +68,17 @@ class ScoringStreamTest {
 
   private final class Double extends ChurnServiceGrpc.ChurnServiceImplBase {
     @Override
+    public void predict(PredictRequest request, StreamObserver<PredictResponse> out) {
+      unaryCallsByCustomer.computeIfAbsent(request.getCustomerId(), k -> new AtomicInteger()).incrementAndGet();
+      if (request.getCustomerId().equals(streamBreaker)) {
+        out.onError(io.grpc.Status.INTERNAL.withDescription("double cannot handle this one").asRuntimeException());
+        return;
+      }
+      out.onNext(PredictResponse.newBuilder().setCustomerId(request.getCustomerId()).build());
+      out.onCompleted();
+    }
+
+    @Override
     public StreamObserver<PredictBatchRequest> predictBatch(StreamObserver<PredictBatchResponse> out) {
       int number = streams.incrementAndGet();
       return new StreamObserver<>() {
@@ -75,9 +91,14 @@ class ScoringStreamTest {
           }
           attemptsByCustomer.computeIfAbsent(item.getRequest().getCustomerId(), k -> new AtomicInteger())
               .incrementAndGet();
-          if (failStream == number) {
+          if (failStream == number || number <= unavailableStreams) {
             failed = true;
             out.onError(io.grpc.Status.UNAVAILABLE.withDescription("double restarting").asRuntimeException());
+            return;
+          }
+          if (item.getRequest().getCustomerId().equals(streamBreaker)) {
+            failed = true;
+            out.onError(io.grpc.Status.INTERNAL.withDescription("double broke on it").asRuntimeException());
             return;
           }
           PredictBatchResponse answer = behaviour.apply(number, item);
@@ -106,21 +127,25 @@ class ScoringStreamTest {
   }
 
   private void start(Duration itemTimeout) throws IOException {
+    start(itemTimeout, new ItemRetryBound(1_000, Duration.ofMinutes(10)));
+  }
+
+  private void start(Duration itemTimeout, ItemRetryBound bound) throws IOException {
     serverName = InProcessServerBuilder.generateName();
     startServer();
     clientExecutor = Executors.newSingleThreadExecutor();
     channel = InProcessChannelBuilder.forName(serverName).executor(clientExecutor).build();
     scheduler = Executors.newSingleThreadScheduledExecutor();
     stream = new ScoringStream(channel, scheduler,
-        new Backoff(Duration.ofMillis(10), Duration.ofMillis(50)), itemTimeout, new ScoringStream.Listener() {
+        new Backoff(Duration.ofMillis(10), Duration.ofMillis(50)), itemTimeout, bound, new ScoringStream.Listener() {
           @Override
           public void onScored(InFlightRecord record, PredictResponse response) {
             outcomes.add(response);
           }
 
           @Override
-          public void onRejected(InFlightRecord record, Status status) {
-            outcomes.add(status);
+          public void onFailed(InFlightRecord record, Status status, String reason, int attempts) {
+            outcomes.add(new Failure(status, reason, attempts));
           }
         }, counters);
   }
@@ -135,9 +160,7 @@ class ScoringStreamTest {
   }
 
   private static InFlightRecord record(long offset) {
-    var ledger = new PartitionLedger(new TopicPartition("requests", 0),
-        (r, c) -> {}, (r, e) -> {});
-    return ledger.add(new ConsumerRecord<>("requests", 0, offset, new byte[0], new byte[0]));
+    return new InFlightRecord(new ConsumerRecord<>("requests", 0, offset, new byte[0], new byte[0]));
   }
 
   private static PredictRequest customer(String id) {
@@ -152,6 +175,9 @@ class ScoringStreamTest {
   private static PredictBatchResponse failed(PredictBatchRequest item, Status status) {
     return PredictBatchResponse.newBuilder().setItemId(item.getItemId()).setError(status).build();
   }
+
+  /** What the listener heard for a record that will not be scored. */
+  private record Failure(Status status, String reason, int attempts) {}
 
   private Object nextOutcome() throws InterruptedException {
     Object outcome = outcomes.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
@@ -185,9 +211,11 @@ class ScoringStreamTest {
 
     stream.submit(record(1), customer("c-1"));
 
-    var outcome = (Status) nextOutcome();
-    assertEquals(Code.INVALID_ARGUMENT_VALUE, outcome.getCode());
-    assertEquals("contract: must be set", AnswerRecords.violations(outcome));
+    var outcome = (Failure) nextOutcome();
+    assertEquals(Code.INVALID_ARGUMENT_VALUE, outcome.status().getCode());
+    assertEquals("contract: must be set", AnswerRecords.violations(outcome.status()));
+    assertEquals(BridgeHeaders.REASON_REJECTED, outcome.reason());
+    assertEquals(1, outcome.attempts());
     assertEquals(1, attemptsByCustomer.get("c-1").get());
     assertEquals(0, counters.retries.get());
   }
@@ -232,6 +260,86 @@ class ScoringStreamTest {
 
     assertEquals("held", ((PredictResponse) nextOutcome()).getCustomerId());
     assertEquals(2, attemptsByCustomer.get("held").get());
+  }
+
+  @Test
+  void itemAnsweredUnavailableEveryTime_isReportedRetriesExhausted_afterMaxAttempts_withTheLastStatus()
+      throws Exception {
+    start(Duration.ofSeconds(30), new ItemRetryBound(3, Duration.ofMinutes(10)));
+    behaviour = (number, item) -> failed(item, Status.newBuilder().setCode(Code.UNAVAILABLE_VALUE)
+        .setMessage("busy " + attemptsByCustomer.get(item.getRequest().getCustomerId()).get()).build());
+
+    stream.submit(record(1), customer("c-1"));
+
+    var outcome = (Failure) nextOutcome();
+    assertEquals(BridgeHeaders.REASON_RETRIES_EXHAUSTED, outcome.reason());
+    assertEquals(3, outcome.attempts());
+    assertEquals(Code.UNAVAILABLE_VALUE, outcome.status().getCode());
+    assertEquals("busy 3", outcome.status().getMessage());
+    assertEquals(3, attemptsByCustomer.get("c-1").get());
+    assertNull(outcomes.poll(200, TimeUnit.MILLISECONDS), "reported exactly once");
+  }
+
+  @Test
+  void itemAnsweredResourceExhaustedPastMaxAge_isReportedRetriesExhausted() throws Exception {
+    start(Duration.ofSeconds(30), new ItemRetryBound(1_000_000, Duration.ofMillis(300)));
+    behaviour = (number, item) -> failed(item,
+        Status.newBuilder().setCode(Code.RESOURCE_EXHAUSTED_VALUE).setMessage("full").build());
+
+    stream.submit(record(1), customer("c-1"));
+
+    var outcome = (Failure) nextOutcome();
+    assertEquals(BridgeHeaders.REASON_RETRIES_EXHAUSTED, outcome.reason());
+    assertEquals(Code.RESOURCE_EXHAUSTED_VALUE, outcome.status().getCode());
+    assertTrue(outcome.attempts() >= 2 && outcome.attempts() < 1_000_000, "attempts " + outcome.attempts());
+  }
+
+  @Test
+  void recordThatBreaksTheStream_isSentAlone_thenReportedBreaksStream_whileTheOthersAreScored() throws Exception {
+    start(Duration.ofSeconds(30));
+    streamBreaker = "breaker";
+    behaviour = (number, item) -> scored(item);
+
+    stream.submit(record(1), customer("c-1"));
+    stream.submit(record(2), customer("breaker"));
+    for (int i = 3; i <= 6; i++) {
+      stream.submit(record(i), customer("c-" + (i - 1)));
+    }
+
+    var scoredCustomers = new HashSet<String>();
+    Failure failure = null;
+    for (int i = 0; i < 6; i++) {
+      Object outcome = nextOutcome();
+      if (outcome instanceof Failure f) {
+        assertNull(failure, "only the breaker fails");
+        failure = f;
+      } else {
+        scoredCustomers.add(((PredictResponse) outcome).getCustomerId());
+      }
+    }
+    assertEquals(Set.of("c-1", "c-2", "c-3", "c-4", "c-5"), scoredCustomers);
+    assertNotNull(failure);
+    assertEquals(BridgeHeaders.REASON_BREAKS_STREAM, failure.reason());
+    assertEquals(Code.INTERNAL_VALUE, failure.status().getCode());
+    assertEquals(1, unaryCallsByCustomer.get("breaker").get(), "the breaker is tried alone once");
+    assertEquals(ScoringStream.ISOLATE_AFTER_STRIKES, attemptsByCustomer.get("breaker").get());
+
+    stream.submit(record(7), customer("after"));
+    assertEquals("after", ((PredictResponse) nextOutcome()).getCustomerId());
+    assertNull(unaryCallsByCustomer.get("after"), "traffic after the breaker flows on the stream again");
+  }
+
+  @Test
+  void streamsEndingUnavailable_areAnOutage_soTheirItemsStayOnTheStream() throws Exception {
+    start(Duration.ofSeconds(30));
+    unavailableStreams = ScoringStream.ISOLATE_AFTER_STRIKES + 1;
+    behaviour = (number, item) -> scored(item);
+
+    stream.submit(record(1), customer("c-1"));
+
+    assertEquals("c-1", ((PredictResponse) nextOutcome()).getCustomerId());
+    assertEquals(ScoringStream.ISOLATE_AFTER_STRIKES + 2, attemptsByCustomer.get("c-1").get());
+    assertTrue(unaryCallsByCustomer.isEmpty(), "an outage never sends items alone: " + unaryCallsByCustomer);
   }
 
   private static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
