@@ -82,6 +82,7 @@ public final class ServerApplication implements AutoCloseable {
 
   private static ServerApplication start(ServerConfig config, ServerBuilder<?> builder, ModelLoader loader,
       Optional<NettyTransport> transport) throws IOException {
+    TransportLog.install();
     ScoringExecutor executor = new ScoringExecutor(config.scoringThreads(), config.maxInFlight());
     ModelHolder models = new ModelHolder();
     ServingStats stats = new ServingStats();

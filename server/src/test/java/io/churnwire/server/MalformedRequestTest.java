@@ -33,6 +33,9 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -109,6 +112,41 @@ class MalformedRequestTest {
     assertTrue(violations.get("customer_id").startsWith("cannot be decoded: ")
         && violations.get("customer_id").contains("truncated"), violations::toString);
     assertEquals("MALFORMED_REQUEST", errorInfo(error).getReason());
+  }
+
+  @Test
+  void predict_messageAboveTheInboundLimit_isResourceExhaustedWithoutAStackTraceInTheLog() {
+    List<LogRecord> published = new ArrayList<>();
+    Handler capture = new Handler() {
+      @Override
+      public void publish(LogRecord record) {
+        synchronized (published) {
+          published.add(record);
+        }
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    Logger transport = Logger.getLogger("io.grpc.netty.shaded.io.grpc.netty.NettyServerStream");
+    transport.addHandler(capture);
+    try {
+      byte[] huge = Wire.withBytesField(Customers.loyal().toByteArray(), PredictRequest.CUSTOMER_ID_FIELD_NUMBER,
+          new byte[5 * 1024 * 1024]);
+
+      StatusRuntimeException error = assertThrows(StatusRuntimeException.class, () -> unary(PREDICT, huge));
+
+      assertEquals(Status.Code.RESOURCE_EXHAUSTED, error.getStatus().getCode(), error.getStatus().toString());
+      assertTrue(ChurnServiceGrpc.newBlockingStub(channel).predict(Customers.risky()).hasPrediction());
+      synchronized (published) {
+        assertEquals(List.of(), published.stream().filter(record -> record.getThrown() != null).toList());
+      }
+    } finally {
+      transport.removeHandler(capture);
+    }
   }
 
   @Test
