@@ -21,6 +21,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -45,6 +46,7 @@ final class BridgeKillScenario implements Scenario {
   private static final String REQUESTS = "reliability.requests";
   private static final String RESPONSES = "reliability.predictions";
   private static final String DEAD_LETTERS = "reliability.dlq";
+  private static final String GROUP = "reliability";
 
   @Override
   public int number() {
@@ -71,7 +73,7 @@ final class BridgeKillScenario implements Scenario {
           new NewTopic(RESPONSES, PARTITIONS, (short) 1), new NewTopic(DEAD_LETTERS, 1, (short) 1)))
           .all().get(60, TimeUnit.SECONDS);
       List<String> flags = List.of("--bootstrap-servers", kafka.bootstrapServers(),
-          "--server-target", "127.0.0.1:" + server.port(), "--group-id", "reliability",
+          "--server-target", "127.0.0.1:" + server.port(), "--group-id", GROUP,
           "--request-topic", REQUESTS, "--response-topic", RESPONSES, "--dlq-topic", DEAD_LETTERS,
           "--session-timeout-ms", Long.toString(SESSION_TIMEOUT.toMillis()), "--commit-interval-ms", "500");
       int records = scale.bridgeRecords();
@@ -95,8 +97,8 @@ final class BridgeKillScenario implements Scenario {
           }
         }
         producer.join(scale.hangTimeout().toMillis());
-        while (outcomes(progress) < records && System.nanoTime() < deadline) {
-          Thread.sleep(100);
+        while (!committedEverything(admin, progress) && System.nanoTime() < deadline) {
+          Thread.sleep(200);
         }
       } finally {
         producing.set(false);
@@ -178,6 +180,21 @@ final class BridgeKillScenario implements Scenario {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /**
+   * Whether the bridge's group has committed every request: it commits a request only once its
+   * answer or dead letter is acknowledged, so this is the moment nothing is left to settle.
+   * Counting answer records instead would stop early, since duplicates count too.
+   */
+  private static boolean committedEverything(Admin admin, KafkaConsumer<byte[], byte[]> consumer) throws Exception {
+    Map<TopicPartition, Long> ends = consumer.endOffsets(partitions(consumer, REQUESTS));
+    Map<TopicPartition, OffsetAndMetadata> committed =
+        admin.listConsumerGroupOffsets(GROUP).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
+    return ends.entrySet().stream().allMatch(end -> {
+      OffsetAndMetadata offset = committed.get(end.getKey());
+      return end.getValue() == 0 || offset != null && offset.offset() >= end.getValue();
+    });
   }
 
   /** Records on the answer and dead-letter topics, duplicates included. */
