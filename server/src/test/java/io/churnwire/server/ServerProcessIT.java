@@ -43,7 +43,8 @@ class ServerProcessIT {
         () -> String.join("\n", first.output()));
     assertEquals(1, first.output().stream().filter(line -> line.contains("both ports run plaintext")).count(),
         () -> String.join("\n", first.output()));
-    assertTrue(first.output().stream().anyMatch(line -> line.matches("churnwire: admin \\(ModelAdminService\\) on 127\\.0\\.0\\.1:\\d+")),
+    assertTrue(first.output().stream()
+            .anyMatch(line -> line.matches("churnwire: admin \\(ModelAdminService\\) on 127\\.0\\.0\\.1:\\d+")),
         () -> String.join("\n", first.output()));
 
     RunningServer second = RunningServer.start(modelDir);

@@ -140,6 +140,18 @@ class TlsTest {
   }
 
   @Test
+  void rotation_keyThatDoesNotMatchTheCertificate_keepsThePreviousCredentials() throws Exception {
+    start(tls(1));
+    TestCertificates.Issued other = TestCertificates.authority(dir.resolve("other"), "other-ca").server("other");
+
+    java.nio.file.Files.copy(other.key(), serverCertificate.key(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Thread.sleep(2_500);
+
+    assertEquals(Status.Code.OK, predictOnce(application.port(), Callers.trusting(authority)).getCode(),
+        "the certificate is still served with its own key");
+  }
+
+  @Test
   void start_missingCertificateFile_failsNamingIt() {
     ServerConfig config = InProcessChurnwire.config()
         .withTls(dir.resolve("absent.crt"), serverCertificate.key(), 60);
