@@ -101,6 +101,64 @@ class AdminPortTest {
     assertNotEquals(Status.Code.OK, Callers.modelStatus(channel("127.0.0.1", adminPort), Callers.none()).getCode());
   }
 
+  @Test
+  void drain_turnsHealthNotServingOnBothPorts() throws Exception {
+    application = ServerApplication.startOnNetty(InProcessChurnwire.config(), TestModels::small);
+    HealthWatch publicWatch = HealthWatch.start(channel("127.0.0.1", application.port()));
+    HealthWatch adminWatch = HealthWatch.start(channel("127.0.0.1", application.adminPort()));
+    publicWatch.await(ServingStatus.SERVING);
+    adminWatch.await(ServingStatus.SERVING);
+
+    ServerApplication draining = application;
+    application = null;
+    Thread closing = Thread.ofPlatform().start(draining::close);
+
+    publicWatch.await(ServingStatus.NOT_SERVING);
+    adminWatch.await(ServingStatus.NOT_SERVING);
+    publicWatch.cancel();
+    adminWatch.cancel();
+    closing.join(TimeUnit.SECONDS.toMillis(60));
+  }
+
+  /** A health {@code Watch} of the churn service, keeping every status it is sent. */
+  private record HealthWatch(io.grpc.Context.CancellableContext context,
+      java.util.concurrent.BlockingQueue<ServingStatus> statuses) {
+    static HealthWatch start(ManagedChannel channel) {
+      var statuses = new java.util.concurrent.LinkedBlockingQueue<ServingStatus>();
+      var context = io.grpc.Context.current().withCancellation();
+      context.run(() -> io.grpc.health.v1.HealthGrpc.newStub(channel).watch(
+          io.grpc.health.v1.HealthCheckRequest.newBuilder().setService(ServiceNames.CHURN_SERVICE).build(),
+          new io.grpc.stub.StreamObserver<>() {
+            @Override
+            public void onNext(io.grpc.health.v1.HealthCheckResponse response) {
+              statuses.add(response.getStatus());
+            }
+
+            @Override
+            public void onError(Throwable t) {}
+
+            @Override
+            public void onCompleted() {}
+          }));
+      return new HealthWatch(context, statuses);
+    }
+
+    void await(ServingStatus expected) throws InterruptedException {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (System.nanoTime() < deadline) {
+        ServingStatus status = statuses.poll(100, TimeUnit.MILLISECONDS);
+        if (status == expected) {
+          return;
+        }
+      }
+      throw new AssertionError("health never reported " + expected);
+    }
+
+    void cancel() {
+      context.cancel(null);
+    }
+  }
+
   private static Optional<InetAddress> nonLoopbackAddress() throws Exception {
     for (NetworkInterface face : Collections.list(NetworkInterface.getNetworkInterfaces())) {
       if (!face.isUp() || face.isLoopback()) {
