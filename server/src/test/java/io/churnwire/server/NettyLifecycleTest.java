@@ -73,7 +73,8 @@ class NettyLifecycleTest {
   }
 
   private ServerConfig config(int port) {
-    return ServerConfig.defaults().withHost("127.0.0.1").withPort(port).withModelDir(java.nio.file.Path.of("unused"));
+    return ServerConfig.defaults().withHost("127.0.0.1").withPort(port).withAdminAddress("127.0.0.1", 0)
+        .withModelDir(java.nio.file.Path.of("unused"));
   }
 
   private ServerApplication startOnNetty(int port, ServerApplication.ModelLoader loader) throws IOException {
