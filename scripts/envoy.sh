@@ -99,10 +99,10 @@ if [ -z "$upstream_host" ] || [ "$upstream_host" = "$upstream" ]; then
   fail "--upstream must be HOST:PORT, got '$upstream'"
 fi
 
-# A PEM file option as the value of placeholder $1: made absolute against the directory the
-# script was started from, and checked now, so a typo is named here rather than in Envoy's log.
+# A PEM file option, stored in the variable $1: made absolute against the directory the script
+# was started from, and checked now, so a typo is named here rather than in Envoy's log.
 pem_file() {
-  local name="$1" option="$2" path="$3"
+  local variable="$1" option="$2" path="$3"
   case "$path" in
     /*) ;;
     *) path="$invoked_from/$path" ;;
@@ -113,7 +113,7 @@ pem_file() {
   case "$path" in
     *[\"\\]*) fail "$option: the path $path contains a quote or a backslash" ;;
   esac
-  value "$name" "$path"
+  printf -v "$variable" '%s' "$path"
 }
 
 both_or_neither() {
@@ -130,6 +130,20 @@ if [ -z "$upstream_tls_ca" ] && { [ -n "$upstream_tls_cert" ] || [ -n "$upstream
   fail "--upstream-tls-cert-file and --upstream-tls-server-name need --upstream-tls-ca-file"
 fi
 
+case "$config" in
+  /*) ;;
+  *) config="$invoked_from/$config" ;;
+esac
+# The SDS files of this configuration, written afresh on every start.
+secrets_dir="${config%.yaml}.secrets"
+rm -rf "$secrets_dir"
+
+sed_replacement() {
+  local escaped="${1//\\/\\\\}"
+  escaped="${escaped//&/\\&}"
+  printf '%s' "${escaped//|/\\|}"
+}
+
 # Each optional block of envoy.yaml is kept (its markers are comments) or deleted whole.
 keep_or_delete=()
 block() {
@@ -140,19 +154,32 @@ block() {
 }
 values=()
 value() {
-  local escaped="${2//\\/\\\\}"
-  escaped="${escaped//&/\\&}"
-  escaped="${escaped//|/\\|}"
-  values+=(-e "s|\${$1}|$escaped|g")
+  values+=(-e "s|\${$1}|$(sed_replacement "$2")|g")
+}
+
+# An SDS file: envoy/secrets/$1.yaml rendered as $secrets_dir/$2.yaml with the PLACEHOLDER=value
+# pairs that follow.
+secret() {
+  local template="$1" name="$2" pair
+  local replacements=(-e "s|\${SECRET_NAME}|$name|g")
+  shift 2
+  mkdir -p -m 700 "$secrets_dir"
+  for pair in "$@"; do
+    replacements+=(-e "s|\${${pair%%=*}}|$(sed_replacement "${pair#*=}")|g")
+  done
+  sed "${replacements[@]}" "envoy/secrets/$template.yaml" > "$secrets_dir/$name.yaml.tmp"
+  mv "$secrets_dir/$name.yaml.tmp" "$secrets_dir/$name.yaml"
 }
 
 rest_scheme=http
 if [ -n "$rest_tls_cert" ]; then
   rest_scheme=https
-  pem_file REST_TLS_CERT_FILE --tls-cert-file "$rest_tls_cert"
-  pem_file REST_TLS_KEY_FILE --tls-key-file "$rest_tls_key"
+  pem_file cert --tls-cert-file "$rest_tls_cert"
+  pem_file key --tls-key-file "$rest_tls_key"
+  secret tls-certificate rest_certificate "CERT_FILE=$cert" "KEY_FILE=$key"
   if [ -n "$rest_tls_client_ca" ]; then
-    pem_file REST_TLS_CLIENT_CA_FILE --tls-client-ca-file "$rest_tls_client_ca"
+    pem_file ca --tls-client-ca-file "$rest_tls_client_ca"
+    secret validation-context rest_client_ca "CA_FILE=$ca"
   fi
 fi
 block REST_TLS "$rest_tls_cert"
@@ -171,10 +198,12 @@ if [ -n "$upstream_tls_ca" ]; then
     fail "--upstream-tls-server-name: '$server_name' is neither a DNS name nor an IP address"
   fi
   value UPSTREAM_TLS_SERVER_NAME "$server_name"
-  pem_file UPSTREAM_TLS_CA_FILE --upstream-tls-ca-file "$upstream_tls_ca"
+  pem_file ca --upstream-tls-ca-file "$upstream_tls_ca"
+  secret validation-context upstream_ca "CA_FILE=$ca"
   if [ -n "$upstream_tls_cert" ]; then
-    pem_file UPSTREAM_TLS_CERT_FILE --upstream-tls-cert-file "$upstream_tls_cert"
-    pem_file UPSTREAM_TLS_KEY_FILE --upstream-tls-key-file "$upstream_tls_key"
+    pem_file cert --upstream-tls-cert-file "$upstream_tls_cert"
+    pem_file key --upstream-tls-key-file "$upstream_tls_key"
+    secret tls-certificate upstream_client_certificate "CERT_FILE=$cert" "KEY_FILE=$key"
   fi
   upstream_description="gRPC over TLS $upstream_host:$upstream_port (certificate for $server_name)"
 fi
@@ -200,16 +229,19 @@ value ADMIN_PORT "$admin_port"
 value UPSTREAM_HOST "$upstream_host"
 value UPSTREAM_PORT "$upstream_port"
 value DESCRIPTOR "$descriptor"
-case "$config" in
-  /*) ;;
-  *) config="$invoked_from/$config" ;;
-esac
+value SECRETS_DIR "$secrets_dir"
 mkdir -p "$(dirname "$config")"
 sed "${keep_or_delete[@]}" "${values[@]}" envoy/envoy.yaml > "$config.tmp"
-if leftover="$(grep -o '\${[A-Z_]*}' "$config.tmp")"; then
-  rm -f "$config.tmp"
-  fail "envoy.yaml placeholder(s) without a value: $(echo $leftover)"
+rendered_files=("$config.tmp")
+if [ -d "$secrets_dir" ]; then
+  rendered_files+=("$secrets_dir"/*.yaml)
 fi
+for rendered in "${rendered_files[@]}"; do
+  if leftover="$(grep -o '\${[A-Z_]*}' "$rendered")"; then
+    rm -f "$config.tmp"
+    fail "placeholder(s) without a value in $rendered: $(echo $leftover)"
+  fi
+done
 mv "$config.tmp" "$config"
 
 echo "churnwire-envoy: REST on $rest_scheme://$rest_address:$rest_port -> $upstream_description;" \

@@ -77,17 +77,25 @@ class EnvoyScriptIT {
     Map<String, Object> listenerTls = typedConfig(first(path(run.yaml(), "static_resources", "listeners")),
         "filter_chains");
     assertEquals(Boolean.TRUE, listenerTls.get("require_client_certificate"));
-    assertEquals(authority.caFile().toString(),
-        path(listenerTls, "common_tls_context", "validation_context", "trusted_ca", "filename"));
+    Map<String, Object> listenerContext = map(path(listenerTls, "common_tls_context"));
+    assertEquals(Map.of("certificate_chain", Map.of("filename", certificate.certificate().toString()),
+            "private_key", Map.of("filename", certificate.key().toString())),
+        path(secret(first(listenerContext.get("tls_certificate_sds_secret_configs"))), "tls_certificate"));
+    assertEquals(Map.of("trusted_ca", Map.of("filename", authority.caFile().toString())),
+        path(secret(map(listenerContext.get("validation_context_sds_secret_config"))), "validation_context"));
     Map<String, Object> cluster = first(path(run.yaml(), "static_resources", "clusters"));
     Map<String, Object> upstreamTls = map(path(cluster, "transport_socket", "typed_config"));
     assertEquals("churnwire-server", upstreamTls.get("sni"));
-    Map<String, Object> san = first(path(upstreamTls, "common_tls_context", "validation_context",
-        "match_typed_subject_alt_names"));
+    Map<String, Object> upstreamContext = map(path(upstreamTls, "common_tls_context"));
+    Map<String, Object> san = first(path(upstreamContext, "combined_validation_context",
+        "default_validation_context", "match_typed_subject_alt_names"));
     assertEquals("DNS", san.get("san_type"));
     assertEquals(Map.of("exact", "churnwire-server"), san.get("matcher"));
-    assertEquals(certificate.certificate().toString(), path(first(path(upstreamTls, "common_tls_context",
-        "tls_certificates")), "certificate_chain", "filename"));
+    assertEquals(Map.of("trusted_ca", Map.of("filename", authority.caFile().toString())),
+        path(secret(map(path(upstreamContext, "combined_validation_context",
+            "validation_context_sds_secret_config"))), "validation_context"));
+    assertEquals(certificate.certificate().toString(), path(secret(first(
+        upstreamContext.get("tls_certificate_sds_secret_configs"))), "tls_certificate", "certificate_chain", "filename"));
   }
 
   @Test
@@ -98,8 +106,8 @@ class EnvoyScriptIT {
     Map<String, Object> cluster = first(path(run.yaml(), "static_resources", "clusters"));
     Map<String, Object> upstreamTls = map(path(cluster, "transport_socket", "typed_config"));
     assertFalse(upstreamTls.containsKey("sni"), upstreamTls::toString);
-    Map<String, Object> san = first(path(upstreamTls, "common_tls_context", "validation_context",
-        "match_typed_subject_alt_names"));
+    Map<String, Object> san = first(path(upstreamTls, "common_tls_context", "combined_validation_context",
+        "default_validation_context", "match_typed_subject_alt_names"));
     assertEquals("IP_ADDRESS", san.get("san_type"));
     assertEquals(Map.of("exact", "127.0.0.1"), san.get("matcher"));
     assertFalse(path(upstreamTls, "common_tls_context") instanceof Map<?, ?> context
@@ -141,6 +149,19 @@ class EnvoyScriptIT {
       throw new AssertionError("scripts/envoy.sh did not finish: " + Files.readString(output));
     }
     return new Run(process.exitValue(), Files.readString(output, StandardCharsets.UTF_8), config);
+  }
+
+  /** The one secret of the SDS file that {@code sdsSecretConfig} names, checked to carry that name. */
+  private static Map<String, Object> secret(Map<String, Object> sdsSecretConfig) {
+    Path file = Path.of((String) path(sdsSecretConfig, "sds_config", "path_config_source", "path"));
+    try {
+      Map<String, Object> secret = first(path(map(new Yaml(new SafeConstructor(new LoaderOptions()))
+          .load(Files.readString(file, StandardCharsets.UTF_8))), "resources"));
+      assertEquals(sdsSecretConfig.get("name"), secret.get("name"), file::toString);
+      return secret;
+    } catch (IOException e) {
+      throw new AssertionError("cannot read the SDS file " + file, e);
+    }
   }
 
   private static Map<String, Object> typedConfig(Map<String, Object> listener, String chains) {

@@ -21,6 +21,7 @@ import io.churnwire.v1.PredictResponse;
 import io.grpc.TlsServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -28,11 +29,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import javax.net.ssl.SSLSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,8 +44,8 @@ import org.junit.jupiter.api.Test;
  * REST over TLS end to end: HTTPS (and mTLS) from the REST client to Envoy, mTLS from Envoy to a
  * server that requires client certificates and bearer tokens, all with certificates from one
  * test authority. The client's {@code authorization} header reaches the server, whose refusals
- * come back as 401 and 403, and a server certificate that does not name the configured server is
- * refused.
+ * come back as 401 and 403, a server certificate that does not name the configured server is
+ * refused, and a certificate replaced on disk is served without restarting Envoy.
  */
 class RestTlsIT {
   private static final String PREDICT_TOKEN = "predict-token-4f1c";
@@ -202,6 +205,33 @@ class RestTlsIT {
 
     assertEquals(503, response.statusCode(), response::body);
     assertEquals(Code.UNAVAILABLE_VALUE, status(response).getCode());
+  }
+
+  @Test
+  void restCertificateReplacedOnDisk_isServedWithoutARestart() throws Exception {
+    BigInteger before = servedCertificateSerial();
+
+    authority.server("rest");
+
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    BigInteger now = servedCertificateSerial();
+    while (now.equals(before)) {
+      assertTrue(System.nanoTime() < deadline,
+          () -> "Envoy still serves the replaced certificate " + before + ":\n" + tls.log());
+      Thread.sleep(100);
+      now = servedCertificateSerial();
+    }
+    HttpResponse<String> afterRotation = https(Optional.empty()).send(
+        get(tls.rest("/v1/model"), Optional.of(PREDICT_TOKEN)), HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, afterRotation.statusCode(), afterRotation::body);
+  }
+
+  /** The serial number of the certificate Envoy's TLS listener presents to a new connection. */
+  private static BigInteger servedCertificateSerial() throws IOException, InterruptedException {
+    HttpResponse<String> response = https(Optional.empty()).send(
+        get(tls.rest("/v1/model"), Optional.of(PREDICT_TOKEN)), HttpResponse.BodyHandlers.ofString());
+    SSLSession session = response.sslSession().orElseThrow(() -> new AssertionError("not over TLS"));
+    return ((X509Certificate) session.getPeerCertificates()[0]).getSerialNumber();
   }
 
   private static HttpClient https(Optional<TestCertificates.Issued> clientCertificate) {
