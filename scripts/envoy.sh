@@ -2,7 +2,8 @@
 # Starts Envoy in front of a Churnwire server that is already running (scripts/run.sh): REST/JSON
 # on port 8080, transcoded to gRPC on 127.0.0.1:50051; Envoy's admin API on 127.0.0.1:9901 only.
 # Optionally TLS (or mTLS) on the REST listener and TLS (or mTLS) to the server.
-# Renders envoy/envoy.yaml into envoy/target/envoy.yaml and runs .tools/bin/envoy (or $ENVOY).
+# Renders envoy/envoy.yaml into envoy/target/envoy.yaml (and, with TLS, the SDS files of
+# envoy/secrets/ into envoy/target/envoy.secrets/) and runs .tools/bin/envoy (or $ENVOY).
 # `scripts/envoy.sh --help` lists the options.
 set -euo pipefail
 invoked_from="$PWD"
@@ -54,6 +55,8 @@ TLS to the server (for a server started with --tls-cert-file):
 
   --help                this text
 
+Certificates, keys and CAs are watched: a PEM file replaced by moving a new one in place is used
+for new connections without a restart.
 A REST client's `authorization: Bearer <token>` header reaches the server unchanged; the server's
 UNAUTHENTICATED and PERMISSION_DENIED answers become HTTP 401 and 403.
 The Envoy binary is $ENVOY, else .tools/bin/envoy (scripts/install-tools.sh installs it).
