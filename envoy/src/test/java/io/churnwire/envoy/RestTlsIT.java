@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.rpc.Code;
 import com.google.rpc.Status;
-import io.churnwire.server.ModelBootstrap;
 import io.churnwire.server.ServerApplication;
 import io.churnwire.server.ServerConfig;
 import io.churnwire.testsupport.Customers;
@@ -18,31 +17,30 @@ import io.churnwire.testsupport.TestCertificates;
 import io.churnwire.v1.GetModelMetadataResponse;
 import io.churnwire.v1.PredictRequest;
 import io.churnwire.v1.PredictResponse;
-import io.grpc.TlsServerCredentials;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.math.BigInteger;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import javax.net.ssl.SSLSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * REST over TLS end to end: HTTPS (and mTLS) from the REST client to Envoy, mTLS from Envoy to a
- * server that requires client certificates and bearer tokens, all with certificates from one
+ * REST over TLS end to end: HTTPS (and mTLS) from the REST client to Envoy, mTLS from Envoy to the
+ * real server started with TLS, a client CA and a tokens file, all with certificates from one
  * test authority. The client's {@code authorization} header reaches the server, whose refusals
  * come back as 401 and 403, a server certificate that does not name the configured server is
  * refused, and a certificate replaced on disk is served without restarting Envoy.
@@ -69,18 +67,20 @@ class RestTlsIT {
     TestCertificates.Issued restCertificate = authority.server("rest");
     restClientCertificate = authority.client("rest-client");
 
-    ServerConfig config = ServerConfig.defaults().withHost("127.0.0.1").withPort(0)
-        .withModelDir(DemoRegistry.shared());
-    NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0),
-            TlsServerCredentials.newBuilder()
-                .keyManager(serverCertificate.certificate().toFile(), serverCertificate.key().toFile())
-                .trustManager(authority.caFile().toFile())
-                .clientAuth(TlsServerCredentials.ClientAuth.REQUIRE)
-                .build())
-        .intercept(new BearerTokenGuard(Map.of(
-            PREDICT_TOKEN, Set.of(BearerTokenGuard.PREDICT),
-            ADMIN_TOKEN, Set.of("admin"))));
-    server = ServerApplication.start(config, builder, () -> ModelBootstrap.load(config));
+    Path tokens = workDir.resolve("tokens.txt");
+    Files.writeString(tokens, String.join("\n",
+        "# REST callers reach the server through Envoy, so they authenticate with their own tokens;",
+        "# Envoy's certificate subject grants nothing.",
+        "sha256:" + sha256(PREDICT_TOKEN) + " predict",
+        "sha256:" + sha256(ADMIN_TOKEN) + " admin",
+        ""));
+    server = ServerApplication.start(ServerConfig.defaults()
+        .withHost("127.0.0.1").withPort(0)
+        .withAdminAddress("127.0.0.1", 0)
+        .withModelDir(DemoRegistry.shared())
+        .withTls(serverCertificate.certificate(), serverCertificate.key(), 0)
+        .withClientCa(authority.caFile())
+        .withAuthTokens(tokens, 0));
 
     List<String> upstreamMutualTls = List.of(
         "--upstream-tls-ca-file=" + authority.caFile(),
@@ -254,6 +254,10 @@ class RestTlsIT {
     HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(CALL_TIMEOUT).GET();
     token.ifPresent(value -> request.header("authorization", "Bearer " + value));
     return request.build();
+  }
+
+  private static String sha256(String token) throws NoSuchAlgorithmException {
+    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
   }
 
   private static Path directory(String name) throws IOException {
