@@ -10,16 +10,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A real Envoy running the shipped {@code envoy/envoy.yaml} in front of one gRPC server, so the
- * tests exercise the configuration users run, not a copy of it.
+ * A real Envoy started by {@code scripts/envoy.sh} with the shipped {@code envoy/envoy.yaml} in
+ * front of one gRPC server, so the tests exercise the script and configuration users run, not a
+ * copy of them.
  *
  * <p>Both of Envoy's ports are 0 (the kernel picks free ones, so runs never collide) and hot
  * restart is off (no shared memory between runs). {@link #start} returns only once Envoy is
@@ -27,76 +28,95 @@ import java.util.regex.Pattern;
  */
 final class EnvoyProcess implements AutoCloseable {
   private static final Duration STARTUP = Duration.ofSeconds(60);
-  private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{[A-Z_]+}");
   private static final Pattern LISTENER_PORT =
       Pattern.compile("\"name\"\\s*:\\s*\"rest\".*?\"port_value\"\\s*:\\s*(\\d+)", Pattern.DOTALL);
 
   private final Process process;
   private final Path log;
+  private final String scheme;
   private final int restPort;
+  private final HttpClient admin;
+  private final String adminAddress;
 
-  private EnvoyProcess(Process process, Path log, int restPort) {
+  private EnvoyProcess(Process process, Path log, String scheme, int restPort, HttpClient admin,
+      String adminAddress) {
     this.process = process;
     this.log = log;
+    this.scheme = scheme;
     this.restPort = restPort;
+    this.admin = admin;
+    this.adminAddress = adminAddress;
   }
 
   /** Starts Envoy in {@code workDir} with REST on 127.0.0.1, proxying to the server on {@code upstreamPort}. */
   static EnvoyProcess start(int upstreamPort, Path workDir) throws IOException, InterruptedException {
-    Path config = workDir.resolve("envoy.yaml");
-    Files.writeString(config, render(Map.of(
-        "REST_ADDRESS", "127.0.0.1",
-        "REST_PORT", "0",
-        "ADMIN_PORT", "0",
-        "UPSTREAM_HOST", "127.0.0.1",
-        "UPSTREAM_PORT", Integer.toString(upstreamPort),
-        "DESCRIPTOR", Tools.descriptorSet().toString())));
+    return start(upstreamPort, workDir, List.of(), true);
+  }
+
+  /**
+   * Starts Envoy through {@code scripts/envoy.sh}, as users start it, with {@code scriptOptions}
+   * (for example {@code --tls-cert-file=...}) added to the test's ports and upstream. With
+   * {@code awaitHealthyUpstream} false it returns once Envoy is live, whether or not its health
+   * checks ever reach the server.
+   */
+  static EnvoyProcess start(int upstreamPort, Path workDir, List<String> scriptOptions,
+      boolean awaitHealthyUpstream) throws IOException, InterruptedException {
     Path adminAddressFile = workDir.resolve("admin.address");
+    Files.deleteIfExists(adminAddressFile);
     Path log = workDir.resolve("envoy.log");
-    Process process = new ProcessBuilder(List.of(Tools.envoy().toString(),
-        "--config-path", config.toString(),
-        "--disable-hot-restart",
-        "--concurrency", "1",
-        "--log-level", "info",
-        "--admin-address-path", adminAddressFile.toString()))
-        .redirectErrorStream(true)
-        .redirectOutput(log.toFile())
-        .start();
+    List<String> command = new ArrayList<>(List.of("bash", Tools.root().resolve("scripts/envoy.sh").toString(),
+        "--rest-address=127.0.0.1",
+        "--rest-port=0",
+        "--admin-port=0",
+        "--upstream=127.0.0.1:" + upstreamPort,
+        "--config-file=" + workDir.resolve("envoy.yaml")));
+    command.addAll(scriptOptions);
+    command.addAll(List.of("--", "--concurrency", "1", "--admin-address-path", adminAddressFile.toString()));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().put("ENVOY_LOG_LEVEL", "info");
+    builder.environment().put("ENVOY", Tools.envoy().toString());
+    Process process = builder.start();
     try {
       long deadline = System.nanoTime() + STARTUP.toNanos();
       String adminAddress = awaitAdminAddress(process, adminAddressFile, log, deadline);
       HttpClient admin = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
       awaitAdmin(process, admin, adminAddress, "/ready", body -> body.contains("LIVE"), log, deadline);
-      String healthy = "churnwire_grpc::127.0.0.1:" + upstreamPort + "::health_flags::healthy";
-      awaitAdmin(process, admin, adminAddress, "/clusters", body -> body.contains(healthy), log, deadline);
+      if (awaitHealthyUpstream) {
+        String healthy = "churnwire_grpc::127.0.0.1:" + upstreamPort + "::health_flags::healthy";
+        awaitAdmin(process, admin, adminAddress, "/clusters", body -> body.contains(healthy), log, deadline);
+      }
       String listeners = get(admin, adminAddress, "/listeners?format=json").body();
       Matcher port = LISTENER_PORT.matcher(listeners);
       if (!port.find()) {
         throw new IOException("Envoy reports no bound REST listener: " + listeners);
       }
-      return new EnvoyProcess(process, log, Integer.parseInt(port.group(1)));
+      String scheme = scriptOptions.stream().anyMatch(option -> option.startsWith("--tls-cert-file="))
+          ? "https" : "http";
+      return new EnvoyProcess(process, log, scheme, Integer.parseInt(port.group(1)), admin, adminAddress);
     } catch (IOException | InterruptedException | RuntimeException e) {
       stop(process);
       throw e;
     }
   }
 
-  /** {@code envoy/envoy.yaml} with every {@code ${NAME}} replaced; fails on a placeholder left over. */
-  static String render(Map<String, String> values) throws IOException {
-    String template = Files.readString(Tools.root().resolve("envoy/envoy.yaml"), StandardCharsets.UTF_8);
-    for (Map.Entry<String, String> value : values.entrySet()) {
-      template = template.replace("${" + value.getKey() + "}", value.getValue());
-    }
-    Matcher leftover = PLACEHOLDER.matcher(template);
-    if (leftover.find()) {
-      throw new IllegalArgumentException("envoy.yaml placeholder " + leftover.group() + " has no value");
-    }
-    return template;
+  /** The REST URI of {@code pathAndQuery}, e.g. {@code /v1/model}; https when the listener has TLS. */
+  URI rest(String pathAndQuery) {
+    return URI.create(scheme + "://127.0.0.1:" + restPort + pathAndQuery);
   }
 
-  /** The REST URI of {@code pathAndQuery}, e.g. {@code /v1/model}. */
-  URI rest(String pathAndQuery) {
+  /** The same REST resource over plain http, for showing that a TLS listener refuses it. */
+  URI restWithoutTls(String pathAndQuery) {
     return URI.create("http://127.0.0.1:" + restPort + pathAndQuery);
+  }
+
+  /** The value of one of Envoy's counters or gauges, 0 when Envoy has not created it yet. */
+  long stat(String name) throws IOException, InterruptedException {
+    for (String line : get(admin, adminAddress, "/stats").body().split("\n")) {
+      if (line.startsWith(name + ": ")) {
+        return Long.parseLong(line.substring(name.length() + 2).trim());
+      }
+    }
+    return 0;
   }
 
   /** Envoy's own log and access log, for failure messages. */
