@@ -5,18 +5,23 @@ import io.grpc.ServerBuilder;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Owns the gRPC server's lifecycle and nothing else: start, health transitions, graceful drain.
- * It takes its {@link ServerBuilder} from outside so tests can hand it an in-process one.
+ * Owns the lifecycle of the public gRPC server and, when there is one, the admin server, and
+ * nothing else: start, health transitions, graceful drain of both. It takes its
+ * {@link ServerBuilder}s from outside so tests can hand it in-process ones.
  */
 public final class ChurnServer {
   private static final Logger log = LoggerFactory.getLogger(ChurnServer.class);
 
   private final Server server;
+  private final Optional<Server> admin;
   private final HealthStatusManager health;
   private boolean stopped;
 
@@ -25,20 +30,48 @@ public final class ChurnServer {
    * @param health  the health service, also added to {@code builder} by the caller
    */
   public ChurnServer(ServerBuilder<?> builder, HealthStatusManager health) {
+    this(builder, Optional.empty(), health);
+  }
+
+  /**
+   * @param builder the public server's builder, its services added
+   * @param admin   the admin server's builder, its services added, or empty for none
+   * @param health  the health service, added to both builders by the caller
+   */
+  public ChurnServer(ServerBuilder<?> builder, Optional<? extends ServerBuilder<?>> admin,
+      HealthStatusManager health) {
     this.health = health;
     this.server = builder.build();
+    this.admin = admin.map(ServerBuilder::build);
     health.setStatus("", ServingStatus.NOT_SERVING);
     health.setStatus(ServiceNames.CHURN_SERVICE, ServingStatus.NOT_SERVING);
   }
 
+  /** Binds the public port, then the admin port; when the second fails, the first is released again. */
   public ChurnServer start() throws IOException {
     server.start();
+    if (admin.isPresent()) {
+      try {
+        admin.get().start();
+      } catch (IOException e) {
+        server.shutdownNow();
+        throw new IOException("cannot bind the admin port: " + e.getMessage(), e);
+      } catch (RuntimeException e) {
+        server.shutdownNow();
+        throw e;
+      }
+    }
     return this;
   }
 
-  /** The bound port; -1 for transports without one. */
+  /** The bound public port; -1 for transports without one. */
   public int port() {
     return server.getPort();
+  }
+
+  /** The bound admin port; -1 when there is no admin server or its transport has no port. */
+  public int adminPort() {
+    return admin.map(Server::getPort).orElse(-1);
   }
 
   /** Reports {@code SERVING} once a model is loaded. */
@@ -48,28 +81,44 @@ public final class ChurnServer {
   }
 
   /**
-   * Drains: health goes {@code NOT_SERVING} so load balancers stop sending, new calls are refused,
-   * calls in flight get up to {@code timeoutSeconds} to finish, and only then are the rest cancelled.
+   * Drains: health goes {@code NOT_SERVING} on both ports so load balancers stop sending, new calls
+   * are refused, calls in flight get up to {@code timeoutSeconds} to finish, and only then are the
+   * rest cancelled.
    *
    * @return true when every call finished within the time
    */
   public synchronized boolean stop(long timeoutSeconds) throws InterruptedException {
+    List<Server> servers = servers();
     if (stopped) {
-      return server.isTerminated();
+      return servers.stream().allMatch(Server::isTerminated);
     }
     stopped = true;
     health.enterTerminalState();
-    server.shutdown();
-    boolean drained = server.awaitTermination(timeoutSeconds, TimeUnit.SECONDS);
+    servers.forEach(Server::shutdown);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+    boolean drained = true;
+    for (Server each : servers) {
+      drained &= each.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    }
     if (!drained) {
       log.warn("calls still running after {} s; cancelling them", timeoutSeconds);
-      server.shutdownNow();
-      server.awaitTermination(5, TimeUnit.SECONDS);
+      for (Server each : servers) {
+        each.shutdownNow();
+        each.awaitTermination(5, TimeUnit.SECONDS);
+      }
     }
     return drained;
   }
 
   public void awaitTermination() throws InterruptedException {
-    server.awaitTermination();
+    for (Server each : servers()) {
+      each.awaitTermination();
+    }
+  }
+
+  private List<Server> servers() {
+    List<Server> servers = new ArrayList<>(List.of(server));
+    admin.ifPresent(servers::add);
+    return servers;
   }
 }

@@ -59,8 +59,12 @@ public final class Main {
     String version = application.models().current().map(ServingModel::version).orElse("none");
     System.out.println("churnwire: listening on " + config.host() + ":" + application.port()
         + ", serving model " + version);
-    System.out.println("churnwire: try  grpcurl -plaintext localhost:" + application.port()
-        + " describe churnwire.v1.ChurnService");
+    if (application.adminPort() > 0) {
+      System.out.println("churnwire: admin (ModelAdminService) on " + config.adminHost() + ":"
+          + application.adminPort());
+    }
+    System.out.println("churnwire: try  grpcurl " + (config.tls() ? "" : "-plaintext ") + "localhost:"
+        + application.port() + " describe churnwire.v1.ChurnService");
     drained.await();
   }
 }

@@ -14,8 +14,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The assembled server: scoring executor, model, {@code ChurnService}, {@code ModelAdminService},
- * health and reflection on one gRPC server. The port is bound before the model is loaded, so health
+ * The assembled server: scoring executor, model, {@code ChurnService} with health and reflection on
+ * the public port, and {@code ModelAdminService} with health and reflection on the admin port
+ * ({@code --admin-host}, by default reachable from this host only). Both speak TLS when certificates
+ * are configured, and every call but health passes the token check when a tokens file is (see
+ * {@link AuthInterceptor}). The ports are bound before the model is loaded, so health
  * checks answer {@code NOT_SERVING} while a first model trains, and {@code SERVING} once it is
  * ready. From then on a {@link ModelReloader} follows the registry in {@code --model-dir}: a newly
  * promoted model is swapped in without dropping a call, and a bad one is rejected while health
@@ -31,9 +34,11 @@ public final class ServerApplication implements AutoCloseable {
   private final ServingStats stats;
   private final ModelReloader reloader;
   private final Optional<NettyTransport> transport;
+  private final ServerSecurity security;
 
   private ServerApplication(ServerConfig config, ChurnServer server, ScoringExecutor executor,
-      ModelHolder models, ServingStats stats, ModelReloader reloader, Optional<NettyTransport> transport) {
+      ModelHolder models, ServingStats stats, ModelReloader reloader, Optional<NettyTransport> transport,
+      ServerSecurity security) {
     this.config = config;
     this.server = server;
     this.executor = executor;
@@ -41,6 +46,7 @@ public final class ServerApplication implements AutoCloseable {
     this.stats = stats;
     this.reloader = reloader;
     this.transport = transport;
+    this.security = security;
   }
 
   /** Loads a model; the seam that lets tests supply one without touching disk. */
@@ -49,20 +55,31 @@ public final class ServerApplication implements AutoCloseable {
     ChurnModel load() throws IOException;
   }
 
-  /** Starts on Netty at {@code config.host():config.port()} with the model from {@link ModelBootstrap}. */
+  /**
+   * Starts on Netty at {@code config.host():config.port()} and {@code config.adminHost():config.adminPort()}
+   * with the model from {@link ModelBootstrap}.
+   */
   public static ServerApplication start(ServerConfig config) throws IOException {
     return startOnNetty(config, () -> ModelBootstrap.load(config));
   }
 
   /**
-   * Starts on Netty at {@code config.host():config.port()} with every connection setting of
-   * {@code config} (keepalive, connection idle time, age and bound), serving the model of
+   * Starts on Netty at the public and admin addresses of {@code config} with its TLS, token and
+   * connection settings (keepalive, connection idle time, age and bound), serving the model of
    * {@code loader}.
    */
   static ServerApplication startOnNetty(ServerConfig config, ModelLoader loader) throws IOException {
-    NettyTransport transport = NettyTransport.of(config);
+    ServerSecurity security = ServerSecurity.of(config);
+    NettyTransport transport;
     try {
-      return start(config, transport.builder(), loader, Optional.of(transport));
+      transport = NettyTransport.of(config, security.credentials());
+    } catch (RuntimeException e) {
+      security.close();
+      throw e;
+    }
+    try {
+      return start(config, transport.builder(), Optional.of(transport.adminBuilder()), loader, Optional.of(transport),
+          security);
     } catch (IOException | RuntimeException e) {
       transport.close();
       throw e;
@@ -70,18 +87,35 @@ public final class ServerApplication implements AutoCloseable {
   }
 
   /**
-   * Starts on {@code builder}, then loads the model and reports {@code SERVING}.
+   * Starts {@code ChurnService}, health and reflection on {@code builder}, without an admin server,
+   * then loads the model and reports {@code SERVING}. The builder's transport is used as given; the
+   * tokens file of {@code config}, when set, is enforced.
    *
    * @throws IOException when the port cannot be bound or the model cannot be loaded; the server is
    *     stopped again before this is thrown
    */
   public static ServerApplication start(ServerConfig config, ServerBuilder<?> builder, ModelLoader loader)
       throws IOException {
-    return start(config, builder, loader, Optional.empty());
+    return start(config, builder, Optional.empty(), loader);
   }
 
-  private static ServerApplication start(ServerConfig config, ServerBuilder<?> builder, ModelLoader loader,
-      Optional<NettyTransport> transport) throws IOException {
+  /**
+   * As {@link #start(ServerConfig, ServerBuilder, ModelLoader)}, with {@code ModelAdminService},
+   * health and reflection on {@code adminBuilder}.
+   */
+  public static ServerApplication start(ServerConfig config, ServerBuilder<?> builder, ServerBuilder<?> adminBuilder,
+      ModelLoader loader) throws IOException {
+    return start(config, builder, Optional.of(adminBuilder), loader);
+  }
+
+  private static ServerApplication start(ServerConfig config, ServerBuilder<?> builder,
+      Optional<ServerBuilder<?>> adminBuilder, ModelLoader loader) throws IOException {
+    return start(config, builder, adminBuilder, loader, Optional.empty(), ServerSecurity.of(config));
+  }
+
+  private static ServerApplication start(ServerConfig config, ServerBuilder<?> builder,
+      Optional<ServerBuilder<?>> adminBuilder, ModelLoader loader, Optional<NettyTransport> transport,
+      ServerSecurity security) throws IOException {
     TransportLog.install();
     ScoringExecutor executor = new ScoringExecutor(config.scoringThreads(), config.maxInFlight());
     ModelHolder models = new ModelHolder();
@@ -89,26 +123,46 @@ public final class ServerApplication implements AutoCloseable {
     HealthStatusManager health = new HealthStatusManager();
     ModelReloader reloader = new ModelReloader(ModelRegistry.at(config.modelDir()), models,
         Duration.ofMillis(config.reloadRetryMillis()));
-    builder
-        .addService(RequestGuard.guard(new ChurnServiceImpl(new Predictor(models, stats), executor, stats, config)))
-        .addService(RequestGuard.guard(new ModelAdminServiceImpl(reloader, models)))
-        .addService(RequestGuard.guard(health.getHealthService()))
-        .addService(RequestGuard.guard(ProtoReflectionServiceV1.newInstance()))
-        .addService(RequestGuard.guard(legacyReflection()));
-    ChurnServer server = new ChurnServer(builder, health).start();
+    builder.addService(security.secure(
+        RequestGuard.guard(new ChurnServiceImpl(new Predictor(models, stats), executor, stats, config))));
+    addCommonServices(builder, health, security);
+    adminBuilder.ifPresent(admin -> {
+      admin.addService(security.secure(RequestGuard.guard(new ModelAdminServiceImpl(reloader, models))));
+      addCommonServices(admin, health, security);
+    });
+    ChurnServer server;
+    try {
+      security.logPosture(transport.isPresent());
+      server = new ChurnServer(builder, adminBuilder, health).start();
+    } catch (IOException | RuntimeException e) {
+      reloader.close();
+      executor.close();
+      security.close();
+      throw e;
+    }
     ServerApplication application = new ServerApplication(config, server, executor, models, stats, reloader,
-        transport);
+        transport, security);
     try {
       ServingModel model = ServingModel.of(loader.load());
       models.swap(model);
       server.markServing();
       reloader.start(config.reloadIntervalMillis());
-      log.info("serving model {} on port {}", model.version(), server.port());
+      log.info("serving model {} on port {}{}", model.version(), server.port(),
+          server.adminPort() > 0 ? ", admin on port " + server.adminPort() : "");
     } catch (IOException | RuntimeException e) {
       application.close();
       throw e instanceof IOException io ? io : new IOException("model rejected: " + e.getMessage(), e);
     }
     return application;
+  }
+
+  /** Health (always open) and both reflection versions (any valid credential), on either port. */
+  private static void addCommonServices(ServerBuilder<?> builder, HealthStatusManager health,
+      ServerSecurity security) {
+    builder
+        .addService(security.secure(RequestGuard.guard(health.getHealthService())))
+        .addService(security.secure(RequestGuard.guard(ProtoReflectionServiceV1.newInstance())))
+        .addService(security.secure(RequestGuard.guard(legacyReflection())));
   }
 
   /** v1alpha reflection, still the only one older grpcurl and IDE clients speak. */
@@ -119,6 +173,11 @@ public final class ServerApplication implements AutoCloseable {
 
   public int port() {
     return server.port();
+  }
+
+  /** The bound admin port ({@code ModelAdminService}); -1 when started without an admin server. */
+  public int adminPort() {
+    return server.adminPort();
   }
 
   public ServerConfig config() {
@@ -164,6 +223,7 @@ public final class ServerApplication implements AutoCloseable {
     } finally {
       executor.close();
       transport.ifPresent(NettyTransport::close);
+      security.close();
     }
   }
 }

@@ -22,10 +22,19 @@ import static io.churnwire.server.ServerSettings.RELOAD_INTERVAL_MS;
 import static io.churnwire.server.ServerSettings.RETRY_PUSHBACK_MS;
 import static io.churnwire.server.ServerSettings.SCORING_THREADS;
 import static io.churnwire.server.ServerSettings.STREAM_WINDOW;
+import static io.churnwire.server.ServerSettings.ADMIN_HOST;
+import static io.churnwire.server.ServerSettings.ADMIN_PORT;
+import static io.churnwire.server.ServerSettings.TLS_CERT_FILE;
+import static io.churnwire.server.ServerSettings.TLS_KEY_FILE;
+import static io.churnwire.server.ServerSettings.TLS_CLIENT_CA_FILE;
+import static io.churnwire.server.ServerSettings.TLS_RELOAD_INTERVAL_SECONDS;
+import static io.churnwire.server.ServerSettings.AUTH_TOKENS_FILE;
+import static io.churnwire.server.ServerSettings.AUTH_TOKENS_RELOAD_INTERVAL_SECONDS;
 
 import io.churnwire.config.Values;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 
 /**
@@ -61,6 +70,15 @@ import java.util.Properties;
  * @param maxConnectionAgeSeconds a connection this old is sent GOAWAY; 0 = never
  * @param maxConnectionAgeGraceSeconds time calls of an aged connection get to finish
  * @param maxConnections          client connections open at once; beyond, new ones are closed
+ * @param adminHost               address the admin port ({@code ModelAdminService}) binds
+ * @param adminPort               admin TCP port; 0 picks a free one
+ * @param tlsCertFile             PEM certificate chain of both ports; TLS is on when given
+ * @param tlsKeyFile              PEM PKCS#8 key of {@code tlsCertFile}; given with it or not at all
+ * @param tlsClientCaFile         PEM authorities whose client certificates are required (mTLS); needs TLS
+ * @param tlsReloadIntervalSeconds how often the TLS files are checked for changes; 0 = never
+ * @param authTokensFile          bearer token hashes and certificate subjects with their roles; without
+ *                                it the server is open
+ * @param authTokensReloadIntervalSeconds how often the tokens file is checked for changes; 0 = never
  */
 public record ServerConfig(
     String host,
@@ -83,7 +101,15 @@ public record ServerConfig(
     long maxConnectionIdleSeconds,
     long maxConnectionAgeSeconds,
     long maxConnectionAgeGraceSeconds,
-    int maxConnections) {
+    int maxConnections,
+    String adminHost,
+    int adminPort,
+    Optional<Path> tlsCertFile,
+    Optional<Path> tlsKeyFile,
+    Optional<Path> tlsClientCaFile,
+    long tlsReloadIntervalSeconds,
+    Optional<Path> authTokensFile,
+    long authTokensReloadIntervalSeconds) {
 
   /** Checks every field against its setting's rule. */
   public ServerConfig {
@@ -108,6 +134,26 @@ public record ServerConfig(
     MAX_CONNECTION_AGE_SECONDS.check(maxConnectionAgeSeconds);
     MAX_CONNECTION_AGE_GRACE_SECONDS.check(maxConnectionAgeGraceSeconds);
     MAX_CONNECTIONS.check(maxConnections);
+    ADMIN_HOST.check(adminHost);
+    ADMIN_PORT.check(adminPort);
+    TLS_CERT_FILE.check(tlsCertFile);
+    TLS_KEY_FILE.check(tlsKeyFile);
+    TLS_CLIENT_CA_FILE.check(tlsClientCaFile);
+    TLS_RELOAD_INTERVAL_SECONDS.check(tlsReloadIntervalSeconds);
+    AUTH_TOKENS_FILE.check(authTokensFile);
+    AUTH_TOKENS_RELOAD_INTERVAL_SECONDS.check(authTokensReloadIntervalSeconds);
+    if (tlsCertFile.isPresent() != tlsKeyFile.isPresent()) {
+      throw new IllegalArgumentException(
+          "tls-cert-file and tls-key-file must be given together (TLS needs both the certificate and its key)");
+    }
+    if (tlsClientCaFile.isPresent() && tlsCertFile.isEmpty()) {
+      throw new IllegalArgumentException("tls-client-ca-file needs TLS: give tls-cert-file and tls-key-file too");
+    }
+  }
+
+  /** Whether both ports speak TLS. */
+  public boolean tls() {
+    return tlsCertFile.isPresent();
   }
 
   /** The declared defaults: port 50051, model registry in {@code ./models/default}. */
@@ -140,8 +186,35 @@ public record ServerConfig(
     return from(values().with(HOST, newHost));
   }
 
+  /**
+   * The public port {@code newPort}; 0 (a free port, as tests and embedded servers ask) also makes the
+   * admin port a free one, so servers started that way never contend for the fixed admin port.
+   */
   public ServerConfig withPort(int newPort) {
-    return from(values().with(PORT, newPort));
+    Values values = values().with(PORT, newPort);
+    return from(newPort == 0 ? values.with(ADMIN_PORT, 0) : values);
+  }
+
+  /** The admin port at {@code host:port}. */
+  public ServerConfig withAdminAddress(String host, int port) {
+    return from(values().with(ADMIN_HOST, host).with(ADMIN_PORT, port));
+  }
+
+  /** TLS on both ports with this certificate chain and key, re-read every {@code reloadSeconds} (0 = never). */
+  public ServerConfig withTls(Path certFile, Path keyFile, long reloadSeconds) {
+    return from(values().with(TLS_CERT_FILE, Optional.of(certFile)).with(TLS_KEY_FILE, Optional.of(keyFile))
+        .with(TLS_RELOAD_INTERVAL_SECONDS, reloadSeconds));
+  }
+
+  /** Requires client certificates signed by the authorities in {@code caFile} (mTLS); needs {@link #withTls}. */
+  public ServerConfig withClientCa(Path caFile) {
+    return from(values().with(TLS_CLIENT_CA_FILE, Optional.of(caFile)));
+  }
+
+  /** Callers need a token or certificate subject listed in {@code tokensFile}, re-read every {@code reloadSeconds}. */
+  public ServerConfig withAuthTokens(Path tokensFile, long reloadSeconds) {
+    return from(values().with(AUTH_TOKENS_FILE, Optional.of(tokensFile))
+        .with(AUTH_TOKENS_RELOAD_INTERVAL_SECONDS, reloadSeconds));
   }
 
   public ServerConfig withModelDir(Path newModelDir) {
@@ -215,7 +288,15 @@ public record ServerConfig(
         values.get(MAX_CONNECTION_IDLE_SECONDS),
         values.get(MAX_CONNECTION_AGE_SECONDS),
         values.get(MAX_CONNECTION_AGE_GRACE_SECONDS),
-        values.get(MAX_CONNECTIONS));
+        values.get(MAX_CONNECTIONS),
+        values.get(ADMIN_HOST),
+        values.get(ADMIN_PORT),
+        values.get(TLS_CERT_FILE),
+        values.get(TLS_KEY_FILE),
+        values.get(TLS_CLIENT_CA_FILE),
+        values.get(TLS_RELOAD_INTERVAL_SECONDS),
+        values.get(AUTH_TOKENS_FILE),
+        values.get(AUTH_TOKENS_RELOAD_INTERVAL_SECONDS));
   }
 
   private Values values() {
@@ -240,6 +321,14 @@ public record ServerConfig(
         .with(MAX_CONNECTION_IDLE_SECONDS, maxConnectionIdleSeconds)
         .with(MAX_CONNECTION_AGE_SECONDS, maxConnectionAgeSeconds)
         .with(MAX_CONNECTION_AGE_GRACE_SECONDS, maxConnectionAgeGraceSeconds)
-        .with(MAX_CONNECTIONS, maxConnections);
+        .with(MAX_CONNECTIONS, maxConnections)
+        .with(ADMIN_HOST, adminHost)
+        .with(ADMIN_PORT, adminPort)
+        .with(TLS_CERT_FILE, tlsCertFile)
+        .with(TLS_KEY_FILE, tlsKeyFile)
+        .with(TLS_CLIENT_CA_FILE, tlsClientCaFile)
+        .with(TLS_RELOAD_INTERVAL_SECONDS, tlsReloadIntervalSeconds)
+        .with(AUTH_TOKENS_FILE, authTokensFile)
+        .with(AUTH_TOKENS_RELOAD_INTERVAL_SECONDS, authTokensReloadIntervalSeconds);
   }
 }

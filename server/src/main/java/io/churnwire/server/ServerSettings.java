@@ -7,10 +7,12 @@ import static io.churnwire.config.ValueType.INTEGER;
 import static io.churnwire.config.ValueType.LONG;
 import static io.churnwire.config.ValueType.PATH;
 import static io.churnwire.config.ValueType.TEXT;
+import static io.churnwire.config.ValueType.optional;
 
 import io.churnwire.config.Setting;
 import io.churnwire.config.Settings;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * The server's settings, each declared once with its flag, environment variable, key, default,
@@ -144,18 +146,68 @@ final class ServerSettings {
       .environment("CHURNWIRE_MAX_CONNECTIONS")
       .require(between(1, 1_000_000));
 
+  static final Setting<String> ADMIN_HOST = Setting.of("admin-host", "churnwire.admin.host", TEXT, "127.0.0.1",
+          "address the admin port binds; only this host reaches `ModelAdminService` unless it is opened wider")
+      .environment("CHURNWIRE_ADMIN_HOST")
+      .require(notBlank());
+
+  static final Setting<Integer> ADMIN_PORT = Setting.of("admin-port", "churnwire.admin.port", INTEGER, 50052,
+          "admin gRPC port (`ModelAdminService`, health, reflection); 0 picks a free one")
+      .environment("CHURNWIRE_ADMIN_PORT")
+      .require(between(0, 65_535));
+
+  static final Setting<Optional<Path>> TLS_CERT_FILE = Setting.of("tls-cert-file", "churnwire.tls.cert-file",
+          optional(PATH), Optional.empty(),
+          "PEM certificate chain of both ports; with `--tls-key-file`, TLS is on and plaintext clients are refused")
+      .environment("CHURNWIRE_TLS_CERT_FILE")
+      .showDefaultAs("none (plaintext)");
+
+  static final Setting<Optional<Path>> TLS_KEY_FILE = Setting.of("tls-key-file", "churnwire.tls.key-file",
+          optional(PATH), Optional.empty(), "PEM PKCS#8 private key of `--tls-cert-file`")
+      .environment("CHURNWIRE_TLS_KEY_FILE")
+      .showDefaultAs("none");
+
+  static final Setting<Optional<Path>> TLS_CLIENT_CA_FILE = Setting.of("tls-client-ca-file",
+          "churnwire.tls.client-ca-file", optional(PATH), Optional.empty(),
+          "PEM certificate authorities; when given, every client must present a certificate they signed (mTLS)")
+      .environment("CHURNWIRE_TLS_CLIENT_CA_FILE")
+      .showDefaultAs("none");
+
+  static final Setting<Long> TLS_RELOAD_INTERVAL_SECONDS = Setting.of("tls-reload-interval-seconds",
+          "churnwire.tls.reload-interval-seconds", LONG, 60L,
+          "how often the certificate, key and client CA files are checked and, when changed, re-read without a"
+              + " restart; 0 = never")
+      .environment("CHURNWIRE_TLS_RELOAD_INTERVAL_SECONDS")
+      .require(between(0, 86_400));
+
+  static final Setting<Optional<Path>> AUTH_TOKENS_FILE = Setting.of("auth-tokens-file",
+          "churnwire.auth.tokens-file", optional(PATH), Optional.empty(),
+          "bearer tokens (`sha256:<hex> <roles>`) and mTLS subjects (`subject:<RFC 2253> <roles>`) with their roles"
+              + " (`predict`, `admin`); without it every caller may do everything")
+      .environment("CHURNWIRE_AUTH_TOKENS_FILE")
+      .showDefaultAs("none (open)");
+
+  static final Setting<Long> AUTH_TOKENS_RELOAD_INTERVAL_SECONDS = Setting.of("auth-tokens-reload-interval-seconds",
+          "churnwire.auth.tokens-reload-interval-seconds", LONG, 10L,
+          "how often the tokens file is checked and, when changed, re-read; a file that does not parse keeps the"
+              + " previous tokens; 0 = never")
+      .environment("CHURNWIRE_AUTH_TOKENS_RELOAD_INTERVAL_SECONDS")
+      .require(between(0, 86_400));
+
   static final Setting<Long> DRAIN_TIMEOUT_SECONDS = Setting.of("drain-timeout-seconds",
           "churnwire.server.drain-timeout-seconds", LONG, 30L, "time in-flight calls get on shutdown")
       .environment("CHURNWIRE_DRAIN_TIMEOUT_SECONDS")
       .require(between(0, 3_600));
 
   static final Settings ALL = Settings.of("churnwire-server",
-      "Serves churn predictions over gRPC (churnwire.v1.ChurnService), with gRPC health and reflection.",
+      "Serves churn predictions over gRPC (churnwire.v1.ChurnService), with gRPC health and reflection;"
+          + " ModelAdminService on a separate admin port.",
       "CHURNWIRE_CONFIG",
       HOST, PORT, MODEL_DIR, RELOAD_INTERVAL_MS, SCORING_THREADS, MAX_IN_FLIGHT, STREAM_WINDOW,
       MAX_BATCH_ITEMS, MAX_INBOUND_MESSAGE_BYTES, MAX_CONCURRENT_STREAMS, RETRY_PUSHBACK_MS, RELOAD_RETRY_MS,
       KEEPALIVE_TIME_SECONDS, KEEPALIVE_TIMEOUT_SECONDS, PERMIT_KEEPALIVE_TIME_SECONDS,
       PERMIT_KEEPALIVE_WITHOUT_CALLS, MAX_CONNECTION_IDLE_SECONDS, MAX_CONNECTION_AGE_SECONDS,
-      MAX_CONNECTION_AGE_GRACE_SECONDS, MAX_CONNECTIONS,
+      MAX_CONNECTION_AGE_GRACE_SECONDS, MAX_CONNECTIONS, ADMIN_HOST, ADMIN_PORT, TLS_CERT_FILE, TLS_KEY_FILE,
+      TLS_CLIENT_CA_FILE, TLS_RELOAD_INTERVAL_SECONDS, AUTH_TOKENS_FILE, AUTH_TOKENS_RELOAD_INTERVAL_SECONDS,
       DRAIN_TIMEOUT_SECONDS);
 }

@@ -1,11 +1,15 @@
 package io.churnwire.server;
 
 import io.churnwire.v1.ChurnServiceGrpc;
+import io.churnwire.v1.ModelAdminServiceGrpc;
 
 /** Fully qualified service names as health checks and reflection report them. */
 public final class ServiceNames {
   /** {@code churnwire.v1.ChurnService}. */
   public static final String CHURN_SERVICE = ChurnServiceGrpc.SERVICE_NAME;
+
+  /** {@code churnwire.v1.ModelAdminService}. */
+  public static final String MODEL_ADMIN_SERVICE = ModelAdminServiceGrpc.SERVICE_NAME;
 
   private ServiceNames() {}
 }

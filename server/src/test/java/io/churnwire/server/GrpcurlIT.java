@@ -39,6 +39,7 @@ class GrpcurlIT {
     grpcurlBinary = locateGrpcurl();
     ServerConfig config = ServerConfig.defaults().withHost("127.0.0.1").withPort(0).withModelDir(Path.of("unused"));
     application = ServerApplication.start(config,
+        NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)),
         NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)), TestModels::small);
     channel = NettyChannelBuilder.forAddress("127.0.0.1", application.port()).usePlaintext().build();
   }
@@ -54,13 +55,32 @@ class GrpcurlIT {
   }
 
   @Test
-  void list_showsTheChurnAndAdminServicesHealthAndReflection() throws Exception {
-    Result result = grpcurl(List.of(), "list");
+  void list_onThePublicPort_showsTheChurnServiceHealthAndReflection() throws Exception {
+    Result result = grpcurl(application.port(), List.of(), "list");
 
     assertEquals(0, result.exitCode, result::describe);
-    assertEquals(List.of("churnwire.v1.ChurnService", "churnwire.v1.ModelAdminService", "grpc.health.v1.Health",
+    assertEquals(List.of("churnwire.v1.ChurnService", "grpc.health.v1.Health",
             "grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection"),
         result.stdout.strip().lines().toList());
+  }
+
+  @Test
+  void list_onTheAdminPort_showsTheAdminServiceHealthAndReflection() throws Exception {
+    Result result = grpcurl(application.adminPort(), List.of(), "list");
+
+    assertEquals(0, result.exitCode, result::describe);
+    assertEquals(List.of("churnwire.v1.ModelAdminService", "grpc.health.v1.Health",
+            "grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection"),
+        result.stdout.strip().lines().toList());
+  }
+
+  @Test
+  void getModelStatus_onTheAdminPort_namesTheServingVersion() throws Exception {
+    Result result = grpcurl(application.adminPort(), List.of(), "churnwire.v1.ModelAdminService/GetModelStatus");
+
+    assertEquals(0, result.exitCode, result::describe);
+    assertTrue(result.stdout.contains("\"servingVersion\": \"" + application.models().current().orElseThrow().version()),
+        result::describe);
   }
 
   @Test
@@ -107,11 +127,16 @@ class GrpcurlIT {
     assertFalse(result.stderr.contains("is not recognized"), result::describe);
   }
 
-  /** Runs {@code grpcurl -plaintext [flags] <server> [command...]}, as a user types it. */
+  /** Runs {@code grpcurl -plaintext [flags] <public port> [command...]}, as a user types it. */
   private Result grpcurl(List<String> flags, String... command) throws IOException, InterruptedException {
+    return grpcurl(application.port(), flags, command);
+  }
+
+  /** Runs {@code grpcurl -plaintext [flags] 127.0.0.1:<port> [command...]}. */
+  private Result grpcurl(int port, List<String> flags, String... command) throws IOException, InterruptedException {
     List<String> line = new ArrayList<>(List.of(grpcurlBinary.toString(), "-plaintext", "-max-time", "30"));
     line.addAll(flags);
-    line.add("127.0.0.1:" + application.port());
+    line.add("127.0.0.1:" + port);
     line.addAll(List.of(command));
     Path stdout = Files.createTempFile("grpcurl", ".out");
     Path stderr = Files.createTempFile("grpcurl", ".err");

@@ -61,6 +61,7 @@ class HotReloadTest {
   private ModelRegistry registry;
   private ServerApplication application;
   private ManagedChannel channel;
+  private ManagedChannel adminChannel;
   private String gbt;
   private String forest;
   private String logistic;
@@ -75,14 +76,18 @@ class HotReloadTest {
     ServerConfig config = ServerConfig.defaults().withHost("127.0.0.1").withPort(0)
         .withModelDir(registryDir).withReloadIntervalMillis(50);
     application = ServerApplication.start(config, NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)),
-        () -> ModelBootstrap.load(config));
+        NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)), () -> ModelBootstrap.load(config));
     channel = NettyChannelBuilder.forAddress("127.0.0.1", application.port()).usePlaintext().build();
+    adminChannel = NettyChannelBuilder.forAddress("127.0.0.1", application.adminPort()).usePlaintext().build();
   }
 
   @AfterEach
   void stop() throws Exception {
     if (channel != null) {
       channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+    if (adminChannel != null) {
+      adminChannel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }
     if (application != null) {
       application.close();
@@ -108,7 +113,7 @@ class HotReloadTest {
   }
 
   private ModelAdminServiceGrpc.ModelAdminServiceBlockingStub admin() {
-    return ModelAdminServiceGrpc.newBlockingStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS);
+    return ModelAdminServiceGrpc.newBlockingStub(adminChannel).withDeadlineAfter(20, TimeUnit.SECONDS);
   }
 
   private GetModelStatusResponse status() {
@@ -319,7 +324,7 @@ class HotReloadTest {
   void reloadModel_withoutARegistry_isFailedPrecondition() throws Exception {
     try (InProcessChurnwire inProcess = InProcessChurnwire.start(InProcessChurnwire.config())) {
       StatusRuntimeException error = assertThrows(StatusRuntimeException.class,
-          () -> ModelAdminServiceGrpc.newBlockingStub(inProcess.channel)
+          () -> ModelAdminServiceGrpc.newBlockingStub(inProcess.adminChannel)
               .reloadModel(ReloadModelRequest.getDefaultInstance()));
 
       assertEquals(Status.Code.FAILED_PRECONDITION, error.getStatus().getCode());

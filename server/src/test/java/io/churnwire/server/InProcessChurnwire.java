@@ -8,14 +8,16 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
-/** The full server application on the in-process transport, with a channel to it. */
+/** The full server application on the in-process transport, with a channel to its public and admin servers. */
 final class InProcessChurnwire implements AutoCloseable {
   final ServerApplication application;
   final ManagedChannel channel;
+  final ManagedChannel adminChannel;
 
-  private InProcessChurnwire(ServerApplication application, ManagedChannel channel) {
+  private InProcessChurnwire(ServerApplication application, ManagedChannel channel, ManagedChannel adminChannel) {
     this.application = application;
     this.channel = channel;
+    this.adminChannel = adminChannel;
   }
 
   static ServerConfig config() {
@@ -24,10 +26,13 @@ final class InProcessChurnwire implements AutoCloseable {
 
   static InProcessChurnwire start(ServerConfig config) throws IOException {
     String name = InProcessServerBuilder.generateName();
-    ServerApplication application = ServerApplication.start(
-        config, InProcessServerBuilder.forName(name).directExecutor(), TestModels::small);
+    String adminName = InProcessServerBuilder.generateName();
+    ServerApplication application = ServerApplication.start(config,
+        InProcessServerBuilder.forName(name).directExecutor(),
+        InProcessServerBuilder.forName(adminName).directExecutor(), TestModels::small);
     ManagedChannel channel = InProcessChannelBuilder.forName(name).directExecutor().build();
-    return new InProcessChurnwire(application, channel);
+    ManagedChannel adminChannel = InProcessChannelBuilder.forName(adminName).directExecutor().build();
+    return new InProcessChurnwire(application, channel, adminChannel);
   }
 
   ChurnServiceGrpc.ChurnServiceBlockingStub blocking() {
@@ -41,6 +46,7 @@ final class InProcessChurnwire implements AutoCloseable {
   @Override
   public void close() throws InterruptedException {
     channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    adminChannel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     application.close();
   }
 }

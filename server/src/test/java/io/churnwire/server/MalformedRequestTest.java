@@ -60,18 +60,27 @@ class MalformedRequestTest {
 
   private static ServerApplication application;
   private static ManagedChannel channel;
+  private static ManagedChannel adminChannel;
 
   @BeforeAll
   static void start() throws Exception {
     ServerConfig config = ServerConfig.defaults().withHost("127.0.0.1").withPort(0).withModelDir(Path.of("unused"));
     application = ServerApplication.start(config,
+        NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)),
         NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)), TestModels::small);
     channel = NettyChannelBuilder.forAddress("127.0.0.1", application.port()).usePlaintext().build();
+    adminChannel = NettyChannelBuilder.forAddress("127.0.0.1", application.adminPort()).usePlaintext().build();
+  }
+
+  /** The port serving {@code method}: {@code ModelAdminService} is on the admin port only. */
+  private static ManagedChannel channelFor(String method) {
+    return method.startsWith("churnwire.v1.ModelAdminService/") ? adminChannel : channel;
   }
 
   @AfterAll
   static void stop() throws Exception {
     channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    adminChannel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     application.close();
   }
 
@@ -262,7 +271,7 @@ class MalformedRequestTest {
   }
 
   private static byte[] unary(String method, byte[] request) {
-    return ClientCalls.blockingUnaryCall(channel, Wire.method(method, MethodType.UNARY),
+    return ClientCalls.blockingUnaryCall(channelFor(method), Wire.method(method, MethodType.UNARY),
         CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), request);
   }
 
@@ -293,7 +302,7 @@ class MalformedRequestTest {
   private static <T> Status stream(String method, MethodType type, List<byte[]> requests, List<T> answers,
       java.util.function.Function<byte[], T> parse) {
     MethodDescriptor<byte[], byte[]> descriptor = Wire.method(method, type);
-    ClientCall<byte[], byte[]> call = channel.newCall(descriptor,
+    ClientCall<byte[], byte[]> call = channelFor(method).newCall(descriptor,
         CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS));
     CompletableFuture<Status> end = new CompletableFuture<>();
     call.start(new ClientCall.Listener<>() {

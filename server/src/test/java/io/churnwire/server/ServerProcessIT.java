@@ -39,6 +39,12 @@ class ServerProcessIT {
     assertTrue(first.output().stream().anyMatch(line -> line.contains("churnwire: stopped")),
         () -> String.join("\n", first.output()));
     assertEquals(promoted, first.version, "the server serves the production version");
+    assertEquals(1, first.output().stream().filter(line -> line.contains("the server runs open")).count(),
+        () -> String.join("\n", first.output()));
+    assertEquals(1, first.output().stream().filter(line -> line.contains("both ports run plaintext")).count(),
+        () -> String.join("\n", first.output()));
+    assertTrue(first.output().stream().anyMatch(line -> line.matches("churnwire: admin \\(ModelAdminService\\) on 127\\.0\\.0\\.1:\\d+")),
+        () -> String.join("\n", first.output()));
 
     RunningServer second = RunningServer.start(modelDir);
     double secondProbability = second.predictRisky();
@@ -60,6 +66,22 @@ class ServerProcessIT {
     String output = Files.readString(log);
     assertEquals(1, process.exitValue(), output);
     assertTrue(output.contains("scripts/churnwire-model.sh init --demo --registry " + modelDir), output);
+    assertFalse(output.contains("\tat "), "no stack trace:\n" + output);
+  }
+
+  @Test
+  void badLineInTheTokensFile_exitsNonZeroNamingTheLine(@TempDir Path modelDir) throws Exception {
+    Path tokens = Files.writeString(modelDir.resolve("tokens"), "# operators\n"
+        + "sha256:" + "ab".repeat(32) + " admin\n"
+        + "sha256:tooshort predict\n");
+    Path log = Files.createTempFile("churnwire-server", ".log");
+    Process process = RunningServer.launch(modelDir, log, "--auth-tokens-file=" + tokens);
+
+    assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the server gave up");
+    String output = Files.readString(log);
+    assertEquals(1, process.exitValue(), output);
+    assertTrue(output.contains("auth-tokens-file " + tokens + ": line 3: sha256: must be followed by 64 lowercase"
+        + " hex digits"), output);
     assertFalse(output.contains("\tat "), "no stack trace:\n" + output);
   }
 
@@ -98,11 +120,13 @@ class ServerProcessIT {
       this.log = log;
     }
 
-    static Process launch(Path modelDir, Path log) throws IOException {
+    static Process launch(Path modelDir, Path log, String... flags) throws IOException {
       Path jar = Path.of(System.getProperty("churnwire.server.jar", "target/churnwire-server.jar"));
       Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-      return new ProcessBuilder(java.toString(), "-Xmx512m", "-jar", jar.toString(),
-          "--host=127.0.0.1", "--port=0", "--model-dir=" + modelDir)
+      List<String> command = new java.util.ArrayList<>(List.of(java.toString(), "-Xmx512m", "-jar", jar.toString(),
+          "--host=127.0.0.1", "--port=0", "--admin-port=0", "--model-dir=" + modelDir));
+      command.addAll(List.of(flags));
+      return new ProcessBuilder(command)
           .redirectErrorStream(true)
           .redirectOutput(log.toFile())
           .start();
