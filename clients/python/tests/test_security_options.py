@@ -3,6 +3,8 @@ security flags; a token in plaintext is checked against a small in-process serve
 
 from __future__ import annotations
 
+import os
+import re
 import subprocess
 import sys
 from concurrent import futures
@@ -12,7 +14,7 @@ import grpc
 import pytest
 
 import customers
-from churnwire import AsyncChurnClient, ChurnClient, PredictResponse
+from churnwire import AsyncChurnClient, ChurnClient, PredictResponse, read_token
 from churnwire._security import is_loopback
 from churnwire.v1 import churn_service_pb2_grpc
 
@@ -96,6 +98,21 @@ def test_tokenThatCannotTravelInAHeader_isRefused(token):
         ChurnClient("localhost:1", token=token)
 
 
+def test_readToken_takesTheFirstLineWithoutSurroundingWhiteSpace(tmp_path):
+    token_file = tmp_path / "token"
+    token_file.write_text("  abc.DEF-123  \nsecond line\n")
+
+    assert read_token(token_file) == "abc.DEF-123"
+
+
+def test_readToken_emptyFile_isRefusedNamingIt(tmp_path):
+    token_file = tmp_path / "empty-token"
+    token_file.write_text("\n")
+
+    with pytest.raises(ValueError, match=re.escape(f"token file {token_file} is empty")):
+        read_token(token_file)
+
+
 def test_certificateWithoutKey_isRefused():
     with pytest.raises(ValueError, match="give both or neither"):
         ChurnClient("localhost:1", ca_file=None, cert_file="alice.crt")
@@ -117,8 +134,6 @@ def test_securityArgumentsWithAChannelOfTheCaller_areRefused():
 
 
 def _cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    import os
-
     environment = {key: value for key, value in os.environ.items() if not key.startswith("CHURNWIRE_")}
     environment.update(env or {})
     return subprocess.run([str(CHURNWIRE), *args], capture_output=True, text=True, timeout=60, env=environment)
