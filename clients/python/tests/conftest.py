@@ -67,13 +67,11 @@ def jar_supports(*flags: str) -> bool:
 
 def start_server(log: Path, model_dir: Path, *flags: str) -> RunningServer:
     """Starts the jar with its output in ``log`` and waits, bounded, for its listening line. The admin
-    port, where the jar has one, is a free one too, so several servers run side by side."""
-    admin = ["--admin-port=0"] if jar_supports("--admin-port") and not any(
-        flag.startswith("--admin-port") for flag in flags) else []
+    port is a free one too, so several servers run side by side."""
     with log.open("wb") as out:
         process = subprocess.Popen(
             [_java(), "-Xmx512m", "-jar", str(_jar()), "--host=127.0.0.1", "--port=0",
-             f"--model-dir={model_dir}", *admin, *flags],
+             "--admin-port=0", f"--model-dir={model_dir}", *flags],
             stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     deadline = time.monotonic() + START_TIMEOUT_S
     while time.monotonic() < deadline and process.poll() is None:

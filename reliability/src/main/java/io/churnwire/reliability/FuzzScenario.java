@@ -2,6 +2,7 @@ package io.churnwire.reliability;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.churnwire.v1.BatchPredictResponse;
+import io.churnwire.v1.ModelAdminServiceGrpc;
 import io.churnwire.v1.PredictBatchResponse;
 import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
@@ -52,7 +53,7 @@ final class FuzzScenario implements Scenario {
       long logBefore = server.logBytes();
       Tally calls = new Tally();
       Tally items = new Tally();
-      fuzzGrpc(server.channel(), scale.grpcFuzzCalls(), scale.hangTimeout(), calls, items);
+      fuzzGrpc(server.channel(), server.adminChannel(), scale.grpcFuzzCalls(), scale.hangTimeout(), calls, items);
       Tally rest = new Tally();
       fuzzRest(envoy, scale.restFuzzCalls(), scale.hangTimeout(), rest);
       long logBytes = server.logBytes() - logBefore;
@@ -103,13 +104,16 @@ final class FuzzScenario implements Scenario {
     return new ScenarioResult(number(), name(), figures, violations, Duration.ofNanos(System.nanoTime() - started));
   }
 
-  private static void fuzzGrpc(ManagedChannel channel, int count, Duration timeout, Tally calls, Tally items)
-      throws InterruptedException {
+  /** Hostile calls to every method; {@code ModelAdminService}'s go to the admin port, where it is served. */
+  private static void fuzzGrpc(ManagedChannel publicChannel, ManagedChannel adminChannel, int count, Duration timeout,
+      Tally calls, Tally items) throws InterruptedException {
     HostilePayloads payloads = new HostilePayloads(SEED, 64 * 1024);
     Random pick = new Random(SEED + 1);
     Semaphore outstanding = new Semaphore(GRPC_CONCURRENCY);
     for (int i = 0; i < count; i++) {
       MethodDescriptor<byte[], byte[]> method = RawMethods.ALL.get(pick.nextInt(RawMethods.ALL.size()));
+      ManagedChannel channel = ModelAdminServiceGrpc.SERVICE_NAME.equals(method.getServiceName()) ? adminChannel
+          : publicChannel;
       HostilePayloads.Kind kind = payloads.kind();
       if (!outstanding.tryAcquire(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         break;

@@ -26,18 +26,22 @@ import java.util.regex.Pattern;
 final class ServerProcess implements AutoCloseable {
   private static final Pattern LISTENING =
       Pattern.compile("churnwire: listening on [^:]+:(\\d+), serving model (\\S+)");
+  private static final Pattern ADMIN =
+      Pattern.compile("churnwire: admin \\(ModelAdminService\\) on [^:]+:(\\d+)");
   private static final Pattern STACK_FRAME = Pattern.compile("^\\s+at [\\w$.<>/]+\\(.*\\)$");
 
   private final Process process;
   private final Path log;
   private final int port;
   private final ManagedChannel channel;
+  private final ManagedChannel adminChannel;
 
-  private ServerProcess(Process process, Path log, int port) {
+  private ServerProcess(Process process, Path log, int port, int adminPort) {
     this.process = process;
     this.log = log;
     this.port = port;
     this.channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+    this.adminChannel = NettyChannelBuilder.forAddress("127.0.0.1", adminPort).usePlaintext().build();
   }
 
   /** Starts the server on {@code modelDir} with {@code flags} added; returns once it listens. */
@@ -45,14 +49,16 @@ final class ServerProcess implements AutoCloseable {
       throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of(Checkout.jdkTool("java").toString(), "-Xmx512m",
         "-jar", checkout.serverJar().toString(),
-        "--host=127.0.0.1", "--port=0", "--model-dir=" + modelDir));
+        "--host=127.0.0.1", "--port=0", "--admin-port=0", "--model-dir=" + modelDir));
     command.addAll(flags);
     Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     while (process.isAlive() && System.nanoTime() < deadline) {
-      Matcher matcher = LISTENING.matcher(Files.readString(log, StandardCharsets.UTF_8));
-      if (matcher.find()) {
-        return new ServerProcess(process, log, Integer.parseInt(matcher.group(1)));
+      String output = Files.readString(log, StandardCharsets.UTF_8);
+      Matcher listening = LISTENING.matcher(output);
+      Matcher admin = ADMIN.matcher(output);
+      if (listening.find() && admin.find()) {
+        return new ServerProcess(process, log, Integer.parseInt(listening.group(1)), Integer.parseInt(admin.group(1)));
       }
       Thread.sleep(100);
     }
@@ -76,6 +82,11 @@ final class ServerProcess implements AutoCloseable {
   /** One channel to the server for the campaign's clients. */
   ManagedChannel channel() {
     return channel;
+  }
+
+  /** A channel to the admin port ({@code ModelAdminService}). */
+  ManagedChannel adminChannel() {
+    return adminChannel;
   }
 
   /** Bytes the server has written to its output so far. */
@@ -151,6 +162,7 @@ final class ServerProcess implements AutoCloseable {
   @Override
   public void close() throws InterruptedException {
     channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    adminChannel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     process.destroy();
     if (!process.waitFor(30, TimeUnit.SECONDS)) {
       process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);

@@ -5,6 +5,7 @@ import io.grpc.ServerBuilder;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
 import java.io.IOException;
+import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -72,6 +73,11 @@ public final class ChurnServer {
   /** The bound admin port; -1 when there is no admin server or its transport has no port. */
   public int adminPort() {
     return admin.map(Server::getPort).orElse(-1);
+  }
+
+  /** The addresses the admin server listens on; empty when there is none. */
+  public List<? extends SocketAddress> adminAddresses() {
+    return admin.map(Server::getListenSockets).orElse(List.of());
   }
 
   /** Reports {@code SERVING} once a model is loaded. */

@@ -7,7 +7,9 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionService;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.io.IOException;
+import java.net.SocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -178,6 +180,11 @@ public final class ServerApplication implements AutoCloseable {
   /** The bound admin port ({@code ModelAdminService}); -1 when started without an admin server. */
   public int adminPort() {
     return server.adminPort();
+  }
+
+  /** The addresses the admin server listens on; empty when started without one. */
+  List<? extends SocketAddress> adminAddresses() {
+    return server.adminAddresses();
   }
 
   public ServerConfig config() {

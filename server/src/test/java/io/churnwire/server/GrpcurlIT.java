@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.util.JsonFormat;
 import io.churnwire.testsupport.Customers;
+import io.churnwire.testsupport.TestCertificates;
 import io.churnwire.v1.ChurnServiceGrpc;
 import io.churnwire.v1.PredictRequest;
 import io.churnwire.v1.PredictResponse;
@@ -23,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The README's grpcurl commands, run with the real grpcurl binary against the server on Netty:
@@ -79,7 +81,7 @@ class GrpcurlIT {
     Result result = grpcurl(application.adminPort(), List.of(), "churnwire.v1.ModelAdminService/GetModelStatus");
 
     assertEquals(0, result.exitCode, result::describe);
-    assertTrue(result.stdout.contains("\"servingVersion\": \"" + application.models().current().orElseThrow().version()),
+    assertTrue(result.stdout.contains("\"serving_version\": \"" + application.models().current().orElseThrow().version()),
         result::describe);
   }
 
@@ -127,6 +129,28 @@ class GrpcurlIT {
     assertFalse(result.stderr.contains("is not recognized"), result::describe);
   }
 
+  @Test
+  void tlsAndToken_asTheReadmeShowsThem_areAnsweredAndATokenlessCallIsNot(@TempDir Path dir) throws Exception {
+    TestCertificates authority = TestCertificates.authority(dir, "ca");
+    TestCertificates.Issued server = authority.server("server");
+    String token = "grpcurl-token";
+    Path tokens = Files.writeString(dir.resolve("tokens"), "sha256:" + AuthTokensTest.sha256(token) + " predict\n");
+    ServerConfig config = InProcessChurnwire.config().withTls(server.certificate(), server.key(), 60)
+        .withAuthTokens(tokens, 60);
+    try (ServerApplication secured = ServerApplication.startOnNetty(config, TestModels::small)) {
+      List<String> tls = List.of("-cacert", authority.caFile().toString());
+
+      Result answered = run(tls, "localhost:" + secured.port(), List.of("-H", "authorization: Bearer " + token),
+          "churnwire.v1.ChurnService/GetModelMetadata");
+      Result refused = run(tls, "localhost:" + secured.port(), List.of(), "churnwire.v1.ChurnService/GetModelMetadata");
+
+      assertEquals(0, answered.exitCode, answered::describe);
+      assertTrue(answered.stdout.contains("\"model\": {"), answered::describe);
+      assertTrue(refused.exitCode != 0, refused::describe);
+      assertTrue(refused.stderr.contains("a valid bearer token is required"), refused::describe);
+    }
+  }
+
   /** Runs {@code grpcurl -plaintext [flags] <public port> [command...]}, as a user types it. */
   private Result grpcurl(List<String> flags, String... command) throws IOException, InterruptedException {
     return grpcurl(application.port(), flags, command);
@@ -134,9 +158,17 @@ class GrpcurlIT {
 
   /** Runs {@code grpcurl -plaintext [flags] 127.0.0.1:<port> [command...]}. */
   private Result grpcurl(int port, List<String> flags, String... command) throws IOException, InterruptedException {
-    List<String> line = new ArrayList<>(List.of(grpcurlBinary.toString(), "-plaintext", "-max-time", "30"));
+    return run(List.of("-plaintext"), "127.0.0.1:" + port, flags, command);
+  }
+
+  /** Runs {@code grpcurl <transport flags> -max-time 30 [flags] <target> [command...]}. */
+  private Result run(List<String> transport, String target, List<String> flags, String... command)
+      throws IOException, InterruptedException {
+    List<String> line = new ArrayList<>(List.of(grpcurlBinary.toString()));
+    line.addAll(transport);
+    line.addAll(List.of("-max-time", "30"));
     line.addAll(flags);
-    line.add("127.0.0.1:" + port);
+    line.add(target);
     line.addAll(List.of(command));
     Path stdout = Files.createTempFile("grpcurl", ".out");
     Path stderr = Files.createTempFile("grpcurl", ".err");

@@ -146,6 +146,50 @@ class ServerConfigTest {
   }
 
   @Test
+  void resolve_securitySettings_comeFromFlagsAndEnvironment() {
+    ServerConfig config = ServerConfig.resolve(new String[] {"--tls-cert-file=/pki/server.crt",
+        "--tls-key-file", "/pki/server.key", "--admin-port=6000", "--tls-reload-interval-seconds=5"},
+        Map.of("CHURNWIRE_TLS_CLIENT_CA_FILE", "/pki/clients.pem", "CHURNWIRE_AUTH_TOKENS_FILE", "/etc/tokens",
+            "CHURNWIRE_ADMIN_HOST", "0.0.0.0"));
+
+    assertTrue(config.tls());
+    assertEquals(java.util.Optional.of(Path.of("/pki/server.key")), config.tlsKeyFile());
+    assertEquals(java.util.Optional.of(Path.of("/pki/clients.pem")), config.tlsClientCaFile());
+    assertEquals(java.util.Optional.of(Path.of("/etc/tokens")), config.authTokensFile());
+    assertEquals(5, config.tlsReloadIntervalSeconds());
+    assertEquals("0.0.0.0", config.adminHost());
+    assertEquals(6000, config.adminPort());
+    assertEquals(config, ServerConfig.fromProperties(config.toProperties()));
+  }
+
+  @Test
+  void defaults_runOpenAndPlaintext_withTheAdminPortOnThisHost() {
+    ServerConfig config = ServerConfig.defaults();
+
+    assertEquals(false, config.tls());
+    assertEquals(java.util.Optional.empty(), config.authTokensFile());
+    assertEquals("127.0.0.1", config.adminHost());
+    assertEquals(50052, config.adminPort());
+  }
+
+  @Test
+  void resolve_certificateWithoutItsKey_isRejectedNamingBoth() {
+    var error = assertThrows(IllegalArgumentException.class,
+        () -> ServerConfig.resolve(new String[] {"--tls-cert-file=/pki/server.crt"}, Map.of()));
+
+    assertEquals("tls-cert-file and tls-key-file must be given together (TLS needs both the certificate and its"
+        + " key)", error.getMessage());
+  }
+
+  @Test
+  void resolve_clientCaWithoutTls_isRejected() {
+    var error = assertThrows(IllegalArgumentException.class,
+        () -> ServerConfig.resolve(new String[] {"--tls-client-ca-file=/pki/ca.pem"}, Map.of()));
+
+    assertEquals("tls-client-ca-file needs TLS: give tls-cert-file and tls-key-file too", error.getMessage());
+  }
+
+  @Test
   void serverConfig_roundTripsThroughProperties() {
     ServerConfig config = ServerConfig.defaults().withPort(1234).withModelDir(Path.of("registry"));
 
