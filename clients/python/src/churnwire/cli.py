@@ -3,6 +3,8 @@
 Nothing is validated locally beyond types: a missing or out-of-range feature goes to the server,
 whose answer lists every bad field, so the tool never disagrees with the model's own schema.
 Exit codes: 0 success, 1 the call failed, 2 invalid input (usage error or INVALID_ARGUMENT).
+TLS, the client certificate and the bearer token take the flags and variables of every Churnwire
+client (``--tls-ca-file``/``CHURNWIRE_TLS_CA_FILE``, ``--token-file``/``CHURNWIRE_TOKEN_FILE``, ...).
 """
 
 from __future__ import annotations

@@ -21,9 +21,9 @@ import java.util.Optional;
 /**
  * The settings of the {@code churnwire} subcommands, each declared once with its flag, key
  * ({@code churnwire.cli.<flag>}), environment variable ({@code CHURNWIRE_CLI_<FLAG>}, but
- * {@code CHURNWIRE_TARGET} for the target and the {@code CHURNWIRE_TLS_*} and
- * {@code CHURNWIRE_TOKEN*} variables every Churnwire client reads), default, rule and help, as every Churnwire process
- * declares its settings. The customer that {@code predict} scores is the request rather than a
+ * {@code CHURNWIRE_TARGET} for the target, and the {@code CHURNWIRE_TLS*} and
+ * {@code CHURNWIRE_TOKEN*} variables that every Churnwire client reads), default, rule and help, as
+ * every Churnwire process declares its settings. The customer that {@code predict} scores is the request rather than a
  * setting, so its features stay plain picocli options. One properties file ({@code --config} or
  * {@code CHURNWIRE_CLI_CONFIG}) serves every subcommand.
  */
@@ -97,7 +97,8 @@ final class CliSettings {
 
   private static final Settings LOAD_ONLY = Settings.of("churnwire load",
       "Sends random customers and reports throughput and latency.", CONFIG_VARIABLE, TARGET, MAX_ATTEMPTS,
-      TLS, TLS_CA_FILE, TLS_CERT_FILE, TLS_KEY_FILE, TOKEN, TOKEN_FILE, REQUESTS, CONCURRENCY, MAX_DELAY, MIN_TIMEOUT, MAX_TIMEOUT, INVALID_PERCENT, MAX_DURATION, SEED, QUIET);
+      TLS, TLS_CA_FILE, TLS_CERT_FILE, TLS_KEY_FILE, TOKEN, TOKEN_FILE, REQUESTS, CONCURRENCY, MAX_DELAY,
+      MIN_TIMEOUT, MAX_TIMEOUT, INVALID_PERCENT, MAX_DURATION, SEED, QUIET);
 
   /** The settings of {@code predict}. */
   static final Settings PREDICT = PREDICT_ONLY.sharingFileWith(LOAD_ONLY);

@@ -49,9 +49,9 @@ record ConnectionOptions(String target, int maxAttempts, ClientSecurity security
     } catch (IOException e) {
       String reason = e instanceof NoSuchFileException missing ? "no such file " + missing.getFile() : e.getMessage();
       throw new IllegalArgumentException(TOKEN_FILE.flag() + ": " + reason, e);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(values.get(TOKEN).isPresent() ? TOKEN.flag() + ": " + e.getMessage()
-          : TOKEN_FILE.flag() + ": " + e.getMessage(), e);
+    } catch (IllegalArgumentException badToken) {
+      String flag = values.get(TOKEN).isPresent() ? TOKEN.flag() : TOKEN_FILE.flag();
+      throw new IllegalArgumentException(flag + ": " + badToken.getMessage(), badToken);
     }
   }
 

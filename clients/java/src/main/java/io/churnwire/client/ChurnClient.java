@@ -31,7 +31,7 @@ import java.util.function.Consumer;
  * around the generated stubs: a deadline on every call, retries of overload and unavailability that
  * wait as long as the server asks (see {@link RetrySettings}), errors as {@link ChurnClientException}
  * with the field violations of bad input already unpacked, and a {@code PredictBatch} helper that
- * honours flow control.
+ * honours flow control. TLS, mTLS and the bearer token come from {@link ClientSecurity}.
  *
  * <p>Thread-safe; share one per server. It owns its channel: {@link #close()} it when done.
  */
@@ -283,6 +283,7 @@ public final class ChurnClient implements AutoCloseable {
      *
      * @throws UncheckedIOException if a certificate, key or CA file of the security settings cannot
      *     be read
+     * @throws IllegalArgumentException if such a file holds no usable PEM certificate or key
      */
     public ChurnClient build() {
       return new ChurnClient(this);
