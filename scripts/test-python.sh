@@ -23,7 +23,8 @@ done
 
 # A real install: pip builds a wheel from the directory (which generates the stubs) and installs it
 # with its dependencies; a local directory is rebuilt and reinstalled on every run.
-"$venv/bin/pip" install --quiet --disable-pip-version-check ./clients/python
+# With its test extras: trustme makes the certificates of the TLS tests.
+"$venv/bin/pip" install --quiet --disable-pip-version-check "./clients/python[test]"
 
 cd clients/python
 status=0

@@ -3,6 +3,7 @@ started once, on a free port, and stopped with SIGTERM, which must drain and exi
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shutil
@@ -51,8 +52,22 @@ def _jar() -> Path:
     return jar
 
 
+@functools.lru_cache(maxsize=None)
+def _jar_help() -> str:
+    result = subprocess.run([_java(), "-jar", str(_jar()), "--help"], capture_output=True, text=True,
+                            timeout=START_TIMEOUT_S, stdin=subprocess.DEVNULL)
+    return result.stdout + result.stderr
+
+
+def jar_supports(*flags: str) -> bool:
+    """Whether the packaged server's ``--help`` lists every one of ``flags``."""
+    help_text = _jar_help()
+    return all(flag in help_text for flag in flags)
+
+
 def start_server(log: Path, model_dir: Path, *flags: str) -> RunningServer:
-    """Starts the jar with its output in ``log`` and waits, bounded, for its listening line."""
+    """Starts the jar with its output in ``log`` and waits, bounded, for its listening line. The admin
+    port is a free one too, so several servers run side by side."""
     with log.open("wb") as out:
         process = subprocess.Popen(
             [_java(), "-Xmx512m", "-jar", str(_jar()), "--host=127.0.0.1", "--port=0",

@@ -2,10 +2,12 @@
 
 ``ChurnClient`` (blocking) and ``AsyncChurnClient`` (grpc.aio) wrap the generated
 ``churnwire.v1`` stubs with timeouts, retries that honour the server's RetryInfo, typed errors
-(``InvalidRequestError.violations``) and the PredictBatch stream as an (async) iterator.
+(``InvalidRequestError.violations``), the PredictBatch stream as an (async) iterator, and TLS,
+mTLS and a bearer token (``ca_file=``, ``cert_file=``, ``key_file=``, ``token=``; ``read_token``).
 """
 
 from churnwire._common import BatchResult, RetryPolicy
+from churnwire._security import read_token
 from churnwire.aio import AsyncChurnClient
 from churnwire.client import ChurnClient
 from churnwire.errors import ChurnwireError, FieldViolation, InvalidRequestError
@@ -36,4 +38,5 @@ __all__ = [
     "Prediction",
     "RetryPolicy",
     "RiskBand",
+    "read_token",
 ]

@@ -21,6 +21,7 @@ from churnwire._common import (
     batch_item,
     predict_request,
 )
+from churnwire._security import PathLike, channel_credentials
 from churnwire.errors import from_rpc_error
 from churnwire.v1 import churn_service_pb2 as pb
 from churnwire.v1 import churn_service_pb2_grpc
@@ -37,12 +38,24 @@ class AsyncChurnClient:
 
     def __init__(self, target: str = DEFAULT_TARGET, *, timeout: float = DEFAULT_TIMEOUT,
                  stream_timeout: float = DEFAULT_STREAM_TIMEOUT, window: int = DEFAULT_WINDOW,
-                 retry: RetryPolicy | None = None, channel: aio.Channel | None = None):
-        """Arguments as for :class:`churnwire.ChurnClient`; ``channel`` is a grpc.aio channel."""
+                 retry: RetryPolicy | None = None, channel: aio.Channel | None = None,
+                 tls: bool = False, ca_file: PathLike | None = None, cert_file: PathLike | None = None,
+                 key_file: PathLike | None = None, token: str | None = None):
+        """Arguments, security included, as for :class:`churnwire.ChurnClient`; ``channel`` is a
+        grpc.aio channel."""
         if window < 1:
             raise ValueError(f"window must be at least 1, got {window}")
         self._owns_channel = channel is None
-        self._channel = channel if channel is not None else aio.insecure_channel(target)
+        if channel is not None:
+            if tls or any(arg is not None for arg in (ca_file, cert_file, key_file, token)):
+                raise ValueError("tls, ca_file, cert_file, key_file and token configure the channel the client "
+                                 "makes; they cannot be combined with channel=")
+            self._channel = channel
+        else:
+            credentials = channel_credentials(target, tls=tls, ca_file=ca_file, cert_file=cert_file,
+                                              key_file=key_file, token=token)
+            self._channel = (aio.insecure_channel(target) if credentials is None
+                             else aio.secure_channel(target, credentials))
         self._stub = churn_service_pb2_grpc.ChurnServiceStub(self._channel)
         self._timeout = timeout
         self._stream_timeout = stream_timeout

@@ -3,6 +3,8 @@
 Nothing is validated locally beyond types: a missing or out-of-range feature goes to the server,
 whose answer lists every bad field, so the tool never disagrees with the model's own schema.
 Exit codes: 0 success, 1 the call failed, 2 invalid input (usage error or INVALID_ARGUMENT).
+TLS, the client certificate and the bearer token take the flags and variables of every Churnwire
+client (``--tls-ca-file``/``CHURNWIRE_TLS_CA_FILE``, ``--token-file``/``CHURNWIRE_TOKEN_FILE``, ...).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from google.protobuf import json_format
 from google.protobuf.internal.enum_type_wrapper import EnumTypeWrapper
 
 from churnwire._common import DEFAULT_TARGET, DEFAULT_TIMEOUT, RetryPolicy
+from churnwire._security import read_token
 from churnwire.client import ChurnClient
 from churnwire.errors import ChurnwireError, InvalidRequestError
 from churnwire.v1 import churn_service_pb2 as pb
@@ -68,6 +71,25 @@ def _parser() -> argparse.ArgumentParser:
                             help="attempts on UNAVAILABLE or RESOURCE_EXHAUSTED, waiting as long as the "
                                  "server asks; 1 disables retries (default %(default)s)")
 
+    security = connection.add_argument_group(
+        "security", "TLS, client certificate and bearer token; the same flags and variables as every Churnwire "
+                    "client's. A token goes only over TLS or in plaintext to this machine.")
+    security.add_argument("--tls", action="store_true", default=_env_flag("CHURNWIRE_TLS"),
+                          help="speak TLS, trusting the platform's roots unless --tls-ca-file is given (env CHURNWIRE_TLS)")
+    security.add_argument("--tls-ca-file", default=os.environ.get("CHURNWIRE_TLS_CA_FILE"), metavar="PATH",
+                          help="PEM certificates of the authorities the server's certificate must chain to; "
+                               "implies --tls (env CHURNWIRE_TLS_CA_FILE)")
+    security.add_argument("--tls-cert-file", default=os.environ.get("CHURNWIRE_TLS_CERT_FILE"), metavar="PATH",
+                          help="PEM client certificate chain for a server that requires one (mTLS), with "
+                               "--tls-key-file (env CHURNWIRE_TLS_CERT_FILE)")
+    security.add_argument("--tls-key-file", default=os.environ.get("CHURNWIRE_TLS_KEY_FILE"), metavar="PATH",
+                          help="PEM private key of --tls-cert-file (env CHURNWIRE_TLS_KEY_FILE)")
+    security.add_argument("--token", default=os.environ.get("CHURNWIRE_TOKEN"),
+                          help="bearer token sent on every call (env CHURNWIRE_TOKEN); a flag shows in the "
+                               "process list, so prefer --token-file or the variable")
+    security.add_argument("--token-file", default=os.environ.get("CHURNWIRE_TOKEN_FILE"), metavar="PATH",
+                          help="file whose first line is the bearer token (env CHURNWIRE_TOKEN_FILE)")
+
     parser = argparse.ArgumentParser(prog="churnwire", description="Calls a Churnwire server over gRPC.")
     commands = parser.add_subparsers(dest="command", required=True)
 
@@ -87,6 +109,36 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("metadata", parents=[connection],
                         help="print the served model's metadata (version, schema, metrics) as JSON")
     return parser
+
+
+def _env_flag(variable: str) -> bool:
+    value = os.environ.get(variable, "false").strip().lower()
+    if value not in ("true", "false"):
+        print(f"churnwire: {variable} must be true or false, got '{value}'", file=sys.stderr)
+        raise SystemExit(EXIT_INVALID)
+    return value == "true"
+
+
+def _security(args: argparse.Namespace) -> dict:
+    """The client's security arguments from the flags; the token file read.
+
+    Raises:
+        ValueError: naming the flags, when they contradict each other or the token file is unusable.
+    """
+    if args.token is not None and args.token_file is not None:
+        raise ValueError("--token and --token-file were both given; give one")
+    if (args.tls_cert_file is None) != (args.tls_key_file is None):
+        raise ValueError("--tls-cert-file and --tls-key-file go together; give both or neither")
+    token = args.token
+    if args.token_file is not None:
+        try:
+            token = read_token(args.token_file)
+        except FileNotFoundError:
+            raise ValueError(f"--token-file: no such file {args.token_file}") from None
+        except (OSError, ValueError) as error:
+            raise ValueError(f"--token-file: {error}") from None
+    return {"tls": args.tls, "ca_file": args.tls_ca_file, "cert_file": args.tls_cert_file,
+            "key_file": args.tls_key_file, "token": token}
 
 
 def _request(args: argparse.Namespace) -> pb.PredictRequest:
@@ -109,7 +161,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     retry = RetryPolicy(max_attempts=args.max_attempts)
     try:
-        with ChurnClient(args.target, timeout=args.timeout, retry=retry) as client:
+        client = ChurnClient(args.target, timeout=args.timeout, retry=retry, **_security(args))
+    except ValueError as error:
+        print(f"churnwire: {error}", file=sys.stderr)
+        return EXIT_INVALID
+    except OSError as error:
+        print(f"churnwire: cannot read {error.filename}: {error.strerror}", file=sys.stderr)
+        return EXIT_INVALID
+    try:
+        with client:
             if args.command == "predict":
                 response = client.predict(_request(args))
                 if args.json:

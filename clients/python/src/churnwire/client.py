@@ -20,6 +20,7 @@ from churnwire._common import (
     batch_item,
     predict_request,
 )
+from churnwire._security import PathLike, channel_credentials
 from churnwire.errors import from_rpc_error
 from churnwire.v1 import churn_service_pb2 as pb
 from churnwire.v1 import churn_service_pb2_grpc
@@ -41,7 +42,9 @@ class ChurnClient:
 
     def __init__(self, target: str = DEFAULT_TARGET, *, timeout: float = DEFAULT_TIMEOUT,
                  stream_timeout: float = DEFAULT_STREAM_TIMEOUT, window: int = DEFAULT_WINDOW,
-                 retry: RetryPolicy | None = None, channel: grpc.Channel | None = None):
+                 retry: RetryPolicy | None = None, channel: grpc.Channel | None = None,
+                 tls: bool = False, ca_file: PathLike | None = None, cert_file: PathLike | None = None,
+                 key_file: PathLike | None = None, token: str | None = None):
         """
         Args:
             target: host:port of the server.
@@ -49,13 +52,35 @@ class ChurnClient:
             stream_timeout: seconds a whole PredictBatch stream may take.
             window: PredictBatch items that may be sent and not yet answered.
             retry: retry policy of unary calls; ``RetryPolicy()`` unless given.
-            channel: a channel to use instead of an insecure one to ``target``; not closed by
-                :meth:`close`.
+            channel: a channel to use instead of one the client makes to ``target``; not closed by
+                :meth:`close`, and not combined with the security arguments.
+            tls: speak TLS, trusting the platform's roots unless ``ca_file`` is given.
+            ca_file: PEM certificates of the authorities the server's certificate must chain to;
+                implies ``tls``.
+            cert_file: PEM client certificate chain for a server that requires one (mTLS), with
+                ``key_file``; implies ``tls``.
+            key_file: PEM private key of ``cert_file``.
+            token: bearer token sent as ``authorization: Bearer <token>`` on every call; only over
+                TLS or in plaintext to this machine (``localhost``, 127.0.0.0/8, ``::1``).
+
+        Raises:
+            ValueError: arguments that contradict each other, or a token that would go in
+                plaintext to another host.
+            OSError: a certificate, key or CA file cannot be read.
         """
         if window < 1:
             raise ValueError(f"window must be at least 1, got {window}")
         self._owns_channel = channel is None
-        self._channel = channel if channel is not None else grpc.insecure_channel(target)
+        if channel is not None:
+            if tls or any(arg is not None for arg in (ca_file, cert_file, key_file, token)):
+                raise ValueError("tls, ca_file, cert_file, key_file and token configure the channel the client "
+                                 "makes; they cannot be combined with channel=")
+            self._channel = channel
+        else:
+            credentials = channel_credentials(target, tls=tls, ca_file=ca_file, cert_file=cert_file,
+                                              key_file=key_file, token=token)
+            self._channel = (grpc.insecure_channel(target) if credentials is None
+                             else grpc.secure_channel(target, credentials))
         self._stub = churn_service_pb2_grpc.ChurnServiceStub(self._channel)
         self._timeout = timeout
         self._stream_timeout = stream_timeout

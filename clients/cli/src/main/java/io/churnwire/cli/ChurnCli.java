@@ -1,8 +1,10 @@
 package io.churnwire.cli;
 
+import io.churnwire.client.ChurnClient;
 import io.churnwire.config.Settings;
 import io.churnwire.config.Values;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import picocli.CommandLine.Command;
@@ -48,6 +50,19 @@ public final class ChurnCli implements Runnable {
   static Optional<Values> resolve(Settings settings, List<String> args, PrintWriter err) {
     try {
       return Optional.of(settings.resolve(args.toArray(String[]::new), System.getenv()));
+    } catch (IllegalArgumentException e) {
+      err.println("churnwire: " + e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * A client for the connection settings among {@code values}; empty, after saying why on stderr,
+   * when they contradict each other or a file they name cannot be read.
+   */
+  static Optional<ChurnClient> connect(Values values, Duration timeout, PrintWriter err) {
+    try {
+      return Optional.of(ConnectionOptions.from(values).connect(timeout));
     } catch (IllegalArgumentException e) {
       err.println("churnwire: " + e.getMessage());
       return Optional.empty();

@@ -7,20 +7,23 @@ import static io.churnwire.config.Rule.positive;
 import static io.churnwire.config.ValueType.BOOLEAN;
 import static io.churnwire.config.ValueType.INTEGER;
 import static io.churnwire.config.ValueType.LONG;
+import static io.churnwire.config.ValueType.PATH;
 import static io.churnwire.config.ValueType.TEXT;
 import static io.churnwire.config.ValueType.optional;
 
 import io.churnwire.config.Setting;
 import io.churnwire.config.Settings;
 import io.churnwire.config.ValueType;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
 /**
  * The settings of the {@code churnwire} subcommands, each declared once with its flag, key
  * ({@code churnwire.cli.<flag>}), environment variable ({@code CHURNWIRE_CLI_<FLAG>}, but
- * {@code CHURNWIRE_TARGET} for the target), default, rule and help, as every Churnwire process
- * declares its settings. The customer that {@code predict} scores is the request rather than a
+ * {@code CHURNWIRE_TARGET} for the target, and the {@code CHURNWIRE_TLS*} and
+ * {@code CHURNWIRE_TOKEN*} variables that every Churnwire client reads), default, rule and help, as
+ * every Churnwire process declares its settings. The customer that {@code predict} scores is the request rather than a
  * setting, so its features stay plain picocli options. One properties file ({@code --config} or
  * {@code CHURNWIRE_CLI_CONFIG}) serves every subcommand.
  */
@@ -37,6 +40,30 @@ final class CliSettings {
 
   static final Setting<Duration> TIMEOUT = setting("timeout", DURATION, Duration.ofSeconds(5),
       "deadline of the call, retries included, e.g. `500ms`, `5s`, `1m`").require(positive());
+
+  static final Setting<Boolean> TLS = setting("tls", BOOLEAN, false,
+      "speak TLS, trusting the platform's trust store unless `--tls-ca-file` is given; implied by "
+          + "`--tls-ca-file` and `--tls-cert-file`").environment("CHURNWIRE_TLS");
+
+  static final Setting<Optional<Path>> TLS_CA_FILE = setting("tls-ca-file", optional(PATH), Optional.empty(),
+      "PEM certificates of the authorities the server's certificate must chain to; implies `--tls`")
+      .environment("CHURNWIRE_TLS_CA_FILE").showDefaultAs("platform trust store");
+
+  static final Setting<Optional<Path>> TLS_CERT_FILE = setting("tls-cert-file", optional(PATH), Optional.empty(),
+      "PEM client certificate chain presented to a server that requires one (mTLS), with `--tls-key-file`")
+      .environment("CHURNWIRE_TLS_CERT_FILE").showDefaultAs("none");
+
+  static final Setting<Optional<Path>> TLS_KEY_FILE = setting("tls-key-file", optional(PATH), Optional.empty(),
+      "PEM PKCS#8 private key of `--tls-cert-file`").environment("CHURNWIRE_TLS_KEY_FILE").showDefaultAs("none");
+
+  static final Setting<Optional<String>> TOKEN = setting("token", optional(TEXT), Optional.empty(),
+      "bearer token sent as `authorization: Bearer <token>` on every call, only over TLS or to a loopback "
+          + "address; a flag shows in the process list, so prefer `--token-file` or the variable")
+      .environment("CHURNWIRE_TOKEN").showDefaultAs("none");
+
+  static final Setting<Optional<Path>> TOKEN_FILE = setting("token-file", optional(PATH), Optional.empty(),
+      "file whose first line is the bearer token; instead of `--token`")
+      .environment("CHURNWIRE_TOKEN_FILE").showDefaultAs("none");
 
   static final Setting<Integer> REQUESTS = setting("requests", INTEGER, 1_000, "calls to make");
 
@@ -65,18 +92,21 @@ final class CliSettings {
   private static final String CONFIG_VARIABLE = "CHURNWIRE_CLI_CONFIG";
 
   private static final Settings PREDICT_ONLY = Settings.of("churnwire predict",
-      "Scores one customer.", CONFIG_VARIABLE, TARGET, MAX_ATTEMPTS, TIMEOUT);
+      "Scores one customer.", CONFIG_VARIABLE, TARGET, MAX_ATTEMPTS, TIMEOUT, TLS, TLS_CA_FILE, TLS_CERT_FILE,
+      TLS_KEY_FILE, TOKEN, TOKEN_FILE);
 
   private static final Settings LOAD_ONLY = Settings.of("churnwire load",
       "Sends random customers and reports throughput and latency.", CONFIG_VARIABLE, TARGET, MAX_ATTEMPTS,
-      REQUESTS, CONCURRENCY, MAX_DELAY, MIN_TIMEOUT, MAX_TIMEOUT, INVALID_PERCENT, MAX_DURATION, SEED, QUIET);
+      TLS, TLS_CA_FILE, TLS_CERT_FILE, TLS_KEY_FILE, TOKEN, TOKEN_FILE, REQUESTS, CONCURRENCY, MAX_DELAY,
+      MIN_TIMEOUT, MAX_TIMEOUT, INVALID_PERCENT, MAX_DURATION, SEED, QUIET);
 
   /** The settings of {@code predict}. */
   static final Settings PREDICT = PREDICT_ONLY.sharingFileWith(LOAD_ONLY);
 
   /** The settings of {@code metadata}: those of {@code predict}, a call being a call. */
   static final Settings METADATA = Settings.of("churnwire metadata", "Prints the served model's metadata.",
-      CONFIG_VARIABLE, TARGET, MAX_ATTEMPTS, TIMEOUT).sharingFileWith(LOAD_ONLY);
+      CONFIG_VARIABLE, TARGET, MAX_ATTEMPTS, TIMEOUT, TLS, TLS_CA_FILE, TLS_CERT_FILE, TLS_KEY_FILE, TOKEN,
+      TOKEN_FILE).sharingFileWith(LOAD_ONLY);
 
   /** The settings of {@code load}; each call's deadline is drawn between its two timeouts. */
   static final Settings LOAD = LOAD_ONLY.sharingFileWith(PREDICT_ONLY);

@@ -57,7 +57,10 @@ final class LoadCommand implements Callable<Integer> {
       return ChurnCli.EXIT_INVALID;
     }
     boolean quiet = values.get(QUIET);
-    ConnectionOptions connection = ConnectionOptions.from(values);
+    Optional<ChurnClient> connected = ChurnCli.connect(values, settings.maxTimeout(), err);
+    if (connected.isEmpty()) {
+      return ChurnCli.EXIT_INVALID;
+    }
     LoadGenerator generator = new LoadGenerator(settings);
     boolean terminal = System.console() != null && System.console().isTerminal();
     ScheduledExecutorService display = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -66,12 +69,12 @@ final class LoadCommand implements Callable<Integer> {
       return thread;
     });
     LoadReport report;
-    try (ChurnClient client = connection.connect(settings.maxTimeout())) {
+    try (ChurnClient client = connected.get()) {
       if (!quiet) {
         display.scheduleAtFixedRate(() -> show(err, generator.progress(), terminal, false), 1, 1,
             TimeUnit.SECONDS);
       }
-      report = generator.run(client, connection.target());
+      report = generator.run(client, values.get(CliSettings.TARGET));
     } finally {
       display.shutdownNow();
       display.awaitTermination(5, TimeUnit.SECONDS);

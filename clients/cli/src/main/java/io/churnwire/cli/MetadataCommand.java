@@ -34,7 +34,12 @@ final class MetadataCommand implements Callable<Integer> {
     if (values.isEmpty()) {
       return ChurnCli.EXIT_INVALID;
     }
-    try (ChurnClient client = ConnectionOptions.from(values.get()).connect(values.get().get(CliSettings.TIMEOUT))) {
+    Optional<ChurnClient> connected =
+        ChurnCli.connect(values.get(), values.get().get(CliSettings.TIMEOUT), spec.commandLine().getErr());
+    if (connected.isEmpty()) {
+      return ChurnCli.EXIT_INVALID;
+    }
+    try (ChurnClient client = connected.get()) {
       spec.commandLine().getOut().println(JSON.print(client.modelMetadata()));
       return 0;
     } catch (ChurnClientException e) {

@@ -90,7 +90,11 @@ final class PredictCommand implements Callable<Integer> {
     if (values.isEmpty()) {
       return ChurnCli.EXIT_INVALID;
     }
-    try (ChurnClient client = ConnectionOptions.from(values.get()).connect(values.get().get(CliSettings.TIMEOUT))) {
+    Optional<ChurnClient> connected = ChurnCli.connect(values.get(), values.get().get(CliSettings.TIMEOUT), err);
+    if (connected.isEmpty()) {
+      return ChurnCli.EXIT_INVALID;
+    }
+    try (ChurnClient client = connected.get()) {
       PredictResponse response = client.predict(request());
       if (json) {
         out.println(JSON.print(response));

@@ -4,6 +4,7 @@ import io.grpc.CallCredentials;
 import io.grpc.Metadata;
 import io.grpc.SecurityLevel;
 import io.grpc.Status;
+import java.net.InetAddress;
 import java.util.concurrent.Executor;
 
 /**
@@ -33,10 +34,22 @@ final class BearerToken extends CallCredentials {
     applier.apply(headers);
   }
 
-  private static boolean loopback(String authority) {
+  /**
+   * Whether {@code authority} names the loopback interface: {@code localhost}, or an address literal
+   * in 127.0.0.0/8 or {@code ::1}. Nothing is resolved, so a host name such as
+   * {@code 127.0.0.1.example.com} is not taken for one.
+   */
+  static boolean loopback(String authority) {
     String host = authority.startsWith("[")
         ? authority.substring(1, Math.max(1, authority.indexOf(']')))
-        : authority.replaceFirst(":\\d+$", "");
-    return host.equals("localhost") || host.startsWith("127.") || host.equals("::1");
+        : authority.replaceFirst(":\\d*$", "");
+    if (host.equalsIgnoreCase("localhost")) {
+      return true;
+    }
+    try {
+      return InetAddress.ofLiteral(host).isLoopbackAddress();
+    } catch (IllegalArgumentException notAnAddress) {
+      return false;
+    }
   }
 }

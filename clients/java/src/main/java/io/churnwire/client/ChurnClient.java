@@ -7,12 +7,15 @@ import io.churnwire.v1.ModelMetadata;
 import io.churnwire.v1.PredictBatchRequest;
 import io.churnwire.v1.PredictRequest;
 import io.churnwire.v1.PredictResponse;
+import io.grpc.ChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
@@ -28,7 +31,7 @@ import java.util.function.Consumer;
  * around the generated stubs: a deadline on every call, retries of overload and unavailability that
  * wait as long as the server asks (see {@link RetrySettings}), errors as {@link ChurnClientException}
  * with the field violations of bad input already unpacked, and a {@code PredictBatch} helper that
- * honours flow control.
+ * honours flow control. TLS, mTLS and the bearer token come from {@link ClientSecurity}.
  *
  * <p>Thread-safe; share one per server. It owns its channel: {@link #close()} it when done.
  */
@@ -41,8 +44,7 @@ public final class ChurnClient implements AutoCloseable {
 
   private ChurnClient(Builder builder) {
     this.retryCounter = new RetryCounter();
-    NettyChannelBuilder channelBuilder = NettyChannelBuilder.forTarget(builder.target)
-        .usePlaintext()
+    NettyChannelBuilder channelBuilder = NettyChannelBuilder.forTarget(builder.target, credentials(builder.security))
         .disableServiceConfigLookUp()
         .intercept(retryCounter);
     if (builder.retry.enabled()) {
@@ -56,6 +58,14 @@ public final class ChurnClient implements AutoCloseable {
     this.deadline = builder.deadline;
     this.streamDeadline = builder.streamDeadline;
     this.batchWindow = builder.batchWindow;
+  }
+
+  private static ChannelCredentials credentials(ClientSecurity security) {
+    try {
+      return security.channelCredentials();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the client's TLS files: " + e.getMessage(), e);
+    }
   }
 
   /** A builder for a client of the server at {@code target}, e.g. {@code localhost:50051}. */
@@ -222,6 +232,7 @@ public final class ChurnClient implements AutoCloseable {
     private Duration streamDeadline = Duration.ofMinutes(10);
     private int batchWindow = 64;
     private RetrySettings retry = RetrySettings.defaults();
+    private ClientSecurity security = ClientSecurity.plaintext();
 
     private Builder(String target) {
       Objects.requireNonNull(target, "target");
@@ -258,6 +269,22 @@ public final class ChurnClient implements AutoCloseable {
       return this;
     }
 
+    /**
+     * TLS, mTLS and the bearer token ({@link ClientSecurity}); plaintext without a token unless set.
+     * The files are read when the client is built.
+     */
+    public Builder security(ClientSecurity settings) {
+      this.security = Objects.requireNonNull(settings, "settings");
+      return this;
+    }
+
+    /**
+     * The client.
+     *
+     * @throws UncheckedIOException if a certificate, key or CA file of the security settings cannot
+     *     be read
+     * @throws IllegalArgumentException if such a file holds no usable PEM certificate or key
+     */
     public ChurnClient build() {
       return new ChurnClient(this);
     }

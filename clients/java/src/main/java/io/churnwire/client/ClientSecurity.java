@@ -45,6 +45,11 @@ public record ClientSecurity(boolean tls, Optional<Path> caFile, Optional<Path> 
     return new ClientSecurity(false, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
   }
 
+  /** TLS trusting the platform's trust store, for a server with a publicly trusted certificate. */
+  public static ClientSecurity systemTrust() {
+    return new ClientSecurity(true, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+  }
+
   /** TLS trusting the authorities in {@code caFile}. */
   public static ClientSecurity tls(Path caFile) {
     return new ClientSecurity(true, Optional.of(caFile), Optional.empty(), Optional.empty(), Optional.empty());
@@ -58,6 +63,26 @@ public record ClientSecurity(boolean tls, Optional<Path> caFile, Optional<Path> 
   /** The same, also sending {@code bearerToken} on every call. */
   public ClientSecurity withToken(String bearerToken) {
     return new ClientSecurity(tls, caFile, certificateFile, keyFile, Optional.of(bearerToken));
+  }
+
+  /**
+   * The security that command-line options ask for, by the rules every Churnwire command applies: a
+   * CA file or a client certificate implies TLS, and the token is given inline or in a file, not
+   * both.
+   *
+   * @param tls TLS was asked for explicitly
+   * @param tokenFile a file whose first line is the token, read now
+   * @throws IllegalArgumentException if the options contradict each other
+   * @throws IOException if the token file cannot be read or holds no token
+   */
+  public static ClientSecurity fromOptions(boolean tls, Optional<Path> caFile, Optional<Path> certificateFile,
+      Optional<Path> keyFile, Optional<String> token, Optional<Path> tokenFile) throws IOException {
+    if (token.isPresent() && tokenFile.isPresent()) {
+      throw new IllegalArgumentException("a token and a token file were both given; give one");
+    }
+    Optional<String> bearer = tokenFile.isPresent() ? Optional.of(readToken(tokenFile.get())) : token;
+    boolean anyTls = tls || caFile.isPresent() || certificateFile.isPresent() || keyFile.isPresent();
+    return new ClientSecurity(anyTls, caFile, certificateFile, keyFile, bearer);
   }
 
   /**
@@ -88,6 +113,15 @@ public record ClientSecurity(boolean tls, Optional<Path> caFile, Optional<Path> 
   /** The bearer token as call credentials, if one is set. */
   public Optional<CallCredentials> callCredentials() {
     return token.map(BearerToken::new);
+  }
+
+  /** The settings with the token left out, so logging them never leaks it. */
+  @Override
+  public String toString() {
+    return "ClientSecurity[tls=" + tls + ", caFile=" + caFile.map(Path::toString).orElse("(platform)")
+        + ", certificateFile=" + certificateFile.map(Path::toString).orElse("(none)")
+        + ", keyFile=" + keyFile.map(Path::toString).orElse("(none)")
+        + ", token=" + (token.isPresent() ? "(set)" : "(none)") + "]";
   }
 
   private ChannelCredentials tlsCredentials() throws IOException {

@@ -3,6 +3,7 @@ package io.churnwire.client;
 import io.churnwire.server.ModelBootstrap;
 import io.churnwire.server.ServerApplication;
 import io.churnwire.server.ServerConfig;
+import io.grpc.ServerCredentials;
 import io.grpc.ServerInterceptor;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
@@ -30,6 +31,18 @@ public final class LiveServer {
   public static ServerApplication start(ServerConfig config, ServerInterceptor interceptor) throws IOException {
     return ServerApplication.start(config,
         NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port())).intercept(interceptor),
+        () -> ModelBootstrap.load(config));
+  }
+
+  /**
+   * As {@link #start(ServerConfig, ServerInterceptor)}, speaking TLS with {@code credentials} (a
+   * server certificate, and for mTLS the authority its clients' certificates must chain to).
+   */
+  public static ServerApplication start(ServerConfig config, ServerCredentials credentials,
+      ServerInterceptor interceptor) throws IOException {
+    return ServerApplication.start(config,
+        NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()), credentials)
+            .intercept(interceptor),
         () -> ModelBootstrap.load(config));
   }
 
