@@ -9,6 +9,7 @@ import static io.churnwire.bridge.BridgeSettings.GROUP_ID;
 import static io.churnwire.bridge.BridgeSettings.ITEM_MAX_AGE;
 import static io.churnwire.bridge.BridgeSettings.ITEM_MAX_ATTEMPTS;
 import static io.churnwire.bridge.BridgeSettings.ITEM_TIMEOUT;
+import static io.churnwire.bridge.BridgeSettings.KAFKA_CONFIG;
 import static io.churnwire.bridge.BridgeSettings.MAX_BLOCK;
 import static io.churnwire.bridge.BridgeSettings.MAX_IN_FLIGHT;
 import static io.churnwire.bridge.BridgeSettings.MAX_POLL_RECORDS;
@@ -21,11 +22,22 @@ import static io.churnwire.bridge.BridgeSettings.RETRY_INITIAL;
 import static io.churnwire.bridge.BridgeSettings.RETRY_MAX;
 import static io.churnwire.bridge.BridgeSettings.RUN;
 import static io.churnwire.bridge.BridgeSettings.SERVER_TARGET;
+import static io.churnwire.bridge.BridgeSettings.SERVER_TLS;
+import static io.churnwire.bridge.BridgeSettings.SERVER_TLS_CA_FILE;
+import static io.churnwire.bridge.BridgeSettings.SERVER_TLS_CERT_FILE;
+import static io.churnwire.bridge.BridgeSettings.SERVER_TLS_KEY_FILE;
+import static io.churnwire.bridge.BridgeSettings.SERVER_TOKEN;
+import static io.churnwire.bridge.BridgeSettings.SERVER_TOKEN_FILE;
 import static io.churnwire.bridge.BridgeSettings.SESSION_TIMEOUT;
 
+import io.churnwire.client.ClientSecurity;
 import io.churnwire.config.Values;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
 
 /**
@@ -35,7 +47,16 @@ import java.util.Properties;
  * compact constructor adds the rules that span two settings.
  *
  * @param bootstrapServers Kafka bootstrap address list
+ * @param kafkaConfig plain Kafka client properties file applied to every client, if any
+ * @param kafka Kafka client properties passed through (security, tuning): the file's, then the
+ *     {@code kafka.*} keys of the bridge properties file
  * @param serverTarget gRPC target of the scoring server, e.g. {@code 127.0.0.1:50051}
+ * @param serverTls whether to speak TLS to the server; implied by a CA file or client certificate
+ * @param serverTlsCaFile PEM authorities the server's certificate must chain to; else the platform's
+ * @param serverTlsCertFile PEM client certificate chain for mTLS, with {@code serverTlsKeyFile}
+ * @param serverTlsKeyFile PEM PKCS#8 key of the client certificate
+ * @param serverTokenFile file whose first line is the bearer token for the server
+ * @param serverToken the bearer token itself, from the environment or the properties file
  * @param groupId consumer group shared by all bridge instances that split the request partitions
  * @param requestTopic topic of {@code PredictRequest} records
  * @param responseTopic topic the {@code PredictResponse} records go to
@@ -58,7 +79,15 @@ import java.util.Properties;
  */
 public record BridgeConfig(
     String bootstrapServers,
+    Optional<Path> kafkaConfig,
+    KafkaClientProperties kafka,
     String serverTarget,
+    boolean serverTls,
+    Optional<Path> serverTlsCaFile,
+    Optional<Path> serverTlsCertFile,
+    Optional<Path> serverTlsKeyFile,
+    Optional<Path> serverTokenFile,
+    Optional<Secret> serverToken,
     String groupId,
     String requestTopic,
     String responseTopic,
@@ -82,7 +111,14 @@ public record BridgeConfig(
   /** Checks every field against its setting's rule, then the rules between settings. */
   public BridgeConfig {
     BOOTSTRAP_SERVERS.check(bootstrapServers);
+    KAFKA_CONFIG.check(kafkaConfig);
+    Objects.requireNonNull(kafka, "kafka");
     SERVER_TARGET.check(serverTarget);
+    SERVER_TLS_CA_FILE.check(serverTlsCaFile);
+    SERVER_TLS_CERT_FILE.check(serverTlsCertFile);
+    SERVER_TLS_KEY_FILE.check(serverTlsKeyFile);
+    SERVER_TOKEN_FILE.check(serverTokenFile);
+    SERVER_TOKEN.check(serverToken);
     GROUP_ID.check(groupId);
     REQUEST_TOPIC.check(requestTopic);
     RESPONSE_TOPIC.check(responseTopic);
@@ -106,6 +142,13 @@ public record BridgeConfig(
       throw new IllegalArgumentException("request-topic '" + requestTopic
           + "' must differ from response-topic and dlq-topic, or the bridge would consume its own output");
     }
+    if (serverTlsCertFile.isPresent() != serverTlsKeyFile.isPresent()) {
+      throw new IllegalArgumentException("server-tls-cert-file and server-tls-key-file go together; give both or"
+          + " neither");
+    }
+    if (serverTokenFile.isPresent() && serverToken.isPresent()) {
+      throw new IllegalArgumentException("give server-token-file or server-token, not both");
+    }
     if (retryInitial.compareTo(retryMax) > 0) {
       throw new IllegalArgumentException("retry-initial-ms (" + retryInitial.toMillis()
           + ") must not exceed retry-max-ms (" + retryMax.toMillis() + ")");
@@ -114,32 +157,84 @@ public record BridgeConfig(
 
   /** The declared defaults: local broker and server, the {@code churn.*} topics, 1000 records in flight. */
   public static BridgeConfig defaults() {
-    return from(RUN.defaults());
+    return from(RUN.defaults(), KafkaClientProperties.none());
   }
 
   /**
    * Resolves the {@code run} command's {@code args} and {@code environment}: flags, then
    * {@code CHURNWIRE_BRIDGE_*} variables, then the properties file ({@code --config} or
-   * {@code CHURNWIRE_BRIDGE_CONFIG}), then the defaults.
+   * {@code CHURNWIRE_BRIDGE_CONFIG}), then the defaults; Kafka client properties come from the
+   * {@code kafka-config} file and the {@code kafka.*} keys of the properties file.
    *
    * @throws IllegalArgumentException for an unknown flag or key, a bad value or an unreadable file,
    *     with a message naming it
    */
   public static BridgeConfig resolve(String[] args, Map<String, String> environment) {
-    return from(RUN.resolve(args, environment));
+    Values values = RUN.resolve(args, environment);
+    return from(values, KafkaClientProperties.resolve(RUN, args, environment, values.get(KAFKA_CONFIG)));
   }
 
   /**
    * Reads a configuration from {@code churnwire.bridge.*} properties; missing keys keep their
-   * defaults and unknown keys under the prefix are rejected, so a misspelt setting is not ignored.
+   * defaults and unknown keys under the prefix are rejected, so a misspelt setting is not ignored;
+   * {@code kafka.*} keys are passed through to the Kafka clients, after the {@code kafka-config} file.
    */
   public static BridgeConfig fromProperties(Properties properties) {
-    return from(RUN.fromProperties(properties));
+    Values values = RUN.fromProperties(properties);
+    KafkaClientProperties fromFile =
+        values.get(KAFKA_CONFIG).map(KafkaClientProperties::fromKafkaFile).orElse(KafkaClientProperties.none());
+    return from(values, fromFile.overriddenBy(KafkaClientProperties.fromBridgeProperties(properties)));
   }
 
-  /** Writes every setting under its {@code churnwire.bridge.*} key. */
+  /**
+   * Writes every setting under its {@code churnwire.bridge.*} key, and the pass-through Kafka
+   * properties under {@code kafka.*}, so {@link #fromProperties} reads the same configuration back.
+   */
   public Properties toProperties() {
-    return values().toProperties();
+    Properties properties = values().toProperties();
+    kafka.common().forEach((key, value) -> properties.setProperty(KafkaClientProperties.PREFIX + "common." + key, value));
+    kafka.consumer().forEach((key, value) -> properties.setProperty(KafkaClientProperties.PREFIX + "consumer." + key, value));
+    kafka.producer().forEach((key, value) -> properties.setProperty(KafkaClientProperties.PREFIX + "producer." + key, value));
+    return properties;
+  }
+
+  /**
+   * How the bridge reaches the server: TLS when {@code server-tls} is set or a CA file or client
+   * certificate is given, and the bearer token, read from its file now.
+   *
+   * @throws IllegalArgumentException if the token file cannot be read or the token is malformed,
+   *     naming the setting
+   */
+  public ClientSecurity serverSecurity() {
+    Optional<String> token = serverToken.map(Secret::value);
+    if (serverTokenFile.isPresent()) {
+      try {
+        token = Optional.of(ClientSecurity.readToken(serverTokenFile.get()));
+      } catch (IOException e) {
+        throw new IllegalArgumentException("server-token-file: cannot read a token from " + serverTokenFile.get()
+            + " (" + (e.getMessage() != null && e.getMessage().contains("is empty") ? "it is empty"
+                : e.getClass().getSimpleName()) + ")", e);
+      }
+    }
+    boolean tls = serverTls || serverTlsCaFile.isPresent() || serverTlsCertFile.isPresent();
+    try {
+      return new ClientSecurity(tls, serverTlsCaFile, serverTlsCertFile, serverTlsKeyFile, token);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("server token: " + e.getMessage(), e);
+    }
+  }
+
+  /** A copy with other Kafka client properties passed through. */
+  public BridgeConfig withKafka(KafkaClientProperties newKafka) {
+    return from(values(), newKafka);
+  }
+
+  /** A copy that reaches the server over TLS or not, with the given files (the token from {@code tokenFile}). */
+  public BridgeConfig withServerSecurity(boolean tls, Optional<Path> caFile, Optional<Path> certificateFile,
+      Optional<Path> keyFile, Optional<Path> tokenFile) {
+    return from(values().with(SERVER_TLS, tls).with(SERVER_TLS_CA_FILE, caFile)
+        .with(SERVER_TLS_CERT_FILE, certificateFile).with(SERVER_TLS_KEY_FILE, keyFile)
+        .with(SERVER_TOKEN_FILE, tokenFile).with(SERVER_TOKEN, Optional.empty()), kafka);
   }
 
   /** Records one poll may return: {@link #maxPollRecords()} capped by {@link #maxInFlight()}. */
@@ -149,7 +244,7 @@ public record BridgeConfig(
 
   /** A copy that talks to other Kafka and gRPC endpoints. */
   public BridgeConfig withEndpoints(String newBootstrapServers, String newServerTarget) {
-    return from(values().with(BOOTSTRAP_SERVERS, newBootstrapServers).with(SERVER_TARGET, newServerTarget));
+    return from(values().with(BOOTSTRAP_SERVERS, newBootstrapServers).with(SERVER_TARGET, newServerTarget), kafka);
   }
 
   /** A copy that uses other topics. */
@@ -157,53 +252,61 @@ public record BridgeConfig(
     return from(values()
         .with(REQUEST_TOPIC, newRequestTopic)
         .with(RESPONSE_TOPIC, newResponseTopic)
-        .with(DLQ_TOPIC, newDeadLetterTopic));
+        .with(DLQ_TOPIC, newDeadLetterTopic), kafka);
   }
 
   /** A copy with another consumer group and client id. */
   public BridgeConfig withGroup(String newGroupId, String newClientId) {
-    return from(values().with(GROUP_ID, newGroupId).with(CLIENT_ID, newClientId));
+    return from(values().with(GROUP_ID, newGroupId).with(CLIENT_ID, newClientId), kafka);
   }
 
   /** A copy with another in-flight bound and poll size. */
   public BridgeConfig withInFlight(int newMaxInFlight, int newMaxPollRecords) {
-    return from(values().with(MAX_IN_FLIGHT, newMaxInFlight).with(MAX_POLL_RECORDS, newMaxPollRecords));
+    return from(values().with(MAX_IN_FLIGHT, newMaxInFlight).with(MAX_POLL_RECORDS, newMaxPollRecords), kafka);
   }
 
   /** A copy with another session timeout. */
   public BridgeConfig withSessionTimeout(Duration newSessionTimeout) {
-    return from(values().with(SESSION_TIMEOUT, newSessionTimeout));
+    return from(values().with(SESSION_TIMEOUT, newSessionTimeout), kafka);
   }
 
   /** A copy with another commit interval. */
   public BridgeConfig withCommitInterval(Duration newCommitInterval) {
-    return from(values().with(COMMIT_INTERVAL, newCommitInterval));
+    return from(values().with(COMMIT_INTERVAL, newCommitInterval), kafka);
   }
 
   /** A copy with other bounds on transient scoring answers. */
   public BridgeConfig withItemRetryBound(int newMaxAttempts, Duration newMaxAge) {
-    return from(values().with(ITEM_MAX_ATTEMPTS, newMaxAttempts).with(ITEM_MAX_AGE, newMaxAge));
+    return from(values().with(ITEM_MAX_ATTEMPTS, newMaxAttempts).with(ITEM_MAX_AGE, newMaxAge), kafka);
   }
 
   /** A copy with other produce bounds: attempts per answer and the largest answer. */
   public BridgeConfig withProduceBound(int newProduceAttempts, int newMaxRequestSize) {
-    return from(values().with(PRODUCE_ATTEMPTS, newProduceAttempts).with(MAX_REQUEST_SIZE, newMaxRequestSize));
+    return from(values().with(PRODUCE_ATTEMPTS, newProduceAttempts).with(MAX_REQUEST_SIZE, newMaxRequestSize), kafka);
   }
 
   /** A copy with another policy for answers that cannot be delivered. */
   public BridgeConfig withOnUndeliverable(UndeliverablePolicy newPolicy) {
-    return from(values().with(ON_UNDELIVERABLE, newPolicy));
+    return from(values().with(ON_UNDELIVERABLE, newPolicy), kafka);
   }
 
   /** A copy with other backoff delays. */
   public BridgeConfig withRetryBackoff(Duration newInitial, Duration newMax) {
-    return from(values().with(RETRY_INITIAL, newInitial).with(RETRY_MAX, newMax));
+    return from(values().with(RETRY_INITIAL, newInitial).with(RETRY_MAX, newMax), kafka);
   }
 
-  private static BridgeConfig from(Values values) {
+  private static BridgeConfig from(Values values, KafkaClientProperties kafka) {
     return new BridgeConfig(
         values.get(BOOTSTRAP_SERVERS),
+        values.get(KAFKA_CONFIG),
+        kafka,
         values.get(SERVER_TARGET),
+        values.get(SERVER_TLS),
+        values.get(SERVER_TLS_CA_FILE),
+        values.get(SERVER_TLS_CERT_FILE),
+        values.get(SERVER_TLS_KEY_FILE),
+        values.get(SERVER_TOKEN_FILE),
+        values.get(SERVER_TOKEN),
         values.get(GROUP_ID),
         values.get(REQUEST_TOPIC),
         values.get(RESPONSE_TOPIC),
@@ -228,7 +331,14 @@ public record BridgeConfig(
   private Values values() {
     return RUN.defaults()
         .with(BOOTSTRAP_SERVERS, bootstrapServers)
+        .with(KAFKA_CONFIG, kafkaConfig)
         .with(SERVER_TARGET, serverTarget)
+        .with(SERVER_TLS, serverTls)
+        .with(SERVER_TLS_CA_FILE, serverTlsCaFile)
+        .with(SERVER_TLS_CERT_FILE, serverTlsCertFile)
+        .with(SERVER_TLS_KEY_FILE, serverTlsKeyFile)
+        .with(SERVER_TOKEN_FILE, serverTokenFile)
+        .with(SERVER_TOKEN, serverToken)
         .with(GROUP_ID, groupId)
         .with(REQUEST_TOPIC, requestTopic)
         .with(RESPONSE_TOPIC, responseTopic)

@@ -37,8 +37,37 @@ final class BridgeSettings {
   static final Setting<String> BOOTSTRAP_SERVERS =
       setting("bootstrap-servers", TEXT, "127.0.0.1:9092", "Kafka bootstrap servers").require(notBlank());
 
+  static final Setting<Optional<Path>> KAFKA_CONFIG = setting("kafka-config", optional(PATH), Optional.empty(),
+      "plain Kafka client properties file for every Kafka client (`security.protocol`, `sasl.*`, `ssl.*`), "
+          + "as Kafka's tools take with `--command-config`; passwords belong there, never on the command line")
+      .environment("CHURNWIRE_KAFKA_CONFIG").showDefaultAs("none");
+
   static final Setting<String> SERVER_TARGET = setting("server-target", TEXT, "127.0.0.1:50051",
-      "gRPC target of the scoring server (plaintext)").require(notBlank());
+      "gRPC target of the scoring server").require(notBlank());
+
+  static final Setting<Boolean> SERVER_TLS = setting("server-tls", BOOLEAN, false,
+      "TLS to the server, trusting the platform's authorities unless `server-tls-ca-file` is given")
+      .environment("CHURNWIRE_SERVER_TLS");
+
+  static final Setting<Optional<Path>> SERVER_TLS_CA_FILE = setting("server-tls-ca-file", optional(PATH),
+      Optional.empty(), "PEM authorities the server's certificate must chain to; implies `server-tls`")
+      .environment("CHURNWIRE_SERVER_TLS_CA_FILE").showDefaultAs("none");
+
+  static final Setting<Optional<Path>> SERVER_TLS_CERT_FILE = setting("server-tls-cert-file", optional(PATH),
+      Optional.empty(), "PEM client certificate chain for mTLS to the server, with `server-tls-key-file`")
+      .environment("CHURNWIRE_SERVER_TLS_CERT_FILE").showDefaultAs("none");
+
+  static final Setting<Optional<Path>> SERVER_TLS_KEY_FILE = setting("server-tls-key-file", optional(PATH),
+      Optional.empty(), "PEM PKCS#8 key of the client certificate")
+      .environment("CHURNWIRE_SERVER_TLS_KEY_FILE").showDefaultAs("none");
+
+  static final Setting<Optional<Path>> SERVER_TOKEN_FILE = setting("server-token-file", optional(PATH),
+      Optional.empty(), "file whose first line is the bearer token sent to the server")
+      .environment("CHURNWIRE_SERVER_TOKEN_FILE").showDefaultAs("none");
+
+  static final Setting<Optional<Secret>> SERVER_TOKEN = setting("server-token", optional(Secret.TYPE),
+      Optional.empty(), "the bearer token itself; prefer `server-token-file` (a flag shows in the process list)")
+      .environment("CHURNWIRE_SERVER_TOKEN").showDefaultAs("none");
 
   static final Setting<String> GROUP_ID =
       setting("group-id", TEXT, "churnwire-bridge", "consumer group shared by instances").require(notBlank());
@@ -137,20 +166,21 @@ final class BridgeSettings {
   private static final Settings RUN_ONLY = Settings.of("churnwire-bridge run",
       "Consumes PredictRequests, scores them on the server, produces PredictResponses.",
       "CHURNWIRE_BRIDGE_CONFIG",
-      BOOTSTRAP_SERVERS, SERVER_TARGET, GROUP_ID, REQUEST_TOPIC, RESPONSE_TOPIC, DLQ_TOPIC, MAX_IN_FLIGHT,
+      BOOTSTRAP_SERVERS, KAFKA_CONFIG, SERVER_TARGET, SERVER_TLS, SERVER_TLS_CA_FILE, SERVER_TLS_CERT_FILE,
+      SERVER_TLS_KEY_FILE, SERVER_TOKEN_FILE, SERVER_TOKEN, GROUP_ID, REQUEST_TOPIC, RESPONSE_TOPIC, DLQ_TOPIC, MAX_IN_FLIGHT,
       MAX_POLL_RECORDS, COMMIT_INTERVAL, RETRY_INITIAL, RETRY_MAX, ITEM_MAX_ATTEMPTS, ITEM_MAX_AGE, ITEM_TIMEOUT,
       DRAIN_TIMEOUT, SESSION_TIMEOUT, PRODUCE_ATTEMPTS, MAX_BLOCK, MAX_REQUEST_SIZE, ON_UNDELIVERABLE, CLIENT_ID);
 
   private static final Settings SIMULATE_ONLY = Settings.of("churnwire-bridge simulate",
       "Produces PredictRequests from a CSV or synthetic customers at a steady rate.",
       "CHURNWIRE_BRIDGE_CONFIG",
-      BOOTSTRAP_SERVERS, REQUEST_TOPIC, CSV, COUNT, RATE, FORMAT, POISON_EVERY, SEED)
+      BOOTSTRAP_SERVERS, KAFKA_CONFIG, REQUEST_TOPIC, CSV, COUNT, RATE, FORMAT, POISON_EVERY, SEED)
       .alias("topic", REQUEST_TOPIC);
 
   private static final Settings READ_ONLY = Settings.of("churnwire-bridge read",
       "Prints PredictResponses and dead letters as they arrive.",
       "CHURNWIRE_BRIDGE_CONFIG",
-      BOOTSTRAP_SERVERS, RESPONSE_TOPIC, READ_DLQ_TOPIC, FROM_BEGINNING, MAX, IDLE_EXIT_SECONDS)
+      BOOTSTRAP_SERVERS, KAFKA_CONFIG, RESPONSE_TOPIC, READ_DLQ_TOPIC, FROM_BEGINNING, MAX, IDLE_EXIT_SECONDS)
       .alias("topic", RESPONSE_TOPIC);
 
   /** The settings of {@code run}. */

@@ -9,8 +9,10 @@ import io.churnwire.bridge.internal.Delivery;
 import io.churnwire.bridge.internal.ItemRetryBound;
 import io.churnwire.bridge.internal.KafkaClients;
 import io.churnwire.bridge.internal.ScoringStream;
+import io.grpc.ChannelCredentials;
+import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
@@ -47,7 +49,7 @@ public final class KafkaBridge implements AutoCloseable {
   private final ScoringStream scoring;
   private boolean closed;
 
-  private KafkaBridge(BridgeConfig config) {
+  private KafkaBridge(BridgeConfig config, ChannelCredentials credentials) {
     this.config = config;
     String instance = UUID.randomUUID().toString().substring(0, 8);
     this.counters = new BridgeCounters();
@@ -55,8 +57,7 @@ public final class KafkaBridge implements AutoCloseable {
         Thread.ofPlatform().name("bridge-grpc-" + instance).daemon().factory());
     this.scheduler = Executors.newSingleThreadScheduledExecutor(
         Thread.ofPlatform().name("bridge-retry-" + instance).daemon().factory());
-    this.channel = ManagedChannelBuilder.forTarget(config.serverTarget())
-        .usePlaintext()
+    this.channel = Grpc.newChannelBuilder(config.serverTarget(), credentials)
         .executor(grpcExecutor)
         .build();
     this.producer = KafkaClients.producer(config, instance);
@@ -71,13 +72,33 @@ public final class KafkaBridge implements AutoCloseable {
     this.loopThread = Thread.ofPlatform().name("bridge-consumer-" + instance).unstarted(loop);
   }
 
-  /** Starts a bridge; it connects to Kafka and the server in the background and retries both. */
+  /**
+   * Starts a bridge; it connects to Kafka and the server in the background and retries both.
+   *
+   * @throws IllegalArgumentException if the server's token, certificate, key or CA file cannot be
+   *     read, naming it
+   */
   public static KafkaBridge start(BridgeConfig config) {
-    var bridge = new KafkaBridge(config);
+    var security = config.serverSecurity();
+    ChannelCredentials credentials;
+    try {
+      credentials = security.channelCredentials();
+    } catch (IOException | IllegalArgumentException e) {
+      throw new IllegalArgumentException("cannot read the TLS files for the server connection ("
+          + config.serverTlsCaFile().map(file -> "server-tls-ca-file " + file + " ").orElse("")
+          + config.serverTlsCertFile().map(file -> "server-tls-cert-file " + file + " ").orElse("")
+          + config.serverTlsKeyFile().map(file -> "server-tls-key-file " + file).orElse("") + "): "
+          + e.getMessage(), e);
+    }
+    var bridge = new KafkaBridge(config, credentials);
     bridge.loopThread.start();
-    LOG.info("Bridge started: {} -> {} -> {} (dead letters to {}), scoring on {}, group {}",
+    LOG.info("Bridge started: {} -> {} -> {} (dead letters to {}), scoring on {} ({}{}), group {}",
         config.requestTopic(), config.serverTarget(), config.responseTopic(), config.deadLetterTopic(),
-        config.serverTarget(), config.groupId());
+        config.serverTarget(), security.tls() ? (security.certificateFile().isPresent() ? "mTLS" : "TLS") : "plaintext",
+        security.token().isPresent() ? ", bearer token" : "", config.groupId());
+    if (!config.kafka().isEmpty()) {
+      LOG.info("Kafka client properties passed through: {}", config.kafka());
+    }
     return bridge;
   }
 

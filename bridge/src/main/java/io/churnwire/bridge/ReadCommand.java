@@ -3,6 +3,7 @@ package io.churnwire.bridge;
 import static io.churnwire.bridge.BridgeSettings.BOOTSTRAP_SERVERS;
 import static io.churnwire.bridge.BridgeSettings.FROM_BEGINNING;
 import static io.churnwire.bridge.BridgeSettings.IDLE_EXIT_SECONDS;
+import static io.churnwire.bridge.BridgeSettings.KAFKA_CONFIG;
 import static io.churnwire.bridge.BridgeSettings.MAX;
 import static io.churnwire.bridge.BridgeSettings.READ;
 import static io.churnwire.bridge.BridgeSettings.READ_DLQ_TOPIC;
@@ -46,8 +47,10 @@ final class ReadCommand implements Callable<Integer> {
       return 0;
     }
     Values settings;
+    KafkaClientProperties kafka;
     try {
       settings = READ.resolve(arguments, System.getenv());
+      kafka = KafkaClientProperties.resolve(READ, arguments, System.getenv(), settings.get(KAFKA_CONFIG));
     } catch (IllegalArgumentException e) {
       System.err.println(READ.command() + ": " + e.getMessage());
       return 2;
@@ -56,7 +59,8 @@ final class ReadCommand implements Callable<Integer> {
     String dlqTopic = settings.get(READ_DLQ_TOPIC);
     long max = settings.get(MAX);
     Duration idleExit = Duration.ofSeconds(settings.get(IDLE_EXIT_SECONDS));
-    Map<String, Object> props = new HashMap<>();
+    // Security (SASL, SSL) and tuning from the operator.
+    Map<String, Object> props = new HashMap<>(kafka.forConsumer());
     // Where the cluster is.
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.get(BOOTSTRAP_SERVERS));
     // The reader assigns partitions itself and has no group, so there is nothing to commit.

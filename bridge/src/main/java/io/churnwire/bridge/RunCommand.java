@@ -30,14 +30,13 @@ final class RunCommand implements Callable<Integer> {
       System.out.println(BridgeSettings.RUN.help());
       return 0;
     }
-    BridgeConfig config;
+    KafkaBridge bridge;
     try {
-      config = BridgeConfig.resolve(arguments, System.getenv());
+      bridge = KafkaBridge.start(BridgeConfig.resolve(arguments, System.getenv()));
     } catch (IllegalArgumentException e) {
       System.err.println(BridgeSettings.RUN.command() + ": " + e.getMessage());
       return 2;
     }
-    var bridge = KafkaBridge.start(config);
     var closed = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("bridge-shutdown").unstarted(() -> {
       bridge.close();

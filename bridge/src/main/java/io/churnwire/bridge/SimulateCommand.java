@@ -4,6 +4,7 @@ import static io.churnwire.bridge.BridgeSettings.BOOTSTRAP_SERVERS;
 import static io.churnwire.bridge.BridgeSettings.COUNT;
 import static io.churnwire.bridge.BridgeSettings.CSV;
 import static io.churnwire.bridge.BridgeSettings.FORMAT;
+import static io.churnwire.bridge.BridgeSettings.KAFKA_CONFIG;
 import static io.churnwire.bridge.BridgeSettings.POISON_EVERY;
 import static io.churnwire.bridge.BridgeSettings.RATE;
 import static io.churnwire.bridge.BridgeSettings.REQUEST_TOPIC;
@@ -61,8 +62,10 @@ final class SimulateCommand implements Callable<Integer> {
       return 0;
     }
     Values settings;
+    KafkaClientProperties kafka;
     try {
       settings = SIMULATE.resolve(arguments, System.getenv());
+      kafka = KafkaClientProperties.resolve(SIMULATE, arguments, System.getenv(), settings.get(KAFKA_CONFIG));
     } catch (IllegalArgumentException e) {
       System.err.println(SIMULATE.command() + ": " + e.getMessage());
       return 2;
@@ -78,12 +81,14 @@ final class SimulateCommand implements Callable<Integer> {
     var failure = new AtomicReference<Exception>();
     var acked = new AtomicLong();
     Map<String, Object> props = new HashMap<>();
+    // Small batches at high rates, no added delay at low ones.
+    props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+    // Security (SASL, SSL) and tuning from the operator, over the default above.
+    props.putAll(kafka.forProducer());
     // Where the cluster is.
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.get(BOOTSTRAP_SERVERS));
     // A request counts as sent only once the broker has it on every in-sync replica.
     props.put(ProducerConfig.ACKS_CONFIG, "all");
-    // Small batches at high rates, no added delay at low ones.
-    props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
     long started;
     try (var producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
       producer.partitionsFor(topic);

@@ -133,4 +133,45 @@ class BridgeConfigTest {
         "bridge/README.md's configuration table differs from the declarations; replace it with:\n"
             + BridgeSettings.RUN.table());
   }
+
+  @Test
+  void serverSecurity_caFileFromTheEnvironment_impliesTls_andTheTokenIsReadFromItsFile(@TempDir Path dir)
+      throws Exception {
+    Path tokenFile = Files.writeString(dir.resolve("token"), "  t0ken \n");
+
+    var security = BridgeConfig.resolve(new String[0], Map.of(
+        "CHURNWIRE_SERVER_TLS_CA_FILE", "/etc/churnwire/ca.pem",
+        "CHURNWIRE_SERVER_TOKEN_FILE", tokenFile.toString())).serverSecurity();
+
+    assertTrue(security.tls());
+    assertEquals(java.util.Optional.of(Path.of("/etc/churnwire/ca.pem")), security.caFile());
+    assertEquals(java.util.Optional.of("t0ken"), security.token());
+    assertEquals(false, BridgeConfig.defaults().serverSecurity().tls());
+  }
+
+  @Test
+  void serverCertificateWithoutKey_isRejectedNamingBoth() {
+    var error = assertThrows(IllegalArgumentException.class,
+        () -> BridgeConfig.resolve(new String[] {"--server-tls-cert-file", "client.crt"}, Map.of()));
+
+    assertTrue(error.getMessage().startsWith("server-tls-cert-file and server-tls-key-file go together"),
+        error.getMessage());
+  }
+
+  @Test
+  void serverTokenFromTheEnvironment_neverShowsInTheConfig() {
+    var config = BridgeConfig.resolve(new String[0], Map.of("CHURNWIRE_SERVER_TOKEN", "hunter2-token"));
+
+    assertEquals(java.util.Optional.of("hunter2-token"), config.serverSecurity().token());
+    assertTrue(!config.toString().contains("hunter2"), config.toString());
+  }
+
+  @Test
+  void serverTokenFileMissing_isRejectedNamingTheSetting(@TempDir Path dir) {
+    var config = BridgeConfig.resolve(new String[] {"--server-token-file", dir.resolve("absent").toString()}, Map.of());
+
+    var error = assertThrows(IllegalArgumentException.class, config::serverSecurity);
+
+    assertTrue(error.getMessage().startsWith("server-token-file: cannot read a token from"), error.getMessage());
+  }
 }
