@@ -7,35 +7,27 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.churnwire.kafka.local.LocalKafka;
 import io.churnwire.kafka.local.LocalKafkaConfig;
 import io.churnwire.kafka.local.LocalKafkaSsl;
-import io.churnwire.server.ModelBootstrap;
 import io.churnwire.server.ServerApplication;
 import io.churnwire.server.ServerConfig;
 import io.churnwire.testsupport.Customers;
 import io.churnwire.testsupport.DemoRegistry;
 import io.churnwire.testsupport.TestCertificates;
 import io.churnwire.v1.PredictResponse;
-import io.grpc.Metadata;
-import io.grpc.ServerCall;
-import io.grpc.ServerCallHandler;
-import io.grpc.ServerInterceptor;
-import io.grpc.Status;
-import io.grpc.TlsServerCredentials;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -77,7 +69,6 @@ class SecuredBridgeEndToEndTest {
   private ServerApplication server;
   private Path kafkaConfig;
   private Path tokenFile;
-  private final AtomicInteger refusedCalls = new AtomicInteger();
   private final List<KafkaBridge> bridges = new ArrayList<>();
 
   @BeforeAll
@@ -100,12 +91,12 @@ class SecuredBridgeEndToEndTest {
     tokenFile = Files.writeString(dir.resolve("token"), TOKEN + "\n");
 
     var serverCertificate = certificates.server("server");
-    ServerConfig config = ServerConfig.defaults().withHost("127.0.0.1").withPort(0)
-        .withModelDir(DemoRegistry.shared());
-    var builder = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0),
-            TlsServerCredentials.create(serverCertificate.certificate().toFile(), serverCertificate.key().toFile()))
-        .intercept(new RequireBearerToken());
-    server = ServerApplication.start(config, builder, () -> ModelBootstrap.load(config));
+    Path tokens = Files.writeString(dir.resolve("tokens"), "# the bridge\nsha256:" + sha256Hex(TOKEN) + " predict\n");
+    ServerConfig config = ServerConfig.defaults().withHost("127.0.0.1").withPort(0).withAdminAddress("127.0.0.1", 0)
+        .withModelDir(DemoRegistry.shared())
+        .withTls(serverCertificate.certificate(), serverCertificate.key(), 0)
+        .withAuthTokens(tokens, 0);
+    server = ServerApplication.start(config);
   }
 
   @AfterAll
@@ -144,7 +135,6 @@ class SecuredBridgeEndToEndTest {
     PredictResponse response = PredictResponse.parseFrom(answer.value());
     assertEquals("sec-req-1", response.getRequestId());
     assertTrue(response.hasPrediction(), response.toString());
-    assertEquals(0, refusedCalls.get(), "every call to the server carried the token");
   }
 
   @Test
@@ -170,22 +160,8 @@ class SecuredBridgeEndToEndTest {
     assertInstanceOf(SslAuthenticationException.class, failure, failure.toString());
   }
 
-  /** Stands in for the server's authorization: every call needs {@code authorization: Bearer <TOKEN>}. */
-  private final class RequireBearerToken implements ServerInterceptor {
-    private static final Metadata.Key<String> AUTHORIZATION =
-        Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
-
-    @Override
-    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
-        ServerCallHandler<Q, R> next) {
-      if (call.getMethodDescriptor().getFullMethodName().startsWith("grpc.health")
-          || ("Bearer " + TOKEN).equals(headers.get(AUTHORIZATION))) {
-        return next.startCall(call, headers);
-      }
-      refusedCalls.incrementAndGet();
-      call.close(Status.UNAUTHENTICATED.withDescription("a valid bearer token is required"), new Metadata());
-      return new ServerCall.Listener<>() {};
-    }
+  private static String sha256Hex(String token) throws Exception {
+    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
   }
 
   private Map<String, String> sslTrust() {
