@@ -3,7 +3,6 @@ started once, on a free port, and stopped with SIGTERM, which must drain and exi
 
 from __future__ import annotations
 
-import functools
 import os
 import re
 import shutil
@@ -50,19 +49,6 @@ def _jar() -> Path:
     if not jar.is_file():
         pytest.fail(f"{jar} is missing: build it first (./mvnw -B -pl server -am package -DskipTests)")
     return jar
-
-
-@functools.lru_cache(maxsize=None)
-def _jar_help() -> str:
-    result = subprocess.run([_java(), "-jar", str(_jar()), "--help"], capture_output=True, text=True,
-                            timeout=START_TIMEOUT_S, stdin=subprocess.DEVNULL)
-    return result.stdout + result.stderr
-
-
-def jar_supports(*flags: str) -> bool:
-    """Whether the packaged server's ``--help`` lists every one of ``flags``."""
-    help_text = _jar_help()
-    return all(flag in help_text for flag in flags)
 
 
 def start_server(log: Path, model_dir: Path, *flags: str) -> RunningServer:

@@ -19,16 +19,11 @@ from cryptography.hazmat.primitives import serialization
 
 import customers
 from churnwire import AsyncChurnClient, ChurnClient, ChurnwireError
-from conftest import jar_supports, start_server, stop_server
+from conftest import start_server, stop_server
 
 PREDICT_TOKEN = "py-predict-t0ken"
 ADMIN_TOKEN = "py-admin-t0ken"
 CHURNWIRE = Path(sys.executable).with_name("churnwire")
-
-pytestmark = pytest.mark.skipif(
-    not jar_supports("--tls-cert-file", "--tls-client-ca-file", "--auth-tokens-file"),
-    reason="the packaged server jar has no --tls-cert-file/--tls-client-ca-file/--auth-tokens-file yet")
-
 
 @dataclass(frozen=True)
 class Pki:
@@ -208,8 +203,8 @@ def test_cli_predictOverTlsWithATokenFile_printsTheDecision(tls_target, pki, tmp
 
 def test_cli_mtlsFromTheEnvironment_printsTheMetadata(mtls_target, pki):
     result = _cli("metadata", "--target", mtls_target, "--timeout", "20",
-                  env={"CHURNWIRE_TLS_CA_FILE": str(pki.ca), "CHURNWIRE_TLS_CERT_FILE": str(pki.client_cert),
-                       "CHURNWIRE_TLS_KEY_FILE": str(pki.client_key), "CHURNWIRE_TOKEN": PREDICT_TOKEN})
+                  env={"CHURNWIRE_TLS_CA_FILE": str(pki.ca), "CHURNWIRE_TLS_CLIENT_CERT_FILE": str(pki.client_cert),
+                       "CHURNWIRE_TLS_CLIENT_KEY_FILE": str(pki.client_key), "CHURNWIRE_TOKEN": PREDICT_TOKEN})
 
     assert result.returncode == 0, result.stderr
     assert '"version"' in result.stdout

@@ -79,11 +79,11 @@ def _parser() -> argparse.ArgumentParser:
     security.add_argument("--tls-ca-file", default=os.environ.get("CHURNWIRE_TLS_CA_FILE"), metavar="PATH",
                           help="PEM certificates of the authorities the server's certificate must chain to; "
                                "implies --tls (env CHURNWIRE_TLS_CA_FILE)")
-    security.add_argument("--tls-cert-file", default=os.environ.get("CHURNWIRE_TLS_CERT_FILE"), metavar="PATH",
+    security.add_argument("--tls-cert-file", default=os.environ.get("CHURNWIRE_TLS_CLIENT_CERT_FILE"), metavar="PATH",
                           help="PEM client certificate chain for a server that requires one (mTLS), with "
-                               "--tls-key-file (env CHURNWIRE_TLS_CERT_FILE)")
-    security.add_argument("--tls-key-file", default=os.environ.get("CHURNWIRE_TLS_KEY_FILE"), metavar="PATH",
-                          help="PEM private key of --tls-cert-file (env CHURNWIRE_TLS_KEY_FILE)")
+                               "--tls-key-file (env CHURNWIRE_TLS_CLIENT_CERT_FILE)")
+    security.add_argument("--tls-key-file", default=os.environ.get("CHURNWIRE_TLS_CLIENT_KEY_FILE"), metavar="PATH",
+                          help="PEM private key of --tls-cert-file (env CHURNWIRE_TLS_CLIENT_KEY_FILE)")
     security.add_argument("--token", default=os.environ.get("CHURNWIRE_TOKEN"),
                           help="bearer token sent on every call (env CHURNWIRE_TOKEN); a flag shows in the "
                                "process list, so prefer --token-file or the variable")

@@ -51,10 +51,10 @@ final class CliSettings {
 
   static final Setting<Optional<Path>> TLS_CERT_FILE = setting("tls-cert-file", optional(PATH), Optional.empty(),
       "PEM client certificate chain presented to a server that requires one (mTLS), with `--tls-key-file`")
-      .environment("CHURNWIRE_TLS_CERT_FILE").showDefaultAs("none");
+      .environment("CHURNWIRE_TLS_CLIENT_CERT_FILE").showDefaultAs("none");
 
   static final Setting<Optional<Path>> TLS_KEY_FILE = setting("tls-key-file", optional(PATH), Optional.empty(),
-      "PEM PKCS#8 private key of `--tls-cert-file`").environment("CHURNWIRE_TLS_KEY_FILE").showDefaultAs("none");
+      "PEM PKCS#8 private key of `--tls-cert-file`").environment("CHURNWIRE_TLS_CLIENT_KEY_FILE").showDefaultAs("none");
 
   static final Setting<Optional<String>> TOKEN = setting("token", optional(TEXT), Optional.empty(),
       "bearer token sent as `authorization: Bearer <token>` on every call, only over TLS or to a loopback "

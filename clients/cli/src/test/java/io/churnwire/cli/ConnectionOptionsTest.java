@@ -55,7 +55,7 @@ class ConnectionOptionsTest {
     Path token = Files.writeString(directory.resolve("token"), "env-token\n");
 
     ClientSecurity security = resolve(Map.of("CHURNWIRE_TLS_CA_FILE", "ca.pem",
-        "CHURNWIRE_TLS_CERT_FILE", "c.crt", "CHURNWIRE_TLS_KEY_FILE", "c.key",
+        "CHURNWIRE_TLS_CLIENT_CERT_FILE", "c.crt", "CHURNWIRE_TLS_CLIENT_KEY_FILE", "c.key",
         "CHURNWIRE_TOKEN_FILE", token.toString())).security();
 
     assertEquals(new ClientSecurity(true, Optional.of(Path.of("ca.pem")), Optional.of(Path.of("c.crt")),
