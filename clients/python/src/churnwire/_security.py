@@ -101,3 +101,18 @@ def _check_token(token: str) -> None:
 
 def _read(path: PathLike | None) -> bytes | None:
     return None if path is None else Path(path).read_bytes()
+
+
+def open_channel(target: str, channel, channels, *, tls: bool, ca_file: PathLike | None,
+                 cert_file: PathLike | None, key_file: PathLike | None, token: str | None):
+    """The channel a client uses: ``channel`` as given (then no security argument may be set), or a
+    new one to ``target`` made by ``channels`` (the ``grpc`` or ``grpc.aio`` module) with the
+    credentials of :func:`channel_credentials`."""
+    if channel is not None:
+        if tls or any(arg is not None for arg in (ca_file, cert_file, key_file, token)):
+            raise ValueError("tls, ca_file, cert_file, key_file and token configure the channel the client "
+                             "makes; they cannot be combined with channel=")
+        return channel
+    credentials = channel_credentials(target, tls=tls, ca_file=ca_file, cert_file=cert_file,
+                                      key_file=key_file, token=token)
+    return channels.insecure_channel(target) if credentials is None else channels.secure_channel(target, credentials)

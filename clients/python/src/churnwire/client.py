@@ -20,7 +20,7 @@ from churnwire._common import (
     batch_item,
     predict_request,
 )
-from churnwire._security import PathLike, channel_credentials
+from churnwire._security import PathLike, open_channel
 from churnwire.errors import from_rpc_error
 from churnwire.v1 import churn_service_pb2 as pb
 from churnwire.v1 import churn_service_pb2_grpc
@@ -71,16 +71,8 @@ class ChurnClient:
         if window < 1:
             raise ValueError(f"window must be at least 1, got {window}")
         self._owns_channel = channel is None
-        if channel is not None:
-            if tls or any(arg is not None for arg in (ca_file, cert_file, key_file, token)):
-                raise ValueError("tls, ca_file, cert_file, key_file and token configure the channel the client "
-                                 "makes; they cannot be combined with channel=")
-            self._channel = channel
-        else:
-            credentials = channel_credentials(target, tls=tls, ca_file=ca_file, cert_file=cert_file,
-                                              key_file=key_file, token=token)
-            self._channel = (grpc.insecure_channel(target) if credentials is None
-                             else grpc.secure_channel(target, credentials))
+        self._channel = open_channel(target, channel, grpc, tls=tls, ca_file=ca_file, cert_file=cert_file,
+                                     key_file=key_file, token=token)
         self._stub = churn_service_pb2_grpc.ChurnServiceStub(self._channel)
         self._timeout = timeout
         self._stream_timeout = stream_timeout
