@@ -1,8 +1,6 @@
 package io.churnwire.bridge;
 
-import io.churnwire.config.Setting;
 import io.churnwire.config.Settings;
-import io.churnwire.config.ValueType;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -126,7 +124,7 @@ public record KafkaClientProperties(Map<String, String> common, Map<String, Stri
   static KafkaClientProperties resolve(Settings settings, String[] args, Map<String, String> environment,
       Optional<Path> kafkaConfig) {
     KafkaClientProperties fromFile = kafkaConfig.map(KafkaClientProperties::fromKafkaFile).orElse(none());
-    Optional<Path> bridgeFile = bridgeConfigFile(settings, args, environment);
+    Optional<Path> bridgeFile = settings.configFile(args, environment);
     return bridgeFile.isEmpty() ? fromFile
         : fromFile.overriddenBy(fromBridgeProperties(read(bridgeFile.get(), "config file")));
   }
@@ -190,33 +188,6 @@ public record KafkaClientProperties(Map<String, String> common, Map<String, Stri
     if (setting != null) {
       throw new IllegalArgumentException(named + " cannot be set: use the bridge setting " + setting);
     }
-  }
-
-  /**
-   * The bridge properties file as {@link Settings#resolve} finds it: the last {@code --config}
-   * flag, else the command's variable.
-   */
-  private static Optional<Path> bridgeConfigFile(Settings settings, String[] args, Map<String, String> environment) {
-    Optional<String> file = Optional.ofNullable(environment.get(settings.configVariable()))
-        .filter(value -> !value.isBlank());
-    for (int i = 0; i < args.length; i++) {
-      String arg = args[i];
-      if (!arg.startsWith("--")) {
-        continue;
-      }
-      int eq = arg.indexOf('=');
-      String name = arg.substring(2, eq >= 0 ? eq : arg.length());
-      if (name.equals(Settings.CONFIG_FLAG)) {
-        if (eq >= 0) {
-          file = Optional.of(arg.substring(eq + 1));
-        } else if (i + 1 < args.length) {
-          file = Optional.of(args[++i]);
-        }
-      } else if (eq < 0 && !settings.named(name).map(Setting::type).map(ValueType.BOOLEAN::equals).orElse(true)) {
-        i++;
-      }
-    }
-    return file.map(Path::of);
   }
 
   private static Properties read(Path file, String what) {

@@ -22,7 +22,29 @@ final class Resolver {
   /** A setting's text and where it came from, for error messages. */
   private record Text(String value, String origin) {}
 
+  /** The flags' texts by setting name, and the properties file they or the environment name. */
+  private record CommandLine(Map<String, Text> flags, Optional<String> configFile) {}
+
   static Values resolve(Settings settings, String[] args, Map<String, String> environment) {
+    CommandLine commandLine = read(settings, args, environment);
+    Map<String, Text> texts = new LinkedHashMap<>();
+    if (commandLine.configFile().isPresent()) {
+      Path file = Path.of(commandLine.configFile().get());
+      texts.putAll(fromFile(settings, read(file), file.toString()));
+    }
+    for (Setting<?> setting : settings.settings()) {
+      nonBlank(environment.get(setting.environmentVariable()))
+          .ifPresent(value -> texts.put(setting.name(), new Text(value, setting.environmentVariable())));
+    }
+    texts.putAll(commandLine.flags());
+    return parse(settings, texts);
+  }
+
+  static Optional<Path> configFile(Settings settings, String[] args, Map<String, String> environment) {
+    return read(settings, args, environment).configFile().map(Path::of);
+  }
+
+  private static CommandLine read(Settings settings, String[] args, Map<String, String> environment) {
     Map<String, Text> flags = new LinkedHashMap<>();
     Optional<String> configFile = nonBlank(environment.get(settings.configVariable()));
     for (int i = 0; i < args.length; i++) {
@@ -55,18 +77,7 @@ final class Resolver {
         flags.put(setting.get().name(), new Text(value, "--" + name));
       }
     }
-
-    Map<String, Text> texts = new LinkedHashMap<>();
-    if (configFile.isPresent()) {
-      Path file = Path.of(configFile.get());
-      texts.putAll(fromFile(settings, read(file), file.toString()));
-    }
-    for (Setting<?> setting : settings.settings()) {
-      nonBlank(environment.get(setting.environmentVariable()))
-          .ifPresent(value -> texts.put(setting.name(), new Text(value, setting.environmentVariable())));
-    }
-    texts.putAll(flags);
-    return parse(settings, texts);
+    return new CommandLine(flags, configFile);
   }
 
   static Values fromProperties(Settings settings, Properties properties) {

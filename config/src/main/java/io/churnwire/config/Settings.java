@@ -1,5 +1,6 @@
 package io.churnwire.config;
 
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -98,6 +99,16 @@ public record Settings(String command, String summary, String configVariable, Li
    */
   public Values resolve(String[] args, Map<String, String> environment) {
     return Resolver.resolve(this, args, environment);
+  }
+
+  /**
+   * The properties file {@code args} or {@code environment} name ({@code --config} or the config
+   * variable), for callers that read keys of their own from it besides the settings.
+   *
+   * @throws IllegalArgumentException as {@link #resolve} for an unknown flag or a missing value
+   */
+  public Optional<Path> configFile(String[] args, Map<String, String> environment) {
+    return Resolver.configFile(this, args, environment);
   }
 
   /**

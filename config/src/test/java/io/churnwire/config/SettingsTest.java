@@ -21,6 +21,17 @@ import org.junit.jupiter.api.io.TempDir;
 class SettingsTest {
 
   @Test
+  void configFile_isTheLastConfigFlagInEitherForm_elseTheVariable_andSkipsOtherFlagsValues() {
+    Map<String, String> environment = Map.of("DEMO_CONFIG", "from-env.properties");
+
+    assertEquals(java.util.Optional.of(Path.of("from-env.properties")),
+        DEMO.configFile(new String[] {"--port", "1"}, environment));
+    assertEquals(java.util.Optional.of(Path.of("b.properties")),
+        DEMO.configFile(new String[] {"--config", "a.properties", "--port", "1", "--config=b.properties"}, environment));
+    assertEquals(java.util.Optional.empty(), DEMO.configFile(new String[] {"--port=1"}, Map.of()));
+  }
+
+  @Test
   void resolve_withNothingGiven_isTheDefaults() {
     Values values = DEMO.resolve(new String[0], Map.of());
 
