@@ -19,7 +19,8 @@ from churnwire.v1 import churn_service_pb2_grpc
 from conftest import start_server, stop_server
 
 PUSHBACK_MS = 50
-HOG_ITEMS = 100_000
+HOG_ITEMS = 20_000
+CALLS_DURING_HOG = 5
 
 
 @pytest.fixture(scope="module")
@@ -34,8 +35,10 @@ def overloadable(tmp_path_factory, model_dir, server):
 
 
 def test_predict_whileTheServerIsSaturated_retriesAsAskedAndSucceeds(overloadable):
-    """A large BatchPredict holds the only permit for seconds; a call made meanwhile is refused,
-    waits the pushback the server asks for, tries again, and is scored once the batch is done."""
+    """A large explained BatchPredict keeps the only permit busy for seconds (an explained item costs
+    the whole capacity, so the batch is admitted one item at a time and the permit is free only for
+    the instant between two items); a call made meanwhile is refused, waits the pushback the server
+    asks for, tries again, and is scored."""
     target = overloadable.target
     hog_results = []
     big_answers = grpc.insecure_channel(target, options=[("grpc.max_receive_message_length", 64 << 20)])
@@ -43,12 +46,14 @@ def test_predict_whileTheServerIsSaturated_retriesAsAskedAndSucceeds(overloadabl
     with big_answers, ChurnClient(channel=big_answers, timeout=120,
                                   retry=RetryPolicy(max_attempts=10_000)) as hog_client:
         hog = threading.Thread(target=lambda: hog_results.extend(
-            hog_client.batch_predict([customers.risky()] * HOG_ITEMS)))
+            hog_client.batch_predict([_explained(customers.risky())] * HOG_ITEMS)))
         hog.start()
         try:
             refused = _first_refusal(target)
+            # A call can land in the instant between two of the hog's items and be admitted at
+            # once; of several calls made while the hog runs, some are refused and retried.
             with ChurnClient(target, timeout=120, retry=RetryPolicy(max_attempts=100_000)) as client:
-                response = client.predict(customers.loyal())
+                responses = [client.predict(customers.loyal()) for _ in range(CALLS_DURING_HOG)]
                 retries = client.retries
         finally:
             hog.join(timeout=120)
@@ -56,10 +61,15 @@ def test_predict_whileTheServerIsSaturated_retriesAsAskedAndSucceeds(overloadabl
     assert refused.code is grpc.StatusCode.RESOURCE_EXHAUSTED
     assert refused.retry_delay == pytest.approx(PUSHBACK_MS / 1000)
     assert refused.reason == "SCORING_CAPACITY_EXHAUSTED"
-    assert response.customer_id == "0002-LOYAL"
+    assert all(response.customer_id == "0002-LOYAL" for response in responses)
     assert retries >= 1
     assert not hog.is_alive()
     assert len(hog_results) == HOG_ITEMS and all(result.ok for result in hog_results)
+
+
+def _explained(request):
+    request.explain = True
+    return request
 
 
 def _first_refusal(target: str) -> ChurnwireError:
