@@ -218,7 +218,7 @@ public record BridgeConfig(
     }
     boolean tls = serverTls || serverTlsCaFile.isPresent() || serverTlsCertFile.isPresent();
     try {
-      return new ClientSecurity(tls, serverTlsCaFile, serverTlsCertFile, serverTlsKeyFile, token);
+      return new ClientSecurity(tls, serverTlsCaFile, serverTlsCertFile, serverTlsKeyFile, token, serverTokenFile);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("server token: " + e.getMessage(), e);
     }

@@ -62,7 +62,7 @@ final class BridgeSettings {
       .environment("CHURNWIRE_SERVER_TLS_KEY_FILE").showDefaultAs("none");
 
   static final Setting<Optional<Path>> SERVER_TOKEN_FILE = setting("server-token-file", optional(PATH),
-      Optional.empty(), "file whose first line is the bearer token sent to the server")
+      Optional.empty(), "file whose first line is the bearer token sent to the server; read again when it changes")
       .environment("CHURNWIRE_SERVER_TOKEN_FILE").showDefaultAs("none");
 
   static final Setting<Optional<Secret>> SERVER_TOKEN = setting("server-token", optional(Secret.TYPE),

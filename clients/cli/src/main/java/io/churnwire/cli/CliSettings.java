@@ -62,7 +62,7 @@ final class CliSettings {
       .environment("CHURNWIRE_TOKEN").showDefaultAs("none");
 
   static final Setting<Optional<Path>> TOKEN_FILE = setting("token-file", optional(PATH), Optional.empty(),
-      "file whose first line is the bearer token; instead of `--token`")
+      "file whose first line is the bearer token, read again when it changes; instead of `--token`")
       .environment("CHURNWIRE_TOKEN_FILE").showDefaultAs("none");
 
   static final Setting<Integer> REQUESTS = setting("requests", INTEGER, 1_000, "calls to make");

@@ -59,7 +59,7 @@ class ConnectionOptionsTest {
         "CHURNWIRE_TOKEN_FILE", token.toString())).security();
 
     assertEquals(new ClientSecurity(true, Optional.of(Path.of("ca.pem")), Optional.of(Path.of("c.crt")),
-        Optional.of(Path.of("c.key")), Optional.of("env-token")), security);
+        Optional.of(Path.of("c.key")), Optional.of("env-token"), Optional.of(token)), security);
   }
 
   @Test

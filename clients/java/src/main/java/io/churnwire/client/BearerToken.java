@@ -6,6 +6,7 @@ import io.grpc.SecurityLevel;
 import io.grpc.Status;
 import java.net.InetAddress;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 
 /**
  * Sends {@code authorization: Bearer <token>} on every call, and only over a channel with privacy
@@ -16,10 +17,11 @@ final class BearerToken extends CallCredentials {
   static final Metadata.Key<String> AUTHORIZATION =
       Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
-  private final String header;
+  private final Supplier<String> token;
 
-  BearerToken(String token) {
-    this.header = "Bearer " + token;
+  /** Sends the token {@code token} gives at each call. */
+  BearerToken(Supplier<String> token) {
+    this.token = token;
   }
 
   @Override
@@ -30,7 +32,7 @@ final class BearerToken extends CallCredentials {
       return;
     }
     Metadata headers = new Metadata();
-    headers.put(AUTHORIZATION, header);
+    headers.put(AUTHORIZATION, "Bearer " + token.get());
     applier.apply(headers);
   }
 

@@ -24,9 +24,11 @@ import java.util.Optional;
  *     {@code keyFile}
  * @param keyFile PEM PKCS#8 private key of the client certificate
  * @param token the bearer token; empty to send none
+ * @param tokenFile the file {@code token} was read from, read again when it changes so a rotated
+ *     token is sent without a restart; empty for a token given as it is
  */
 public record ClientSecurity(boolean tls, Optional<Path> caFile, Optional<Path> certificateFile,
-    Optional<Path> keyFile, Optional<String> token) {
+    Optional<Path> keyFile, Optional<String> token, Optional<Path> tokenFile) {
 
   /** Checks that the parts fit together. */
   public ClientSecurity {
@@ -38,31 +40,47 @@ public record ClientSecurity(boolean tls, Optional<Path> caFile, Optional<Path> 
       throw new IllegalArgumentException("a CA file or a client certificate needs TLS");
     }
     token.ifPresent(ClientSecurity::requireTokenCharacters);
+    if (tokenFile.isPresent() && token.isEmpty()) {
+      throw new IllegalArgumentException("a token file needs the token read from it; use withTokenFile");
+    }
   }
 
   /** Plaintext, no token: a server started without certificates or tokens. */
   public static ClientSecurity plaintext() {
-    return new ClientSecurity(false, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+    return new ClientSecurity(false, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+        Optional.empty());
   }
 
   /** TLS trusting the platform's trust store, for a server with a publicly trusted certificate. */
   public static ClientSecurity systemTrust() {
-    return new ClientSecurity(true, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+    return new ClientSecurity(true, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+        Optional.empty());
   }
 
   /** TLS trusting the authorities in {@code caFile}. */
   public static ClientSecurity tls(Path caFile) {
-    return new ClientSecurity(true, Optional.of(caFile), Optional.empty(), Optional.empty(), Optional.empty());
+    return new ClientSecurity(true, Optional.of(caFile), Optional.empty(), Optional.empty(), Optional.empty(),
+        Optional.empty());
   }
 
   /** The same, also presenting {@code certificateFile} and {@code keyFile} (mTLS). */
   public ClientSecurity withClientCertificate(Path certificateFile, Path keyFile) {
-    return new ClientSecurity(true, caFile, Optional.of(certificateFile), Optional.of(keyFile), token);
+    return new ClientSecurity(true, caFile, Optional.of(certificateFile), Optional.of(keyFile), token, tokenFile);
   }
 
   /** The same, also sending {@code bearerToken} on every call. */
   public ClientSecurity withToken(String bearerToken) {
-    return new ClientSecurity(tls, caFile, certificateFile, keyFile, Optional.of(bearerToken));
+    return new ClientSecurity(tls, caFile, certificateFile, keyFile, Optional.of(bearerToken), Optional.empty());
+  }
+
+  /**
+   * The same, also sending the token kept in {@code file} on every call, read now and again
+   * whenever the file changes.
+   *
+   * @throws IOException if the file cannot be read or holds no token
+   */
+  public ClientSecurity withTokenFile(Path file) throws IOException {
+    return new ClientSecurity(tls, caFile, certificateFile, keyFile, Optional.of(readToken(file)), Optional.of(file));
   }
 
   /**
@@ -71,7 +89,7 @@ public record ClientSecurity(boolean tls, Optional<Path> caFile, Optional<Path> 
    * both.
    *
    * @param tls TLS was asked for explicitly
-   * @param tokenFile a file whose first line is the token, read now
+   * @param tokenFile a file whose first line is the token, read now and again when it changes
    * @throws IllegalArgumentException if the options contradict each other
    * @throws IOException if the token file cannot be read or holds no token
    */
@@ -82,7 +100,7 @@ public record ClientSecurity(boolean tls, Optional<Path> caFile, Optional<Path> 
     }
     Optional<String> bearer = tokenFile.isPresent() ? Optional.of(readToken(tokenFile.get())) : token;
     boolean anyTls = tls || caFile.isPresent() || certificateFile.isPresent() || keyFile.isPresent();
-    return new ClientSecurity(anyTls, caFile, certificateFile, keyFile, bearer);
+    return new ClientSecurity(anyTls, caFile, certificateFile, keyFile, bearer, tokenFile);
   }
 
   /**
@@ -112,7 +130,11 @@ public record ClientSecurity(boolean tls, Optional<Path> caFile, Optional<Path> 
 
   /** The bearer token as call credentials, if one is set. */
   public Optional<CallCredentials> callCredentials() {
-    return token.map(BearerToken::new);
+    if (tokenFile.isPresent()) {
+      return Optional.of(new BearerToken(new TokenFile(tokenFile.get(), token.orElseThrow(),
+          TokenFile.CHECK_INTERVAL_NANOS)));
+    }
+    return token.map(fixed -> new BearerToken(() -> fixed));
   }
 
   /** The settings with the token left out, so logging them never leaks it. */
@@ -121,7 +143,8 @@ public record ClientSecurity(boolean tls, Optional<Path> caFile, Optional<Path> 
     return "ClientSecurity[tls=" + tls + ", caFile=" + caFile.map(Path::toString).orElse("(platform)")
         + ", certificateFile=" + certificateFile.map(Path::toString).orElse("(none)")
         + ", keyFile=" + keyFile.map(Path::toString).orElse("(none)")
-        + ", token=" + (token.isPresent() ? "(set)" : "(none)") + "]";
+        + ", token=" + (token.isPresent() ? "(set)" : "(none)")
+        + tokenFile.map(file -> ", tokenFile=" + file).orElse("") + "]";
   }
 
   private ChannelCredentials tlsCredentials() throws IOException {
@@ -135,7 +158,7 @@ public record ClientSecurity(boolean tls, Optional<Path> caFile, Optional<Path> 
     return builder.build();
   }
 
-  private static void requireTokenCharacters(String token) {
+  static void requireTokenCharacters(String token) {
     if (token.isEmpty() || !token.chars().allMatch(c -> c > 0x20 && c < 0x7F)) {
       throw new IllegalArgumentException("a bearer token must be printable ASCII without spaces");
     }

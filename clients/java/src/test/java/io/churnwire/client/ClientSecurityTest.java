@@ -113,7 +113,7 @@ class ClientSecurityTest {
   @Test
   void certificateWithoutKey_isRefused() {
     var error = assertThrows(IllegalArgumentException.class, () -> new ClientSecurity(true, Optional.empty(),
-        Optional.of(Path.of("c.crt")), Optional.empty(), Optional.empty()));
+        Optional.of(Path.of("c.crt")), Optional.empty(), Optional.empty(), Optional.empty()));
 
     assertTrue(error.getMessage().contains("give both or neither"), error::getMessage);
   }
@@ -121,7 +121,7 @@ class ClientSecurityTest {
   @Test
   void caFileWithoutTls_isRefused() {
     var error = assertThrows(IllegalArgumentException.class, () -> new ClientSecurity(false,
-        Optional.of(Path.of("ca.pem")), Optional.empty(), Optional.empty(), Optional.empty()));
+        Optional.of(Path.of("ca.pem")), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()));
 
     assertEquals("a CA file or a client certificate needs TLS", error.getMessage());
   }
@@ -215,7 +215,7 @@ class ClientSecurityTest {
 
   private static Outcome apply(SecurityLevel level, String authority) {
     Outcome outcome = new Outcome(new AtomicReference<>(), new AtomicReference<>());
-    new BearerToken("t0ken").applyRequestMetadata(new CallCredentials.RequestInfo() {
+    new BearerToken(() -> "t0ken").applyRequestMetadata(new CallCredentials.RequestInfo() {
       @Override
       public MethodDescriptor<?, ?> getMethodDescriptor() {
         return ChurnServiceGrpc.getPredictMethod();
