@@ -12,8 +12,7 @@ import io.churnwire.v1.PredictBatchResponse;
 import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.stub.StreamObserver;
-import java.util.concurrent.CompletableFuture;
+import io.grpc.testing.StreamRecorder;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
@@ -66,15 +65,16 @@ class CostAdmissionTest {
     churnwire = InProcessChurnwire.start(InProcessChurnwire.config());
     ServingStats stats = churnwire.application.stats();
     Context.CancellableContext call = Context.current().withCancellation();
-    CompletableFuture<Throwable> ended = new CompletableFuture<>();
+    StreamRecorder<BatchPredictResponse> recorder = StreamRecorder.create();
 
-    call.run(() -> churnwire.async().batchPredict(explainedBatch(1_000), observer(ended)));
+    call.run(() -> churnwire.async().batchPredict(explainedBatch(1_000), recorder));
     awaitTrue(() -> stats.scored() > 0);
     long scoredAtCancel = stats.scored();
     call.cancel(null);
     awaitTrue(() -> stats.expired() > 0);
 
-    assertEquals(Status.Code.CANCELLED, Status.fromThrowable(ended.get(10, TimeUnit.SECONDS)).getCode());
+    assertTrue(recorder.awaitCompletion(10, TimeUnit.SECONDS));
+    assertEquals(Status.Code.CANCELLED, Status.fromThrowable(recorder.getError()).getCode());
     long scoredAfterCancel = stats.scored() - scoredAtCancel;
     assertTrue(scoredAfterCancel <= 2, scoredAfterCancel + " items scored after the client left");
     assertEquals(0, churnwire.application.executor().inFlight());
@@ -100,23 +100,6 @@ class CostAdmissionTest {
           .setRequest(Customers.risky().toBuilder().setExplain(true)));
     }
     return batch.build();
-  }
-
-  private static StreamObserver<BatchPredictResponse> observer(CompletableFuture<Throwable> ended) {
-    return new StreamObserver<>() {
-      @Override
-      public void onNext(BatchPredictResponse value) {}
-
-      @Override
-      public void onError(Throwable t) {
-        ended.complete(t);
-      }
-
-      @Override
-      public void onCompleted() {
-        ended.complete(null);
-      }
-    };
   }
 
   private static void awaitTrue(BooleanSupplier condition) throws InterruptedException {

@@ -19,9 +19,8 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.stub.StreamObserver;
+import io.grpc.testing.StreamRecorder;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -90,10 +89,8 @@ class ScoringFailureTest {
 
   @Test
   void predictBatch_itemsWhoseScoringThrowsAnError_areAnsweredInternalAndTheStreamCompletes() throws Exception {
-    List<PredictBatchResponse> answers = new CopyOnWriteArrayList<>();
-    CompletableFuture<Throwable> ended = new CompletableFuture<>();
-    StreamObserver<PredictBatchRequest> requests = ChurnServiceGrpc.newStub(channel).predictBatch(
-        collect(answers, ended));
+    StreamRecorder<PredictBatchResponse> recorder = StreamRecorder.create();
+    StreamObserver<PredictBatchRequest> requests = ChurnServiceGrpc.newStub(channel).predictBatch(recorder);
 
     for (int i = 0; i < 30; i++) {
       requests.onNext(PredictBatchRequest.newBuilder().setItemId("i" + i).setRequest(Customers.risky().toBuilder()
@@ -101,7 +98,9 @@ class ScoringFailureTest {
     }
     requests.onCompleted();
 
-    assertNull(ended.get(30, TimeUnit.SECONDS));
+    assertTrue(recorder.awaitCompletion(30, TimeUnit.SECONDS));
+    assertNull(recorder.getError());
+    List<PredictBatchResponse> answers = recorder.getValues();
     assertEquals(30, answers.size());
     for (PredictBatchResponse answer : answers) {
       int i = Integer.parseInt(answer.getItemId().substring(1));
@@ -138,25 +137,5 @@ class ScoringFailureTest {
 
   private ChurnServiceGrpc.ChurnServiceBlockingStub blocking() {
     return ChurnServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
-  }
-
-  private static StreamObserver<PredictBatchResponse> collect(List<PredictBatchResponse> answers,
-      CompletableFuture<Throwable> ended) {
-    return new StreamObserver<>() {
-      @Override
-      public void onNext(PredictBatchResponse value) {
-        answers.add(value);
-      }
-
-      @Override
-      public void onError(Throwable t) {
-        ended.complete(t);
-      }
-
-      @Override
-      public void onCompleted() {
-        ended.complete(null);
-      }
-    };
   }
 }

@@ -17,6 +17,7 @@ import io.churnwire.v1.PredictRequest;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
+import io.grpc.testing.StreamRecorder;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
@@ -149,30 +150,16 @@ class ValidationTest {
 
   @Test
   void predictBatch_itemIdLongerThan256Characters_isAnsweredInvalidArgumentAndTheStreamGoesOn() throws Exception {
-    java.util.List<PredictBatchResponse> answers = new java.util.concurrent.CopyOnWriteArrayList<>();
-    java.util.concurrent.CompletableFuture<Throwable> ended = new java.util.concurrent.CompletableFuture<>();
-    StreamObserver<PredictBatchRequest> requests = churnwire.async().predictBatch(new StreamObserver<>() {
-      @Override
-      public void onNext(PredictBatchResponse value) {
-        answers.add(value);
-      }
-
-      @Override
-      public void onError(Throwable t) {
-        ended.complete(t);
-      }
-
-      @Override
-      public void onCompleted() {
-        ended.complete(null);
-      }
-    });
+    StreamRecorder<PredictBatchResponse> recorder = StreamRecorder.create();
+    StreamObserver<PredictBatchRequest> requests = churnwire.async().predictBatch(recorder);
 
     requests.onNext(PredictBatchRequest.newBuilder().setItemId("x".repeat(257)).setRequest(Customers.risky()).build());
     requests.onNext(PredictBatchRequest.newBuilder().setItemId("next").setRequest(Customers.risky()).build());
     requests.onCompleted();
 
-    assertEquals(null, ended.get(10, java.util.concurrent.TimeUnit.SECONDS));
+    assertTrue(recorder.awaitCompletion(10, java.util.concurrent.TimeUnit.SECONDS));
+    assertEquals(null, recorder.getError());
+    java.util.List<PredictBatchResponse> answers = recorder.getValues();
     assertEquals(2, answers.size());
     PredictBatchResponse tooLong = answers.stream().filter(a -> a.getItemId().length() == 257).findFirst().orElseThrow();
     assertEquals(Map.of("item_id", "must be at most 256 characters, got 257"), Errors.violations(tooLong.getError()));
