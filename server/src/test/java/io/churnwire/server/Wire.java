@@ -1,33 +1,16 @@
 package io.churnwire.server;
 
 import com.google.protobuf.CodedOutputStream;
+import io.churnwire.testsupport.RawBytes;
 import io.grpc.MethodDescriptor;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 
 /** Hand-made wire bytes, for sending what no well-behaved client would: raw methods and bad fields. */
 final class Wire {
   /** Two bytes that are not UTF-8: a lead byte followed by a non-continuation byte. */
   static final byte[] INVALID_UTF8 = {(byte) 0xC3, (byte) 0x28};
-
-  static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
-    @Override
-    public InputStream stream(byte[] value) {
-      return new ByteArrayInputStream(value);
-    }
-
-    @Override
-    public byte[] parse(InputStream stream) {
-      try {
-        return stream.readAllBytes();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-  };
 
   private Wire() {}
 
@@ -36,8 +19,8 @@ final class Wire {
     return MethodDescriptor.<byte[], byte[]>newBuilder()
         .setFullMethodName(fullName)
         .setType(type)
-        .setRequestMarshaller(BYTES)
-        .setResponseMarshaller(BYTES)
+        .setRequestMarshaller(RawBytes.MARSHALLER)
+        .setResponseMarshaller(RawBytes.MARSHALLER)
         .build();
   }
 
