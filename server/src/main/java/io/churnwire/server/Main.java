@@ -1,5 +1,6 @@
 package io.churnwire.server;
 
+import io.churnwire.telemetry.Logging;
 import java.io.IOException;
 import java.io.ObjectInputFilter;
 import java.util.concurrent.CountDownLatch;
@@ -28,6 +29,7 @@ public final class Main {
       System.exit(2);
       return;
     }
+    Logging.configure(config.telemetry().logFormat(), ServerApplication.SERVICE_NAME);
     ObjectInputFilter.Config.setSerialFilter(ObjectInputFilter.Config.createFilter("!*"));
     ServerApplication application;
     try {
@@ -62,6 +64,10 @@ public final class Main {
     if (application.adminPort() > 0) {
       System.out.println("churnwire: admin (ModelAdminService) on " + config.adminHost() + ":"
           + application.adminPort());
+    }
+    if (application.metricsPort() > 0) {
+      System.out.println("churnwire: metrics on http://" + config.telemetry().metricsHost() + ":"
+          + application.metricsPort() + "/metrics");
     }
     System.out.println("churnwire: try  grpcurl " + (config.tls() ? "" : "-plaintext ") + "localhost:"
         + application.port() + " describe churnwire.v1.ChurnService");

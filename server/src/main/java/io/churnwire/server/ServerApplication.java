@@ -2,7 +2,9 @@ package io.churnwire.server;
 
 import io.churnwire.runtime.ChurnModel;
 import io.churnwire.runtime.ModelRegistry;
+import io.churnwire.telemetry.Telemetry;
 import io.grpc.ServerBuilder;
+import io.grpc.opentelemetry.GrpcOpenTelemetry;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionService;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
@@ -29,6 +31,9 @@ import org.slf4j.LoggerFactory;
 public final class ServerApplication implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ServerApplication.class);
 
+  /** How the server names itself in metrics, traces and JSON logs. */
+  public static final String SERVICE_NAME = "churnwire-server";
+
   private final ServerConfig config;
   private final ChurnServer server;
   private final ScoringExecutor executor;
@@ -37,10 +42,11 @@ public final class ServerApplication implements AutoCloseable {
   private final ModelReloader reloader;
   private final Optional<NettyTransport> transport;
   private final ServerSecurity security;
+  private final Telemetry telemetry;
 
   private ServerApplication(ServerConfig config, ChurnServer server, ScoringExecutor executor,
       ModelHolder models, ServingStats stats, ModelReloader reloader, Optional<NettyTransport> transport,
-      ServerSecurity security) {
+      ServerSecurity security, Telemetry telemetry) {
     this.config = config;
     this.server = server;
     this.executor = executor;
@@ -49,6 +55,7 @@ public final class ServerApplication implements AutoCloseable {
     this.reloader = reloader;
     this.transport = transport;
     this.security = security;
+    this.telemetry = telemetry;
   }
 
   /** Loads a model; the seam that lets tests supply one without touching disk. */
@@ -119,6 +126,16 @@ public final class ServerApplication implements AutoCloseable {
       Optional<ServerBuilder<?>> adminBuilder, ModelLoader loader, Optional<NettyTransport> transport,
       ServerSecurity security) throws IOException {
     TransportLog.install();
+    Telemetry telemetry;
+    try {
+      telemetry = Telemetry.start(SERVICE_NAME, config.telemetry());
+    } catch (IOException e) {
+      security.close();
+      throw e;
+    }
+    GrpcOpenTelemetry callMetrics = GrpcOpenTelemetry.newBuilder().sdk(telemetry.openTelemetry()).build();
+    callMetrics.configureServerBuilder(builder);
+    adminBuilder.ifPresent(callMetrics::configureServerBuilder);
     ScoringExecutor executor = new ScoringExecutor(config.scoringThreads(), config.maxInFlight());
     ModelHolder models = new ModelHolder();
     ServingStats stats = new ServingStats();
@@ -140,10 +157,11 @@ public final class ServerApplication implements AutoCloseable {
       reloader.close();
       executor.close();
       security.close();
+      telemetry.close();
       throw e;
     }
     ServerApplication application = new ServerApplication(config, server, executor, models, stats, reloader,
-        transport, security);
+        transport, security, telemetry);
     try {
       ServingModel model = ServingModel.of(loader.load());
       models.swap(model);
@@ -185,6 +203,16 @@ public final class ServerApplication implements AutoCloseable {
   /** The addresses the admin server listens on; empty when started without one. */
   List<? extends SocketAddress> adminAddresses() {
     return server.adminAddresses();
+  }
+
+  /** The bound metrics port ({@code /metrics}); -1 when it is off. */
+  public int metricsPort() {
+    return telemetry.metricsPort();
+  }
+
+  /** This server's OpenTelemetry: its meters, tracer and metrics port. */
+  public Telemetry telemetry() {
+    return telemetry;
   }
 
   public ServerConfig config() {
@@ -231,6 +259,7 @@ public final class ServerApplication implements AutoCloseable {
       executor.close();
       transport.ifPresent(NettyTransport::close);
       security.close();
+      telemetry.close();
     }
   }
 }

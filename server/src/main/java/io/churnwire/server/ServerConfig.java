@@ -30,6 +30,10 @@ import static io.churnwire.server.ServerSettings.TLS_CLIENT_CA_FILE;
 import static io.churnwire.server.ServerSettings.TLS_RELOAD_INTERVAL_SECONDS;
 import static io.churnwire.server.ServerSettings.AUTH_TOKENS_FILE;
 import static io.churnwire.server.ServerSettings.AUTH_TOKENS_RELOAD_INTERVAL_SECONDS;
+import static io.churnwire.server.ServerSettings.ACCESS_LOG;
+
+import io.churnwire.telemetry.TelemetryConfig;
+import io.churnwire.telemetry.TelemetrySettings;
 
 import io.churnwire.config.Values;
 import java.nio.file.Path;
@@ -79,6 +83,8 @@ import java.util.Properties;
  * @param authTokensFile          bearer token hashes and certificate subjects with their roles; without
  *                                it the server is open
  * @param authTokensReloadIntervalSeconds how often the tokens file is checked for changes; 0 = never
+ * @param accessLog               whether every call is logged in one line when it ends
+ * @param telemetry               metrics port, log format and trace export
  */
 public record ServerConfig(
     String host,
@@ -109,7 +115,9 @@ public record ServerConfig(
     Optional<Path> tlsClientCaFile,
     long tlsReloadIntervalSeconds,
     Optional<Path> authTokensFile,
-    long authTokensReloadIntervalSeconds) {
+    long authTokensReloadIntervalSeconds,
+    boolean accessLog,
+    TelemetryConfig telemetry) {
 
   /** Checks every field against its setting's rule. */
   public ServerConfig {
@@ -142,6 +150,8 @@ public record ServerConfig(
     TLS_RELOAD_INTERVAL_SECONDS.check(tlsReloadIntervalSeconds);
     AUTH_TOKENS_FILE.check(authTokensFile);
     AUTH_TOKENS_RELOAD_INTERVAL_SECONDS.check(authTokensReloadIntervalSeconds);
+    ACCESS_LOG.check(accessLog);
+    java.util.Objects.requireNonNull(telemetry, "telemetry");
     if (tlsCertFile.isPresent() != tlsKeyFile.isPresent()) {
       throw new IllegalArgumentException(
           "tls-cert-file and tls-key-file must be given together (TLS needs both the certificate and its key)");
@@ -188,11 +198,27 @@ public record ServerConfig(
 
   /**
    * The public port {@code newPort}; 0 (a free port, as tests and embedded servers ask) also makes the
-   * admin port a free one, so servers started that way never contend for the fixed admin port.
+   * admin and metrics ports free ones, so servers started that way never contend for the fixed ports.
    */
   public ServerConfig withPort(int newPort) {
     Values values = values().with(PORT, newPort);
-    return from(newPort == 0 ? values.with(ADMIN_PORT, 0) : values);
+    return from(newPort == 0
+        ? values.with(ADMIN_PORT, 0).with(TelemetrySettings.METRICS_PORT, telemetry.metricsPort() < 0 ? -1 : 0)
+        : values);
+  }
+
+  /** Metrics port, log format and trace export. */
+  public ServerConfig withTelemetry(TelemetryConfig newTelemetry) {
+    return new ServerConfig(host, port, modelDir, scoringThreads, maxInFlight, streamWindow, maxBatchItems,
+        maxInboundMessageBytes, maxConcurrentStreams, retryPushbackMillis, drainTimeoutSeconds, reloadIntervalMillis,
+        reloadRetryMillis, keepAliveTimeSeconds, keepAliveTimeoutSeconds, permitKeepAliveTimeSeconds,
+        permitKeepAliveWithoutCalls, maxConnectionIdleSeconds, maxConnectionAgeSeconds, maxConnectionAgeGraceSeconds,
+        maxConnections, adminHost, adminPort, tlsCertFile, tlsKeyFile, tlsClientCaFile, tlsReloadIntervalSeconds,
+        authTokensFile, authTokensReloadIntervalSeconds, accessLog, newTelemetry);
+  }
+
+  public ServerConfig withAccessLog(boolean on) {
+    return from(values().with(ACCESS_LOG, on));
   }
 
   /** The admin port at {@code host:port}. */
@@ -296,7 +322,9 @@ public record ServerConfig(
         values.get(TLS_CLIENT_CA_FILE),
         values.get(TLS_RELOAD_INTERVAL_SECONDS),
         values.get(AUTH_TOKENS_FILE),
-        values.get(AUTH_TOKENS_RELOAD_INTERVAL_SECONDS));
+        values.get(AUTH_TOKENS_RELOAD_INTERVAL_SECONDS),
+        values.get(ACCESS_LOG),
+        TelemetrySettings.config(values));
   }
 
   private Values values() {
@@ -329,6 +357,12 @@ public record ServerConfig(
         .with(TLS_CLIENT_CA_FILE, tlsClientCaFile)
         .with(TLS_RELOAD_INTERVAL_SECONDS, tlsReloadIntervalSeconds)
         .with(AUTH_TOKENS_FILE, authTokensFile)
-        .with(AUTH_TOKENS_RELOAD_INTERVAL_SECONDS, authTokensReloadIntervalSeconds);
+        .with(AUTH_TOKENS_RELOAD_INTERVAL_SECONDS, authTokensReloadIntervalSeconds)
+        .with(ACCESS_LOG, accessLog)
+        .with(TelemetrySettings.METRICS_HOST, telemetry.metricsHost())
+        .with(TelemetrySettings.METRICS_PORT, telemetry.metricsPort())
+        .with(TelemetrySettings.LOG_FORMAT, telemetry.logFormat())
+        .with(TelemetrySettings.OTLP_ENDPOINT, telemetry.otlpEndpoint().map(Object::toString))
+        .with(TelemetrySettings.TRACE_SAMPLE_RATIO, telemetry.traceSampleRatio());
   }
 }

@@ -11,6 +11,7 @@ import static io.churnwire.config.ValueType.optional;
 
 import io.churnwire.config.Setting;
 import io.churnwire.config.Settings;
+import io.churnwire.telemetry.TelemetrySettings;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -199,6 +200,10 @@ final class ServerSettings {
       .environment("CHURNWIRE_DRAIN_TIMEOUT_SECONDS")
       .require(between(0, 3_600));
 
+  static final Setting<Boolean> ACCESS_LOG = Setting.of("access-log", "churnwire.log.access", BOOLEAN, true,
+          "one line per call when it ends: method, status, duration, model version, request id")
+      .environment("CHURNWIRE_ACCESS_LOG");
+
   static final Settings ALL = Settings.of("churnwire-server",
       "Serves churn predictions over gRPC (churnwire.v1.ChurnService), with gRPC health and reflection;"
           + " ModelAdminService on a separate admin port.",
@@ -209,5 +214,6 @@ final class ServerSettings {
       PERMIT_KEEPALIVE_WITHOUT_CALLS, MAX_CONNECTION_IDLE_SECONDS, MAX_CONNECTION_AGE_SECONDS,
       MAX_CONNECTION_AGE_GRACE_SECONDS, MAX_CONNECTIONS, ADMIN_HOST, ADMIN_PORT, TLS_CERT_FILE, TLS_KEY_FILE,
       TLS_CLIENT_CA_FILE, TLS_RELOAD_INTERVAL_SECONDS, AUTH_TOKENS_FILE, AUTH_TOKENS_RELOAD_INTERVAL_SECONDS,
-      DRAIN_TIMEOUT_SECONDS);
+      DRAIN_TIMEOUT_SECONDS, ACCESS_LOG, TelemetrySettings.METRICS_HOST, TelemetrySettings.METRICS_PORT,
+      TelemetrySettings.LOG_FORMAT, TelemetrySettings.OTLP_ENDPOINT, TelemetrySettings.TRACE_SAMPLE_RATIO);
 }
