@@ -5,6 +5,7 @@ import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.Meter;
+import io.opentelemetry.api.metrics.MeterProvider;
 import io.opentelemetry.api.trace.TracerProvider;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.propagation.ContextPropagators;
@@ -29,7 +30,7 @@ import java.util.Optional;
  *
  * <p>Without an endpoint no span is recorded: the tracer is OpenTelemetry's no-op one, which costs
  * nothing but still carries a caller's trace context on, so the ids a client or Envoy sent still
- * reach the logs and the calls made downstream.
+ * reach the logs and the calls made downstream. With the metrics port off, meters are no-ops too.
  */
 public final class Telemetry implements AutoCloseable {
   private static final AttributeKey<String> SERVICE_NAME = AttributeKey.stringKey("service.name");
@@ -69,7 +70,10 @@ public final class Telemetry implements AutoCloseable {
             OtlpHttpSpanExporter.builder().setEndpoint(endpoint.toString()).build()).build())
         .build()));
     OpenTelemetrySdk sdk = builder.build();
-    OpenTelemetry openTelemetry = config.tracing() ? sdk : new WithoutSpans(sdk);
+    OpenTelemetry openTelemetry = new Instrumentation(
+        config.tracing() ? sdk.getTracerProvider() : TracerProvider.noop(),
+        config.metricsPort() >= 0 ? sdk.getMeterProvider() : MeterProvider.noop(),
+        sdk.getPropagators());
     Optional<MetricsServer> server = Optional.empty();
     if (config.metricsPort() >= 0) {
       try {
@@ -120,21 +124,10 @@ public final class Telemetry implements AutoCloseable {
     sdk.close();
   }
 
-  /** The SDK's meters and propagators with OpenTelemetry's no-op tracer. */
-  private record WithoutSpans(OpenTelemetrySdk sdk) implements OpenTelemetry {
-    @Override
-    public TracerProvider getTracerProvider() {
-      return TracerProvider.noop();
-    }
-
-    @Override
-    public io.opentelemetry.api.metrics.MeterProvider getMeterProvider() {
-      return sdk.getMeterProvider();
-    }
-
-    @Override
-    public ContextPropagators getPropagators() {
-      return sdk.getPropagators();
-    }
-  }
+  /**
+   * What instrumentation sees: the SDK's tracer only when spans are exported, its meters only when
+   * they are scraped, so whatever is switched off costs nothing on the call path.
+   */
+  private record Instrumentation(TracerProvider getTracerProvider, MeterProvider getMeterProvider,
+      ContextPropagators getPropagators) implements OpenTelemetry {}
 }

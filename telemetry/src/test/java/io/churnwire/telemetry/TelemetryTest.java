@@ -55,6 +55,16 @@ class TelemetryTest {
   }
 
   @Test
+  void withTheMetricsPortOff_instrumentsRecordNothing() throws Exception {
+    try (Telemetry telemetry = Telemetry.start("test", TelemetryConfig.off())) {
+      telemetry.meter("test").counterBuilder("churnwire.test.calls").build().add(1);
+
+      assertTrue(telemetry.registry().scrape().stream()
+          .noneMatch(snapshot -> snapshot.getMetadata().getName().startsWith("churnwire")));
+    }
+  }
+
+  @Test
   void withoutAnEndpoint_noSpanIsRecorded_butACallersTraceContextIsCarriedOn() throws Exception {
     try (Telemetry telemetry = Telemetry.start("test", TelemetryConfig.off())) {
       SpanContext caller = SpanContext.createFromRemoteParent("4bf92f3577b34da6a3ce929d0e0e4736",
