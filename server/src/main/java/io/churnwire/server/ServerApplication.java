@@ -140,7 +140,7 @@ public final class ServerApplication implements AutoCloseable {
     ScoringExecutor executor = new ScoringExecutor(config.scoringThreads(), config.maxInFlight());
     ModelHolder models = new ModelHolder();
     ServingStats stats = new ServingStats();
-    ServerMetrics metrics = ServerMetrics.on(telemetry.meter(ServerMetrics.SCOPE));
+    ServerMetrics metrics = ServerMetrics.of(telemetry);
     metrics.observeScoring(executor);
     metrics.observeStreams(config.streamWindow());
     metrics.observeModel(models);
@@ -149,7 +149,8 @@ public final class ServerApplication implements AutoCloseable {
     ModelReloader reloader = new ModelReloader(ModelRegistry.at(config.modelDir()), models,
         Duration.ofMillis(config.reloadRetryMillis()), metrics);
     builder.addService(security.secure(ServerInterceptors.intercept(
-        RequestGuard.guard(new ChurnServiceImpl(new Predictor(models, stats, metrics), executor, stats, config, metrics)),
+        RequestGuard.guard(
+            new ChurnServiceImpl(new Predictor(models, stats, metrics), executor, stats, config, metrics)),
         new UndecodableRequestCounter(metrics))));
     addCommonServices(builder, health, security);
     adminBuilder.ifPresent(admin -> {

@@ -6,6 +6,7 @@ import com.google.rpc.BadRequest;
 import com.google.rpc.Code;
 import com.google.rpc.Status;
 import io.churnwire.v1.PredictBatchResponse;
+import io.churnwire.telemetry.Telemetry;
 import io.churnwire.v1.Prediction;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
@@ -13,13 +14,12 @@ import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.metrics.LongCounter;
 import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.metrics.MeterProvider;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -47,11 +47,8 @@ public final class ServerMetrics implements ScoringTimer {
   private static final AttributeKey<String> FIELD = AttributeKey.stringKey("field");
   private static final AttributeKey<String> MODE = AttributeKey.stringKey("mode");
   private static final AttributeKey<String> OUTCOME = AttributeKey.stringKey("outcome");
-  private static final AttributeKey<String> ALGORITHM = AttributeKey.stringKey("algorithm");
-  private static final AttributeKey<String> LOADED_AT = AttributeKey.stringKey("loaded_at");
   private static final Attributes ROW = Attributes.of(MODE, "row");
   private static final Attributes BLOCK = Attributes.of(MODE, "block");
-  private static final DateTimeFormatter ISO_UTC = DateTimeFormatter.ISO_INSTANT.withZone(ZoneOffset.UTC);
 
   /** How a reload attempt that looked at a new production model ended. */
   enum Reload {
@@ -66,6 +63,7 @@ public final class ServerMetrics implements ScoringTimer {
   }
 
   private final Meter meter;
+  private final Optional<PrometheusRegistry> registry;
   private final LongCounter predictions;
   private final LongCounter invalidRequests;
   private final LongCounter admissionRejections;
@@ -76,13 +74,10 @@ public final class ServerMetrics implements ScoringTimer {
   private final PredictionLabels predictionLabels = new PredictionLabels();
   private final Map<ScoringMethod, Map<String, Attributes>> invalidLabels = new EnumMap<>(ScoringMethod.class);
   private final StreamWindows streams = new StreamWindows();
-  private volatile ModelLabels servedModel;
 
-  /** The attributes of the model served, made when it is first seen. */
-  private record ModelLabels(ServingModel model, Attributes attributes) {}
-
-  private ServerMetrics(Meter meter) {
+  private ServerMetrics(Meter meter, Optional<PrometheusRegistry> registry) {
     this.meter = meter;
+    this.registry = registry;
     this.predictions = meter.counterBuilder("churnwire.predictions").setUnit("{customer}")
         .setDescription("Customers scored, by method, model version and risk band.").build();
     this.invalidRequests = meter.counterBuilder("churnwire.invalid_requests").setUnit("{violation}")
@@ -104,14 +99,14 @@ public final class ServerMetrics implements ScoringTimer {
     }
   }
 
-  /** Metrics on {@code meter}. */
-  public static ServerMetrics on(Meter meter) {
-    return new ServerMetrics(meter);
+  /** Metrics on the meter {@value #SCOPE} of {@code telemetry}, exposed on its metrics port. */
+  public static ServerMetrics of(Telemetry telemetry) {
+    return new ServerMetrics(telemetry.meter(SCOPE), Optional.of(telemetry.registry()));
   }
 
   /** Metrics that record nothing, for components used without a server around them. */
   static ServerMetrics none() {
-    return new ServerMetrics(MeterProvider.noop().get(SCOPE));
+    return new ServerMetrics(MeterProvider.noop().get(SCOPE), Optional.empty());
   }
 
   /** Observes the permits of {@code executor}: taken now, and the whole capacity. */
@@ -137,11 +132,12 @@ public final class ServerMetrics implements ScoringTimer {
         .buildWithCallback(gauge -> gauge.record(window));
   }
 
-  /** Observes the model {@code models} serves: its identity, and when it was loaded. */
+  /**
+   * Observes the model {@code models} serves: its identity ({@link ModelInfoCollector}), and when
+   * it was loaded.
+   */
   void observeModel(ModelHolder models) {
-    meter.gaugeBuilder("churnwire.model.info").ofLongs()
-        .setDescription("1 for the model served now, with its version, algorithm and load time.")
-        .buildWithCallback(gauge -> models.current().ifPresent(model -> gauge.record(1, labels(model))));
+    registry.ifPresent(prometheus -> prometheus.register(new ModelInfoCollector(models)));
     meter.gaugeBuilder("churnwire.model.loaded_timestamp").setUnit("s")
         .setDescription("When the model served now was loaded, in seconds since the epoch.")
         .buildWithCallback(gauge -> models.current().ifPresent(
@@ -239,18 +235,6 @@ public final class ServerMetrics implements ScoringTimer {
   @Override
   public void explained(long nanos) {
     explanationDuration.record(nanos / 1e9);
-  }
-
-  private Attributes labels(ServingModel model) {
-    ModelLabels labels = servedModel;
-    if (labels == null || labels.model() != model) {
-      labels = new ModelLabels(model, Attributes.of(
-          PredictionLabels.MODEL_VERSION, model.version(),
-          ALGORITHM, model.metadata().getAlgorithm(),
-          LOADED_AT, ISO_UTC.format(model.loadedAt().truncatedTo(ChronoUnit.SECONDS))));
-      servedModel = labels;
-    }
-    return labels.attributes();
   }
 
   private static BadRequest badRequest(Any detail) {
