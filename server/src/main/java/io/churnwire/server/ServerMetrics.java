@@ -31,7 +31,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * and risk band), and everything that already exists as state (permits in use, stream windows,
  * connections, the current model) is read by callbacks when metrics are collected rather than
  * counted as it changes. Outcomes are read from the answers the server gives, so a metric says what
- * a caller saw.
+ * a caller saw. The counters of rare events (admission rejections, scoring failures, reloads) start
+ * at zero for every label value they can have, so a rate or an alert on them has a series before
+ * the first event.
  */
 public final class ServerMetrics implements ScoringTimer {
   /** The instrumentation scope of the server's instruments. */
@@ -96,6 +98,12 @@ public final class ServerMetrics implements ScoringTimer {
         .setExplicitBucketBoundariesAdvice(MODEL_TIME_BUCKETS).build();
     for (ScoringMethod method : ScoringMethod.values()) {
       invalidLabels.put(method, new ConcurrentHashMap<>());
+      scoringFailures.add(0, method.attributes());
+    }
+    admissionRejections.add(0, ScoringMethod.PREDICT.attributes());
+    admissionRejections.add(0, ScoringMethod.BATCH_PREDICT.attributes());
+    for (Reload outcome : Reload.values()) {
+      reloads.add(0, outcome.attributes);
     }
   }
 

@@ -143,6 +143,7 @@ class ServerMetricsTest {
       assertEquals(Status.Code.RESOURCE_EXHAUSTED, error.getStatus().getCode());
 
       MetricsScrape metrics = scrape();
+      assertEquals(0, metrics.value("churnwire_admission_rejections_total", Map.of("method", "BatchPredict")));
       assertEquals(1, metrics.value("churnwire_admission_rejections_total", Map.of("method", "Predict")),
           metrics.linesStartingWith("churnwire_admission"));
       assertEquals(4, metrics.value("churnwire_scoring_slots_in_use", Map.of()));
@@ -243,5 +244,14 @@ class ServerMetricsTest {
         rejected.linesStartingWith("churnwire_model_reloads"));
     assertEquals(1, rejected.value("churnwire_model_reloads_total", Map.of("outcome", "loaded")));
     assertEquals(1, rejected.value("churnwire_model_info", Map.of("model_version", second)));
+    assertEquals(0, rejected.value("churnwire_model_reloads_total", Map.of("outcome", "failed")));
+
+    Files.writeString(registryDir.resolve(ModelRegistry.PRODUCTION), "not a version\n");
+    application.reloader().reload("").get(20, TimeUnit.SECONDS);
+
+    MetricsScrape failed = scrape();
+    assertEquals(1, failed.value("churnwire_model_reloads_total", Map.of("outcome", "failed")),
+        failed.linesStartingWith("churnwire_model_reloads"));
+    assertEquals(1, failed.value("churnwire_model_info", Map.of("model_version", second)));
   }
 }
