@@ -204,6 +204,26 @@ class ServerMetricsTest {
   }
 
   @Test
+  void connectionBeyondTheBound_isCountedRefused_whileTheAdmittedOneIsCountedOpen() throws Exception {
+    start(InProcessChurnwire.config().withMaxConnections(1), TestModels::small);
+    assertTrue(blocking().predict(Customers.risky()).hasPrediction());
+    ManagedChannel second = NettyChannelBuilder.forAddress("127.0.0.1", application.port()).usePlaintext().build();
+    try {
+      StatusRuntimeException refused = assertThrows(StatusRuntimeException.class,
+          () -> ChurnServiceGrpc.newBlockingStub(second).withDeadlineAfter(20, TimeUnit.SECONDS)
+              .predict(Customers.risky()));
+      assertEquals(Status.Code.UNAVAILABLE, refused.getStatus().getCode());
+
+      MetricsScrape metrics = scrape();
+      assertTrue(metrics.value("churnwire_connections_refused_total", Map.of()) >= 1,
+          metrics.linesStartingWith("churnwire_connections"));
+      assertEquals(1, metrics.value("churnwire_connections_open", Map.of()));
+    } finally {
+      second.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
   void reload_ofAPromotedModel_changesModelInfoToItsVersion_andCountsLoaded_whileABadModelCountsRejected()
       throws Exception {
     ModelRegistry registry = ModelRegistry.at(registryDir);
