@@ -24,18 +24,20 @@ final class BatchPredictCall {
   private final Predictor predictor;
   private final ScoringExecutor executor;
   private final ServingStats stats;
+  private final ServerMetrics metrics;
   private final Context context;
   private final List<PredictBatchResponse> results;
   private int next;
   private volatile ScoringExecutor.Waiter registration;
 
   private BatchPredictCall(List<PredictBatchRequest> items, StreamObserver<BatchPredictResponse> responses,
-      Predictor predictor, ScoringExecutor executor, ServingStats stats) {
+      Predictor predictor, ScoringExecutor executor, ServingStats stats, ServerMetrics metrics) {
     this.chunks = ScoringCost.chunks(items);
     this.responses = responses;
     this.predictor = predictor;
     this.executor = executor;
     this.stats = stats;
+    this.metrics = metrics;
     this.context = Context.current();
     this.results = new ArrayList<>(items.size());
   }
@@ -46,8 +48,8 @@ final class BatchPredictCall {
    * @return false, having done nothing, when the first chunk's permits are not free
    */
   static boolean start(List<PredictBatchRequest> items, StreamObserver<BatchPredictResponse> responses,
-      Predictor predictor, ScoringExecutor executor, ServingStats stats) {
-    BatchPredictCall call = new BatchPredictCall(items, responses, predictor, executor, stats);
+      Predictor predictor, ScoringExecutor executor, ServingStats stats, ServerMetrics metrics) {
+    BatchPredictCall call = new BatchPredictCall(items, responses, predictor, executor, stats, metrics);
     if (call.chunks.isEmpty()) {
       responses.onNext(BatchPredictResponse.getDefaultInstance());
       responses.onCompleted();
@@ -77,11 +79,14 @@ final class BatchPredictCall {
       return null;
     }
     List<PredictBatchRequest> chunk = chunks.get(next++);
+    int answered = results.size();
     try {
       results.addAll(predictor.answerAll(chunk));
     } catch (Throwable t) {
       chunk.forEach(item -> results.add(Predictor.failedItem(item)));
     }
+    results.subList(answered, results.size())
+        .forEach(result -> metrics.answered(ScoringMethod.BATCH_PREDICT, result));
     if (next < chunks.size()) {
       return this::continueWithNextChunk;
     }

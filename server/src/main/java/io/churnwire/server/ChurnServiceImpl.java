@@ -24,24 +24,33 @@ public final class ChurnServiceImpl extends ChurnServiceGrpc.ChurnServiceImplBas
   private final ScoringExecutor executor;
   private final ServingStats stats;
   private final ServerConfig config;
+  private final ServerMetrics metrics;
 
   public ChurnServiceImpl(Predictor predictor, ScoringExecutor executor, ServingStats stats, ServerConfig config) {
+    this(predictor, executor, stats, config, ServerMetrics.none());
+  }
+
+  /** As above, counting what it answers in {@code metrics}. */
+  public ChurnServiceImpl(Predictor predictor, ScoringExecutor executor, ServingStats stats, ServerConfig config,
+      ServerMetrics metrics) {
     this.predictor = predictor;
     this.executor = executor;
     this.stats = stats;
     this.config = config;
+    this.metrics = metrics;
   }
 
   @Override
   public void predict(PredictRequest request, StreamObserver<PredictResponse> responses) {
     Predictor.Preparation preparation = predictor.prepare(request, "");
     if (!preparation.ok()) {
+      metrics.refused(ScoringMethod.PREDICT, preparation.refusal());
       responses.onError(Statuses.toException(preparation.refusal()));
       return;
     }
     int cost = ScoringCost.of(request);
     if (!executor.tryAdmit(cost)) {
-      overloaded(responses);
+      overloaded(ScoringMethod.PREDICT, responses);
       return;
     }
     Predictor.Prepared prepared = preparation.prepared();
@@ -60,9 +69,11 @@ public final class ChurnServiceImpl extends ChurnServiceGrpc.ChurnServiceImplBas
       Optional<PredictResponse> answer = response;
       return () -> {
         if (answer.isPresent()) {
+          metrics.predicted(ScoringMethod.PREDICT, answer.get().getPrediction());
           responses.onNext(answer.get());
           responses.onCompleted();
         } else {
+          metrics.scoringFailed(ScoringMethod.PREDICT);
           responses.onError(Statuses.toException(Predictor.failed(prepared)));
         }
       };
@@ -73,6 +84,7 @@ public final class ChurnServiceImpl extends ChurnServiceGrpc.ChurnServiceImplBas
   public void batchPredict(BatchPredictRequest request, StreamObserver<BatchPredictResponse> responses) {
     if (request.getItemsCount() > config.maxBatchItems()) {
       stats.recordInvalid();
+      metrics.invalidField(ScoringMethod.BATCH_PREDICT, "items");
       responses.onError(Statuses.toException(Statuses.invalidField("items",
           "must hold at most " + config.maxBatchItems() + " items, got " + request.getItemsCount()
               + "; split the batch or use the PredictBatch stream")));
@@ -82,8 +94,8 @@ public final class ChurnServiceImpl extends ChurnServiceGrpc.ChurnServiceImplBas
       responses.onError(Statuses.toException(Statuses.noModel()));
       return;
     }
-    if (!BatchPredictCall.start(request.getItemsList(), responses, predictor, executor, stats)) {
-      overloaded(responses);
+    if (!BatchPredictCall.start(request.getItemsList(), responses, predictor, executor, stats, metrics)) {
+      overloaded(ScoringMethod.BATCH_PREDICT, responses);
     }
   }
 
@@ -91,7 +103,7 @@ public final class ChurnServiceImpl extends ChurnServiceGrpc.ChurnServiceImplBas
   public StreamObserver<PredictBatchRequest> predictBatch(StreamObserver<PredictBatchResponse> responses) {
     return PredictBatchStream.open(
         (ServerCallStreamObserver<PredictBatchResponse>) responses, predictor, executor, stats,
-        config.streamWindow());
+        config.streamWindow(), metrics);
   }
 
   @Override
@@ -106,8 +118,9 @@ public final class ChurnServiceImpl extends ChurnServiceGrpc.ChurnServiceImplBas
     responses.onCompleted();
   }
 
-  private void overloaded(StreamObserver<?> responses) {
+  private void overloaded(ScoringMethod method, StreamObserver<?> responses) {
     stats.recordOverloaded();
+    metrics.admissionRejected(method);
     responses.onError(Statuses.overloaded(executor, config.retryPushbackMillis()));
   }
 }

@@ -46,6 +46,7 @@ public final class ModelReloader implements AutoCloseable {
   private final Duration retryAfter;
   private final ScheduledExecutorService thread;
   private final String registryName;
+  private final ServerMetrics metrics;
   private final Object lock = new Object();
   /** The attempt requests join until it starts; guarded by {@link #lock}. */
   private CompletableFuture<Attempt> waiting;
@@ -92,7 +93,12 @@ public final class ModelReloader implements AutoCloseable {
    * with unchanged files is validated again only after {@code retryAfter}.
    */
   public ModelReloader(ModelRegistry registry, ModelHolder models, Duration retryAfter) {
-    this(registry, models, retryAfter, Executors.newSingleThreadScheduledExecutor(runnable -> {
+    this(registry, models, retryAfter, ServerMetrics.none());
+  }
+
+  /** As above, counting the outcome of each attempt on a new production model in {@code metrics}. */
+  public ModelReloader(ModelRegistry registry, ModelHolder models, Duration retryAfter, ServerMetrics metrics) {
+    this(registry, models, retryAfter, metrics, Executors.newSingleThreadScheduledExecutor(runnable -> {
       Thread t = new Thread(runnable, "churnwire-model-reload");
       t.setDaemon(true);
       return t;
@@ -101,6 +107,12 @@ public final class ModelReloader implements AutoCloseable {
 
   /** As above, on {@code thread}, which must run one task at a time. */
   ModelReloader(ModelRegistry registry, ModelHolder models, Duration retryAfter, ScheduledExecutorService thread) {
+    this(registry, models, retryAfter, ServerMetrics.none(), thread);
+  }
+
+  private ModelReloader(ModelRegistry registry, ModelHolder models, Duration retryAfter, ServerMetrics metrics,
+      ScheduledExecutorService thread) {
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.registry = Objects.requireNonNull(registry, "registry");
     this.models = Objects.requireNonNull(models, "models");
     this.retryAfter = Objects.requireNonNull(retryAfter, "retryAfter");
@@ -177,6 +189,7 @@ public final class ModelReloader implements AutoCloseable {
     try {
       attempt.complete(follow(false));
     } catch (RuntimeException e) {
+      metrics.reloaded(ServerMetrics.Reload.FAILED);
       attempt.completeExceptionally(e);
     }
   }
@@ -185,6 +198,7 @@ public final class ModelReloader implements AutoCloseable {
     try {
       follow(true);
     } catch (RuntimeException e) {
+      metrics.reloaded(ServerMetrics.Reload.FAILED);
       log.warn("cannot follow the production pointer of registry {}: {}", registryName, e.toString());
     }
   }
@@ -200,6 +214,7 @@ public final class ModelReloader implements AutoCloseable {
       pointer = registry.production();
     } catch (IOException | RuntimeException e) {
       String error = "cannot read the production pointer: " + redact(describe(e));
+      metrics.reloaded(ServerMetrics.Reload.FAILED);
       if (polled) {
         if (!error.equals(lastPollError)) {
           log.warn("registry {}: {}", registryName, error);
@@ -242,9 +257,11 @@ public final class ModelReloader implements AutoCloseable {
       String error = redact(describe(e));
       log.error("rejected model {} from registry {}; still serving {}: {}", version, registryName,
           previous.isEmpty() ? "no model" : previous, error);
+      metrics.reloaded(ServerMetrics.Reload.REJECTED);
       return record(new Attempt(Outcome.REJECTED, version, previous, previous, error, Instant.now()));
     }
     models.swap(candidate);
+    metrics.reloaded(ServerMetrics.Reload.LOADED);
     log.info("now serving model {} (was {}); loaded and validated in {} ms", version,
         previous.isEmpty() ? "none" : previous, (System.nanoTime() - start) / 1_000_000);
     return record(new Attempt(Outcome.SWAPPED, version, version, previous, "", Instant.now()));

@@ -27,11 +27,12 @@ import java.util.concurrent.RejectedExecutionException;
  * being lost. A stream that leaves cancels its capacity registration. An item the server could not
  * decode is answered with its own {@code INVALID_ARGUMENT} in turn.
  */
-final class PredictBatchStream implements StreamObserver<PredictBatchRequest> {
+final class PredictBatchStream implements StreamObserver<PredictBatchRequest>, StreamWindows.Window {
   private final ServerCallStreamObserver<PredictBatchResponse> out;
   private final Predictor predictor;
   private final ScoringExecutor executor;
   private final ServingStats stats;
+  private final ServerMetrics metrics;
   private final Context context;
   private final int window;
 
@@ -50,21 +51,24 @@ final class PredictBatchStream implements StreamObserver<PredictBatchRequest> {
   private record Pending(PredictBatchRequest item, DecodeFailure failure, int cost) {}
 
   private PredictBatchStream(ServerCallStreamObserver<PredictBatchResponse> out,
-      Predictor predictor, ScoringExecutor executor, ServingStats stats, int window) {
+      Predictor predictor, ScoringExecutor executor, ServingStats stats, int window, ServerMetrics metrics) {
     this.out = out;
     this.predictor = predictor;
     this.executor = executor;
     this.stats = stats;
+    this.metrics = metrics;
     this.window = window;
     this.context = Context.current();
   }
 
   static StreamObserver<PredictBatchRequest> open(ServerCallStreamObserver<PredictBatchResponse> out,
-      Predictor predictor, ScoringExecutor executor, ServingStats stats, int window) {
-    PredictBatchStream stream = new PredictBatchStream(out, predictor, executor, stats, window);
+      Predictor predictor, ScoringExecutor executor, ServingStats stats, int window, ServerMetrics metrics) {
+    PredictBatchStream stream = new PredictBatchStream(out, predictor, executor, stats, window, metrics);
     out.disableAutoRequest();
     out.setOnReadyHandler(stream::drain);
     out.setOnCancelHandler(stream::abandon);
+    out.setOnCloseHandler(() -> metrics.streams().closed(stream));
+    metrics.streams().opened(stream);
     RequestGuard.onUndecodable(stream::onUndecodable);
     stream.drain();
     return stream;
@@ -198,7 +202,9 @@ final class PredictBatchStream implements StreamObserver<PredictBatchRequest> {
         }
         if (next.failure() != null) {
           waitingForPermit.poll();
-          waitingForClient.add(predictor.answerUndecodable(next.failure()));
+          PredictBatchResponse undecodable = predictor.answerUndecodable(next.failure());
+          metrics.answered(ScoringMethod.PREDICT_BATCH, undecodable);
+          waitingForClient.add(undecodable);
           continue;
         }
       }
@@ -268,6 +274,7 @@ final class PredictBatchStream implements StreamObserver<PredictBatchRequest> {
     } catch (Throwable t) {
       answer = Predictor.failedItem(item);
     }
+    metrics.answered(ScoringMethod.PREDICT_BATCH, answer);
     PredictBatchResponse delivered = answer;
     return () -> deliver(delivered);
   }
@@ -289,7 +296,13 @@ final class PredictBatchStream implements StreamObserver<PredictBatchRequest> {
     drain();
   }
 
+  @Override
+  public synchronized int held() {
+    return finished ? 0 : requested + waitingForPermit.size() + scoring + waitingForClient.size();
+  }
+
   private void abandon() {
+    metrics.streams().closed(this);
     ScoringExecutor.Waiter waiter;
     synchronized (this) {
       finished = true;

@@ -42,6 +42,11 @@ public final class Predictor {
     this(models, stats, Scorer.MODEL);
   }
 
+  /** A predictor that tells {@code timer} how long the model takes. */
+  Predictor(ModelHolder models, ServingStats stats, ScoringTimer timer) {
+    this(models, stats, Scorer.timed(timer));
+  }
+
   Predictor(ModelHolder models, ServingStats stats, Scorer scorer) {
     this.models = models;
     this.stats = stats;
@@ -51,17 +56,25 @@ public final class Predictor {
   /** How prepared rows are run through a model; tests substitute one that fails. */
   interface Scorer {
     /** The serving model itself. */
-    Scorer MODEL = new Scorer() {
-      @Override
-      public Prediction predict(Prepared prepared) {
-        return prepared.model().predict(prepared.row(), prepared.request(), prepared.request().getExplain());
-      }
+    Scorer MODEL = timed(ScoringTimer.NONE);
 
-      @Override
-      public void probabilities(ServingModel model, double[] rows, int count, double[] out) {
-        model.model().compiled().probabilities(rows, count, out);
-      }
-    };
+    /** The serving model itself, telling {@code timer} how long it takes. */
+    static Scorer timed(ScoringTimer timer) {
+      return new Scorer() {
+        @Override
+        public Prediction predict(Prepared prepared) {
+          return prepared.model().predict(prepared.row(), prepared.request(), prepared.request().getExplain(),
+              timer);
+        }
+
+        @Override
+        public void probabilities(ServingModel model, double[] rows, int count, double[] out) {
+          long start = System.nanoTime();
+          model.model().compiled().probabilities(rows, count, out);
+          timer.blockScored(System.nanoTime() - start);
+        }
+      };
+    }
 
     /** One request's prediction, explained if it asks. */
     Prediction predict(Prepared prepared);

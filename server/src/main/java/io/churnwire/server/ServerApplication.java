@@ -4,6 +4,7 @@ import io.churnwire.runtime.ChurnModel;
 import io.churnwire.runtime.ModelRegistry;
 import io.churnwire.telemetry.Telemetry;
 import io.grpc.ServerBuilder;
+import io.grpc.ServerInterceptors;
 import io.grpc.opentelemetry.GrpcOpenTelemetry;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionService;
@@ -139,11 +140,18 @@ public final class ServerApplication implements AutoCloseable {
     ScoringExecutor executor = new ScoringExecutor(config.scoringThreads(), config.maxInFlight());
     ModelHolder models = new ModelHolder();
     ServingStats stats = new ServingStats();
+    ServerMetrics metrics = ServerMetrics.of(telemetry);
+    metrics.observeScoring(executor);
+    metrics.observeStreams(config.streamWindow());
+    metrics.observeModel(models);
+    transport.ifPresent(netty -> metrics.observeConnections(netty.connections()));
     HealthStatusManager health = new HealthStatusManager();
     ModelReloader reloader = new ModelReloader(ModelRegistry.at(config.modelDir()), models,
-        Duration.ofMillis(config.reloadRetryMillis()));
-    builder.addService(security.secure(
-        RequestGuard.guard(new ChurnServiceImpl(new Predictor(models, stats), executor, stats, config))));
+        Duration.ofMillis(config.reloadRetryMillis()), metrics);
+    builder.addService(security.secure(ServerInterceptors.intercept(
+        RequestGuard.guard(
+            new ChurnServiceImpl(new Predictor(models, stats, metrics), executor, stats, config, metrics)),
+        new UndecodableRequestCounter(metrics))));
     addCommonServices(builder, health, security);
     adminBuilder.ifPresent(admin -> {
       admin.addService(security.secure(RequestGuard.guard(new ModelAdminServiceImpl(reloader, models))));

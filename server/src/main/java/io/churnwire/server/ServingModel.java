@@ -13,6 +13,7 @@ import io.churnwire.v1.ModelMetadata;
 import io.churnwire.v1.PredictRequest;
 import io.churnwire.v1.Prediction;
 import io.churnwire.v1.RiskBand;
+import java.time.Instant;
 import java.util.Objects;
 
 /**
@@ -23,8 +24,9 @@ import java.util.Objects;
  * @param model    the trained model
  * @param binding  how request fields feed the model
  * @param metadata the model's metadata as the API returns it
+ * @param loadedAt when it was prepared to serve, which metrics report as its load time
  */
-public record ServingModel(ChurnModel model, FeatureBinding binding, ModelMetadata metadata) {
+public record ServingModel(ChurnModel model, FeatureBinding binding, ModelMetadata metadata, Instant loadedAt) {
 
   /** How many factors an explained prediction lists. */
   public static final int TOP_FACTORS = 5;
@@ -33,6 +35,7 @@ public record ServingModel(ChurnModel model, FeatureBinding binding, ModelMetada
     Objects.requireNonNull(model, "model");
     Objects.requireNonNull(binding, "binding");
     Objects.requireNonNull(metadata, "metadata");
+    Objects.requireNonNull(loadedAt, "loadedAt");
   }
 
   /**
@@ -41,7 +44,7 @@ public record ServingModel(ChurnModel model, FeatureBinding binding, ModelMetada
    * @throws IllegalArgumentException when the model's schema does not fit the contract
    */
   public static ServingModel of(ChurnModel model) {
-    return new ServingModel(model, FeatureBinding.bind(model.schema()), toProto(model.metadata()));
+    return new ServingModel(model, FeatureBinding.bind(model.schema()), toProto(model.metadata()), Instant.now());
   }
 
   public String version() {
@@ -59,9 +62,19 @@ public record ServingModel(ChurnModel model, FeatureBinding binding, ModelMetada
    * sent them.
    */
   public Prediction predict(double[] row, PredictRequest request, boolean explain) {
-    Prediction.Builder answer = answer(row);
+    return predict(row, request, explain, ScoringTimer.NONE);
+  }
+
+  /** As {@link #predict(double[], PredictRequest, boolean)}, telling {@code timer} the model's time. */
+  Prediction predict(double[] row, PredictRequest request, boolean explain, ScoringTimer timer) {
+    long start = System.nanoTime();
+    double probability = model.churnProbability(row);
+    timer.rowScored(System.nanoTime() - start);
+    Prediction.Builder answer = answerFor(probability);
     if (explain) {
+      long explaining = System.nanoTime();
       Explanation explanation = model.explain(row);
+      timer.explained(System.nanoTime() - explaining);
       for (Explanation.Contribution factor : explanation.top(model.schema(), row, TOP_FACTORS)) {
         answer.addTopFactors(FeatureContribution.newBuilder()
             .setFeature(factor.feature())
