@@ -56,7 +56,10 @@ class ServerScrapeIT {
   private static final int STREAM_ITEMS = 10;
   private static final int BATCH_ITEMS = 5;
   private static final int SCORED = ROUNDS * (VALID_PREDICTS + STREAM_ITEMS + BATCH_ITEMS);
+  /** How long Prometheus may take to start scraping, or to see a round of calls. */
   private static final Duration PATIENCE = Duration.ofSeconds(60);
+  /** How long a value may lag behind the calls Prometheus has seen: a few scrapes and evaluations. */
+  private static final Duration SETTLE = Duration.ofSeconds(15);
   /** Counters that appear with their first event, which this load never causes. */
   private static final Set<String> EVENT_COUNTERS = Set.of("churnwire_admission_rejections_total",
       "churnwire_scoring_failures_total", "churnwire_model_reloads_total", "churnwire_connections_refused_total");
@@ -146,14 +149,14 @@ class ServerScrapeIT {
         "grpc_method:grpc_server_call_duration_seconds:p50_rate5m",
         "grpc_method:grpc_server_call_duration_seconds:p95_rate5m",
         "grpc_method:grpc_server_call_duration_seconds:p99_rate5m")) {
-      double value = prometheus.awaitValue(recorded + predict, v -> v > 0, PATIENCE);
+      double value = prometheus.awaitValue(recorded + predict, v -> v > 0, SETTLE);
       assertTrue(Double.isFinite(value) && value > 0, recorded + " = " + value);
     }
     assertEquals(0, prometheus.awaitValue("grpc_method:grpc_server_errors:ratio_rate5m" + predict,
-        ratio -> !Double.isNaN(ratio), PATIENCE), "Predict's server error ratio with INVALID_ARGUMENT answers");
-    assertTrue(prometheus.awaitValue("method:churnwire_calls:rate5m{method=\"BatchPredict\"}", v -> v > 0, PATIENCE) > 0);
+        ratio -> !Double.isNaN(ratio), SETTLE), "Predict's server error ratio with INVALID_ARGUMENT answers");
+    assertTrue(prometheus.awaitValue("method:churnwire_calls:rate5m{method=\"BatchPredict\"}", v -> v > 0, SETTLE) > 0);
     assertEquals(0, prometheus.awaitValue("method:churnwire_admission_rejections:ratio_rate5m{method=\"Predict\"}",
-        ratio -> !Double.isNaN(ratio), PATIENCE), "admission rejection ratio without a rejection");
+        ratio -> !Double.isNaN(ratio), SETTLE), "admission rejection ratio without a rejection");
   }
 
   @Test
@@ -185,7 +188,7 @@ class ServerScrapeIT {
 
   @Test
   void predictionsTotal_countsEveryScoredCustomer_byMethod() throws Exception {
-    assertEquals(SCORED, prometheus.awaitValue("sum(churnwire_predictions_total)", n -> n >= SCORED, PATIENCE));
+    assertEquals(SCORED, prometheus.awaitValue("sum(churnwire_predictions_total)", n -> n >= SCORED, SETTLE));
     assertEquals(ROUNDS * VALID_PREDICTS, prometheus.value("sum(churnwire_predictions_total{method=\"Predict\"})"));
     assertEquals(ROUNDS * STREAM_ITEMS, prometheus.value("sum(churnwire_predictions_total{method=\"PredictBatch\"})"));
     assertEquals(ROUNDS * BATCH_ITEMS, prometheus.value("sum(churnwire_predictions_total{method=\"BatchPredict\"})"));
@@ -198,7 +201,7 @@ class ServerScrapeIT {
     int violations = ROUNDS * INVALID_PREDICTS * VIOLATIONS_PER_INVALID;
 
     assertEquals(violations, prometheus.awaitValue("sum(churnwire_invalid_requests_total{method=\"Predict\"})",
-        n -> n >= violations, PATIENCE));
+        n -> n >= violations, SETTLE));
     assertEquals(Set.of("contract", "satisfaction_score"), labelValues("churnwire_invalid_requests_total", "field"));
   }
 
@@ -206,13 +209,13 @@ class ServerScrapeIT {
   void modelInfo_namesTheServedModel() throws Exception {
     String version = server.models().current().orElseThrow().version();
 
-    assertEquals(1, prometheus.awaitValue("churnwire_model_info{model_version=\"" + version + "\"}", v -> v == 1, PATIENCE));
+    assertEquals(1, prometheus.awaitValue("churnwire_model_info{model_version=\"" + version + "\"}", v -> v == 1, SETTLE));
     assertTrue(prometheus.value("churnwire_model_loaded_timestamp_seconds") > 0);
   }
 
   @Test
   void predictionRecordingRule_producesSeries() throws Exception {
-    assertTrue(prometheus.awaitValue("sum(method_risk_band:churnwire_predictions:rate5m)", v -> v > 0, PATIENCE) > 0);
+    assertTrue(prometheus.awaitValue("sum(method_risk_band:churnwire_predictions:rate5m)", v -> v > 0, SETTLE) > 0);
   }
 
   @Test
