@@ -39,8 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 /**
- * A real Prometheus scraping a real server every second while it answers valid and invalid
- * Predict calls, PredictBatch streams and BatchPredict calls, with {@code churnwire-rules.yml}
+ * A real Prometheus scraping a real server every second while it answers valid (some explained)
+ * and invalid Predict calls, PredictBatch streams and BatchPredict calls, with {@code churnwire-rules.yml}
  * loaded: what the dashboard and the alerts read is what the server exports.
  *
  * <p>The load runs in rounds, and each round waits until Prometheus has scraped all of its calls,
@@ -50,6 +50,8 @@ class ServerScrapeIT {
   private static final String SERVICE = "churnwire.v1.ChurnService/";
   private static final int ROUNDS = 2;
   private static final int VALID_PREDICTS = 20;
+  /** Of the valid Predict calls, how many ask for an explanation. */
+  private static final int EXPLAINED_PREDICTS = 2;
   private static final int INVALID_PREDICTS = 5;
   /** Customers.invalid() breaks two fields. */
   private static final int VIOLATIONS_PER_INVALID = 2;
@@ -228,8 +230,9 @@ class ServerScrapeIT {
   private static void sendOneRound() throws Exception {
     ChurnServiceGrpc.ChurnServiceBlockingStub stub = ChurnServiceGrpc.newBlockingStub(channel)
         .withDeadlineAfter(60, TimeUnit.SECONDS);
-    for (PredictRequest customer : Customers.varied(VALID_PREDICTS)) {
-      stub.predict(customer);
+    List<PredictRequest> valid = Customers.varied(VALID_PREDICTS);
+    for (int i = 0; i < valid.size(); i++) {
+      stub.predict(valid.get(i).toBuilder().setExplain(i < EXPLAINED_PREDICTS).build());
     }
     for (int i = 0; i < INVALID_PREDICTS; i++) {
       StatusRuntimeException refused = assertThrows(StatusRuntimeException.class, () -> stub.predict(Customers.invalid()));
