@@ -47,14 +47,9 @@ class BridgeScrapeIT {
   /** A length-delimited field 1 whose length runs past the end: no PredictRequest. */
   private static final byte[] UNDECODABLE = {0x0a, 0x7f, 0x01};
   private static final Duration PATIENCE = Duration.ofSeconds(90);
-  /**
-   * Series born of an event this run never causes: counters of rare events and the explanation
-   * histogram (ServerScrapeIT asks for explanations).
-   */
-  private static final Set<String> NOT_YET_EXPORTED = Set.of("churnwire_explanation_duration_seconds_bucket",
-      "churnwire_admission_rejections_total",
-      "churnwire_scoring_failures_total", "churnwire_model_reloads_total", "churnwire_connections_refused_total",
-      "churnwire_bridge_retries_total", "churnwire_bridge_answers_truncated_total");
+  /** Bridge counters born of an event this run never causes. */
+  private static final Set<String> EVENT_COUNTERS =
+      Set.of("churnwire_bridge_retries_total", "churnwire_bridge_answers_truncated_total");
 
   @TempDir
   static Path workDir;
@@ -153,7 +148,7 @@ class BridgeScrapeIT {
   }
 
   @Test
-  void everyDashboardMetric_isExportedByTheServerOrTheBridge() throws Exception {
+  void dashboardMetrics_ofTheBridge_exist() throws Exception {
     prometheus.awaitValue("sum(churnwire_bridge_answered_total)", answered -> answered >= VALID, PATIENCE);
     Set<String> known = new TreeSet<>(prometheus.metricNames());
     for (RuleFiles.Rule rule : RuleFiles.rules()) {
@@ -163,7 +158,7 @@ class BridgeScrapeIT {
     for (Dashboard dashboard : Dashboard.shipped()) {
       for (Dashboard.Query query : dashboard.queries()) {
         for (String name : query.metricNames()) {
-          if (!known.contains(name) && !NOT_YET_EXPORTED.contains(name)) {
+          if (name.contains("churnwire_bridge_") && !known.contains(name) && !EVENT_COUNTERS.contains(name)) {
             unknown.add(name + " (panel \"" + query.panel() + "\")");
           }
         }
