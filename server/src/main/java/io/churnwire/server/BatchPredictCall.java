@@ -8,6 +8,7 @@ import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
@@ -25,6 +26,7 @@ final class BatchPredictCall {
   private final ScoringExecutor executor;
   private final ServingStats stats;
   private final Context context;
+  private final Optional<CallRecord> record;
   private final List<PredictBatchResponse> results;
   private int next;
   private volatile ScoringExecutor.Waiter registration;
@@ -37,6 +39,7 @@ final class BatchPredictCall {
     this.executor = executor;
     this.stats = stats;
     this.context = Context.current();
+    this.record = CallRecord.current();
     this.results = new ArrayList<>(items.size());
   }
 
@@ -78,7 +81,9 @@ final class BatchPredictCall {
     }
     List<PredictBatchRequest> chunk = chunks.get(next++);
     try {
-      results.addAll(predictor.answerAll(chunk));
+      List<PredictBatchResponse> answers = predictor.answerAll(chunk);
+      results.addAll(answers);
+      record.ifPresent(call -> answers.forEach(call::servedBy));
     } catch (Throwable t) {
       chunk.forEach(item -> results.add(Predictor.failedItem(item)));
     }

@@ -7,6 +7,7 @@ import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.ArrayDeque;
+import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
@@ -33,6 +34,7 @@ final class PredictBatchStream implements StreamObserver<PredictBatchRequest> {
   private final ScoringExecutor executor;
   private final ServingStats stats;
   private final Context context;
+  private final Optional<CallRecord> record;
   private final int window;
 
   private final ArrayDeque<Pending> waitingForPermit = new ArrayDeque<>();
@@ -57,6 +59,7 @@ final class PredictBatchStream implements StreamObserver<PredictBatchRequest> {
     this.stats = stats;
     this.window = window;
     this.context = Context.current();
+    this.record = CallRecord.current();
   }
 
   static StreamObserver<PredictBatchRequest> open(ServerCallStreamObserver<PredictBatchResponse> out,
@@ -269,6 +272,7 @@ final class PredictBatchStream implements StreamObserver<PredictBatchRequest> {
       answer = Predictor.failedItem(item);
     }
     PredictBatchResponse delivered = answer;
+    record.ifPresent(call -> call.servedBy(delivered));
     return () -> deliver(delivered);
   }
 
