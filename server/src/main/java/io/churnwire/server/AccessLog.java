@@ -90,8 +90,8 @@ final class AccessLog implements ServerInterceptor {
             .addKeyValue("grpc_status", status.getCode().name())
             .addKeyValue("duration_ms", Double.valueOf(duration));
         version.ifPresent(v -> event.addKeyValue("model_version", v));
-        event.log("{} {} {} ms{} request_id={}", method, status.getCode(), duration,
-            version.map(v -> " model_version=" + v).orElse(""), id);
+        event.log("{} {} {} ms{}", method, status.getCode(), duration,
+            version.map(v -> " model_version=" + v).orElse(""));
       } finally {
         if (previous == null) {
           MDC.remove(Logging.REQUEST_ID);

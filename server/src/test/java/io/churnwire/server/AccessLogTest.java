@@ -11,17 +11,26 @@ import io.churnwire.v1.ChurnServiceGrpc;
 import io.churnwire.v1.PredictBatchRequest;
 import io.churnwire.v1.PredictRequest;
 import io.churnwire.v1.PredictResponse;
+import io.churnwire.v1.GetModelStatusRequest;
+import io.churnwire.v1.ModelAdminServiceGrpc;
+import io.grpc.CallOptions;
 import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthGrpc;
+import io.grpc.stub.ClientCalls;
 import io.grpc.stub.MetadataUtils;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 class AccessLogTest {
@@ -159,6 +168,42 @@ class AccessLogTest {
 
     assertEquals("quiet-1", headers.get().get(RequestIds.HEADER));
     assertEquals(List.of(), logs.accessLines());
+  }
+
+  @Test
+  void undecodableRequest_isLoggedWithItsStatus() {
+    byte[] truncated = Wire.truncated(Customers.risky().toByteArray(), 5);
+
+    assertThrows(StatusRuntimeException.class, () -> ClientCalls.blockingUnaryCall(
+        churnwire.channel.newCall(Wire.method(PREDICT, MethodDescriptor.MethodType.UNARY),
+            CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS)), truncated));
+
+    JsonNode line = onlyAccessLine();
+    assertEquals(PREDICT, line.path("grpc_method").asString());
+    assertEquals("INVALID_ARGUMENT", line.path("grpc_status").asString());
+  }
+
+  @Test
+  void callRefusedForItsToken_isLoggedWithItsStatusAndHeaderId(@TempDir Path dir) throws Exception {
+    Path tokens = Files.writeString(dir.resolve("tokens"), "sha256:" + AuthTokensTest.sha256("t") + " predict\n");
+    churnwire.close();
+    churnwire = InProcessChurnwire.start(InProcessChurnwire.config().withAuthTokens(tokens, 60));
+
+    StatusRuntimeException refused = assertThrows(StatusRuntimeException.class,
+        () -> stub("anonymous-1").predict(Customers.risky()));
+
+    assertEquals("anonymous-1", refused.getTrailers().get(RequestIds.HEADER));
+    JsonNode line = onlyAccessLine();
+    assertEquals("UNAUTHENTICATED", line.path("grpc_status").asString());
+    assertEquals("anonymous-1", line.path("request_id").asString());
+  }
+
+  @Test
+  void adminCalls_areLoggedToo() {
+    ModelAdminServiceGrpc.newBlockingStub(churnwire.adminChannel).getModelStatus(
+        GetModelStatusRequest.getDefaultInstance());
+
+    assertEquals("churnwire.v1.ModelAdminService/GetModelStatus", onlyAccessLine().path("grpc_method").asString());
   }
 
   private JsonNode onlyAccessLine() {
