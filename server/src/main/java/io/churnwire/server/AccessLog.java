@@ -2,6 +2,7 @@ package io.churnwire.server;
 
 import io.churnwire.telemetry.Logging;
 import io.grpc.Context;
+import io.grpc.Contexts;
 import io.grpc.ForwardingServerCall;
 import io.grpc.ForwardingServerCallListener;
 import io.grpc.Metadata;
@@ -52,7 +53,8 @@ final class AccessLog implements ServerInterceptor {
     return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(listener) {
       @Override
       public void onCancel() {
-        line.write(Status.fromThrowable(Context.current().cancellationCause()).getCode() == Status.Code.DEADLINE_EXCEEDED
+        Status cause = Contexts.statusFromCancelled(Context.current());
+        line.write(cause != null && cause.getCode() == Status.Code.DEADLINE_EXCEEDED
             ? Status.DEADLINE_EXCEEDED : Status.CANCELLED);
         super.onCancel();
       }

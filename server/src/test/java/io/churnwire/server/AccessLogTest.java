@@ -114,17 +114,6 @@ class AccessLogTest {
   }
 
   @Test
-  void otherLinesAboutTheCall_carryItsRequestId() {
-    assertThrows(StatusRuntimeException.class, () -> stub("bad-2").predict(Customers.invalid()));
-
-    List<JsonNode> rejections = logs.lines().stream()
-        .filter(line -> line.path("logger_name").asString().equals(Predictor.class.getName()))
-        .toList();
-    assertEquals(1, rejections.size(), logs.text());
-    assertEquals("bad-2", rejections.get(0).path("request_id").asString());
-  }
-
-  @Test
   void batchPredict_logsTheCallsIdAndModel_whileItemsKeepTheirOwnIds() {
     BatchPredictRequest batch = BatchPredictRequest.newBuilder()
         .addItems(PredictBatchRequest.newBuilder().setItemId("a")
