@@ -103,6 +103,18 @@ class RequestIdIT {
     assertFalse(gateway.envoy.log().contains(customer.getCustomerId()), gateway.envoy::log);
   }
 
+  @Test
+  void restErrorAnswer_carriesTheRequestIdHeaderToo() throws Exception {
+    HttpResponse<String> rest = gateway.send(HttpRequest.newBuilder(gateway.envoy.rest("/v1/customers:predict"))
+        .header("content-type", "application/json")
+        .header("x-request-id", "rest-bad-1")
+        .POST(HttpRequest.BodyPublishers.ofString(json(Customers.invalid()))));
+
+    assertEquals(400, rest.statusCode(), rest::body);
+    assertEquals(Optional.of("rest-bad-1"), rest.headers().firstValue("x-request-id"));
+    assertEquals("INVALID_ARGUMENT", serverAccessLine("rest-bad-1").path("grpc_status").asString());
+  }
+
   /** The server's access line for {@code requestId}; the server writes it before it answers. */
   private static JsonNode serverAccessLine(String requestId) {
     List<JsonNode> lines;
