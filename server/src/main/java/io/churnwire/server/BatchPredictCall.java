@@ -8,6 +8,7 @@ import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
@@ -26,6 +27,7 @@ final class BatchPredictCall {
   private final ServingStats stats;
   private final ServerMetrics metrics;
   private final Context context;
+  private final Optional<CallRecord> record;
   private final List<PredictBatchResponse> results;
   private int next;
   private volatile ScoringExecutor.Waiter registration;
@@ -39,6 +41,7 @@ final class BatchPredictCall {
     this.stats = stats;
     this.metrics = metrics;
     this.context = Context.current();
+    this.record = CallRecord.current();
     this.results = new ArrayList<>(items.size());
   }
 
@@ -81,7 +84,9 @@ final class BatchPredictCall {
     List<PredictBatchRequest> chunk = chunks.get(next++);
     int answered = results.size();
     try {
-      results.addAll(predictor.answerAll(chunk));
+      List<PredictBatchResponse> answers = predictor.answerAll(chunk);
+      results.addAll(answers);
+      record.ifPresent(call -> answers.forEach(call::servedBy));
     } catch (Throwable t) {
       chunk.forEach(item -> results.add(Predictor.failedItem(item)));
     }

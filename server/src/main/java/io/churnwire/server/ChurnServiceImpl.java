@@ -18,6 +18,10 @@ import java.util.Optional;
  * {@code churnwire.v1.ChurnService}: the gRPC face of the {@link Predictor}. Validation runs on the
  * transport thread (it is cheap and never blocks); the model runs only on the
  * {@link ScoringExecutor}, after admission, which charges each call its {@link ScoringCost}.
+ *
+ * <p>A unary {@code Predict} answers under the call's id (its {@code x-request-id}, else its own
+ * {@code request_id}, else an assigned one); batch and stream items keep their own ids, and the
+ * call's is its header's or an assigned one.
  */
 public final class ChurnServiceImpl extends ChurnServiceGrpc.ChurnServiceImplBase {
   private final Predictor predictor;
@@ -42,7 +46,9 @@ public final class ChurnServiceImpl extends ChurnServiceGrpc.ChurnServiceImplBas
 
   @Override
   public void predict(PredictRequest request, StreamObserver<PredictResponse> responses) {
-    Predictor.Preparation preparation = predictor.prepare(request, "");
+    Optional<CallRecord> call = CallRecord.current();
+    Predictor.Preparation preparation =
+        predictor.prepare(request, "", call.map(record -> record.choose(request.getRequestId())).orElse(null));
     if (!preparation.ok()) {
       metrics.refused(ScoringMethod.PREDICT, preparation.refusal());
       responses.onError(Statuses.toException(preparation.refusal()));
@@ -67,6 +73,9 @@ public final class ChurnServiceImpl extends ChurnServiceGrpc.ChurnServiceImplBas
         response = Optional.empty();
       }
       Optional<PredictResponse> answer = response;
+      if (answer.isPresent()) {
+        call.ifPresent(record -> record.servedBy(prepared.model().version()));
+      }
       return () -> {
         if (answer.isPresent()) {
           metrics.predicted(ScoringMethod.PREDICT, answer.get().getPrediction());
@@ -82,6 +91,7 @@ public final class ChurnServiceImpl extends ChurnServiceGrpc.ChurnServiceImplBas
 
   @Override
   public void batchPredict(BatchPredictRequest request, StreamObserver<BatchPredictResponse> responses) {
+    CallRecord.current().ifPresent(record -> record.choose(null));
     if (request.getItemsCount() > config.maxBatchItems()) {
       stats.recordInvalid();
       metrics.invalidField(ScoringMethod.BATCH_PREDICT, "items");
@@ -101,6 +111,7 @@ public final class ChurnServiceImpl extends ChurnServiceGrpc.ChurnServiceImplBas
 
   @Override
   public StreamObserver<PredictBatchRequest> predictBatch(StreamObserver<PredictBatchResponse> responses) {
+    CallRecord.current().ifPresent(record -> record.choose(null));
     return PredictBatchStream.open(
         (ServerCallStreamObserver<PredictBatchResponse>) responses, predictor, executor, stats,
         config.streamWindow(), metrics);

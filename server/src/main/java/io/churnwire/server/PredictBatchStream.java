@@ -7,6 +7,7 @@ import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.ArrayDeque;
+import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
@@ -34,6 +35,7 @@ final class PredictBatchStream implements StreamObserver<PredictBatchRequest>, S
   private final ServingStats stats;
   private final ServerMetrics metrics;
   private final Context context;
+  private final Optional<CallRecord> record;
   private final int window;
 
   private final ArrayDeque<Pending> waitingForPermit = new ArrayDeque<>();
@@ -59,6 +61,7 @@ final class PredictBatchStream implements StreamObserver<PredictBatchRequest>, S
     this.metrics = metrics;
     this.window = window;
     this.context = Context.current();
+    this.record = CallRecord.current();
   }
 
   static StreamObserver<PredictBatchRequest> open(ServerCallStreamObserver<PredictBatchResponse> out,
@@ -276,6 +279,7 @@ final class PredictBatchStream implements StreamObserver<PredictBatchRequest>, S
     }
     metrics.answered(ScoringMethod.PREDICT_BATCH, answer);
     PredictBatchResponse delivered = answer;
+    record.ifPresent(call -> call.servedBy(delivered));
     return () -> deliver(delivered);
   }
 

@@ -111,18 +111,21 @@ public final class Predictor {
    *
    * @param fieldPrefix path of the request inside the message the caller sent, e.g.
    *     {@code "request."}, so violations name the field as the caller wrote it
+   * @param requestId the id its answer carries (the call's, see {@link CallRecord}); null for the
+   *     request's own, or an assigned one when it has none
    */
-  public Preparation prepare(PredictRequest request, String fieldPrefix) {
+  public Preparation prepare(PredictRequest request, String fieldPrefix, String requestId) {
     Optional<ServingModel> current = models.current();
     if (current.isEmpty()) {
       return new Preparation(null, Statuses.noModel());
     }
-    return prepare(current.get(), request, fieldPrefix, List.of());
+    return prepare(current.get(), request, fieldPrefix, requestId, List.of());
   }
 
-  private Preparation prepare(ServingModel model, PredictRequest request, String fieldPrefix,
+  private Preparation prepare(ServingModel model, PredictRequest request, String fieldPrefix, String chosenId,
       List<FieldViolation> itemViolations) {
-    String requestId = request.getRequestId().isEmpty() ? UUID.randomUUID().toString() : request.getRequestId();
+    String requestId = chosenId != null ? chosenId
+        : request.getRequestId().isEmpty() ? UUID.randomUUID().toString() : request.getRequestId();
     List<FieldViolation> violations = new ArrayList<>(itemViolations);
     double[] row = null;
     try {
@@ -234,7 +237,7 @@ public final class Predictor {
               + item.getItemId().length())
           .build());
     }
-    return prepare(model, item.getRequest(), "request.", itemViolations);
+    return prepare(model, item.getRequest(), "request.", null, itemViolations);
   }
 
   /** An item's answer: its refusal, its prediction, or the failure of a prepared item's scoring. */

@@ -29,6 +29,9 @@ import org.slf4j.LoggerFactory;
  * <p>Wake-ups run on the releasing thread with no lock held, and a wake-up the woken caller does
  * not use (it left, or needs more permits than are free) passes on to the next waiter, so freed
  * capacity never sits idle while someone waits.
+ *
+ * <p>Tasks and wake-ups run with the {@link TaskContext} of the thread that handed them over, so
+ * what they log names their own call's request and trace.
  */
 public final class ScoringExecutor implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ScoringExecutor.class);
@@ -129,7 +132,7 @@ public final class ScoringExecutor implements AutoCloseable {
   public void scoreThenDeliver(int cost, Supplier<Runnable> scoring) {
     int charged = charge(cost);
     try {
-      pool.execute(() -> {
+      pool.execute(TaskContext.carry(() -> {
         Runnable delivery = null;
         try {
           delivery = scoring.get();
@@ -146,7 +149,7 @@ public final class ScoringExecutor implements AutoCloseable {
             log.debug("could not deliver an answer: {}", t.toString());
           }
         }
-      });
+      }));
     } catch (RuntimeException e) {
       permits.release(charged);
       throw e;
@@ -165,7 +168,7 @@ public final class ScoringExecutor implements AutoCloseable {
    * waiters are bounded by the number of open calls, and cancels it when it leaves.
    */
   public Waiter whenCapacity(int cost, Runnable callback) {
-    Waiter waiter = new Waiter(charge(cost), callback);
+    Waiter waiter = new Waiter(charge(cost), TaskContext.carry(callback));
     waiters.add(waiter);
     if (permits.availablePermits() >= waiter.needs) {
       wakeWaiters();

@@ -137,6 +137,8 @@ public final class ServerApplication implements AutoCloseable {
     GrpcOpenTelemetry callMetrics = GrpcOpenTelemetry.newBuilder().sdk(telemetry.openTelemetry()).build();
     callMetrics.configureServerBuilder(builder);
     adminBuilder.ifPresent(callMetrics::configureServerBuilder);
+    observeCalls(builder, config, telemetry);
+    adminBuilder.ifPresent(admin -> observeCalls(admin, config, telemetry));
     ScoringExecutor executor = new ScoringExecutor(config.scoringThreads(), config.maxInFlight());
     ModelHolder models = new ModelHolder();
     ServingStats stats = new ServingStats();
@@ -182,6 +184,19 @@ public final class ServerApplication implements AutoCloseable {
       throw e instanceof IOException io ? io : new IOException("model rejected: " + e.getMessage(), e);
     }
     return application;
+  }
+
+  /**
+   * Outside everything that can refuse a call, outermost first: the call's span, its record
+   * (request id in the MDC and the response header) and, unless {@code --access-log=false}, its
+   * access line. Interceptors added last run first.
+   */
+  private static void observeCalls(ServerBuilder<?> builder, ServerConfig config, Telemetry telemetry) {
+    if (config.accessLog()) {
+      builder.intercept(new AccessLog());
+    }
+    builder.intercept(new CallRecords());
+    builder.intercept(CallTracing.interceptor(telemetry.openTelemetry()));
   }
 
   /** Health (always open) and both reflection versions (any valid credential), on either port. */

@@ -14,12 +14,15 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.instrumentation.grpc.v1_6.GrpcTelemetry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -47,6 +50,8 @@ public final class ChurnClient implements AutoCloseable {
     NettyChannelBuilder channelBuilder = NettyChannelBuilder.forTarget(builder.target, credentials(builder.security))
         .disableServiceConfigLookUp()
         .intercept(retryCounter);
+    builder.openTelemetry.ifPresent(openTelemetry ->
+        channelBuilder.intercept(GrpcTelemetry.create(openTelemetry).createClientInterceptor()));
     if (builder.retry.enabled()) {
       channelBuilder.enableRetry()
           .maxRetryAttempts(builder.retry.maxAttempts())
@@ -233,6 +238,7 @@ public final class ChurnClient implements AutoCloseable {
     private int batchWindow = 64;
     private RetrySettings retry = RetrySettings.defaults();
     private ClientSecurity security = ClientSecurity.plaintext();
+    private Optional<OpenTelemetry> openTelemetry = Optional.empty();
 
     private Builder(String target) {
       Objects.requireNonNull(target, "target");
@@ -275,6 +281,16 @@ public final class ChurnClient implements AutoCloseable {
      */
     public Builder security(ClientSecurity settings) {
       this.security = Objects.requireNonNull(settings, "settings");
+      return this;
+    }
+
+    /**
+     * Traces every call with {@code openTelemetry}: a client span, and the current trace sent to
+     * the server as W3C {@code traceparent}, so the server's span and log lines join the caller's
+     * trace. Without it no trace context is sent.
+     */
+    public Builder openTelemetry(OpenTelemetry openTelemetry) {
+      this.openTelemetry = Optional.of(Objects.requireNonNull(openTelemetry, "openTelemetry"));
       return this;
     }
 

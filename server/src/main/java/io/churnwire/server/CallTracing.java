@@ -1,0 +1,41 @@
+package io.churnwire.server;
+
+import io.grpc.ServerInterceptor;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.metrics.MeterProvider;
+import io.opentelemetry.api.trace.TracerProvider;
+import io.opentelemetry.context.propagation.ContextPropagators;
+import io.opentelemetry.instrumentation.grpc.v1_6.GrpcTelemetry;
+
+/**
+ * A server span for every call, child of the caller's W3C {@code traceparent} when it sent one,
+ * current while the call's callbacks run. The instrumentation's own RPC metrics are left out (it
+ * gets a no-op meter provider): the server already records gRFC A66 call metrics, and a second set
+ * under other names would only confuse dashboards.
+ */
+final class CallTracing {
+  private CallTracing() {}
+
+  /** The tracing interceptor over the tracer and propagators of {@code openTelemetry}. */
+  static ServerInterceptor interceptor(OpenTelemetry openTelemetry) {
+    return GrpcTelemetry.create(new TracesOnly(openTelemetry)).createServerInterceptor();
+  }
+
+  /** {@code delegate}'s tracer and propagators with no meters. */
+  private record TracesOnly(OpenTelemetry delegate) implements OpenTelemetry {
+    @Override
+    public TracerProvider getTracerProvider() {
+      return delegate.getTracerProvider();
+    }
+
+    @Override
+    public MeterProvider getMeterProvider() {
+      return MeterProvider.noop();
+    }
+
+    @Override
+    public ContextPropagators getPropagators() {
+      return delegate.getPropagators();
+    }
+  }
+}
