@@ -10,6 +10,7 @@ import io.churnwire.bridge.internal.Encoding;
 import io.churnwire.bridge.internal.RecordCodec;
 import io.churnwire.server.ServerApplication;
 import io.churnwire.server.ServerConfig;
+import io.churnwire.telemetry.TelemetryConfig;
 import io.churnwire.testsupport.Customers;
 import io.churnwire.v1.Contract;
 import io.churnwire.v1.PredictRequest;
@@ -399,7 +400,8 @@ class KafkaBridgeEndToEndTest {
         .withEndpoints(cluster.bootstrapServers(), "127.0.0.1:" + server.port())
         .withTopics(topics.requests(), topics.responses(), topics.deadLetters())
         .withGroup(group, group)
-        .withCommitInterval(Duration.ofMillis(200));
+        .withCommitInterval(Duration.ofMillis(200))
+        .withTelemetry(TelemetryConfig.defaults().withMetricsHost("127.0.0.1").withMetricsPort(0));
   }
 
   private KafkaBridge bridge(BridgeConfig config) {
@@ -418,7 +420,6 @@ class KafkaBridgeEndToEndTest {
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "-Xmx256m",
         "-cp", System.getProperty("java.class.path"),
-        "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
         BridgeMain.class.getName(), "run",
         "--bootstrap-servers", config.bootstrapServers(),
         "--server-target", config.serverTarget(),
@@ -427,7 +428,8 @@ class KafkaBridgeEndToEndTest {
         "--request-topic", config.requestTopic(),
         "--response-topic", config.responseTopic(),
         "--dlq-topic", config.deadLetterTopic(),
-        "--session-timeout-ms", Long.toString(config.sessionTimeout().toMillis())));
+        "--session-timeout-ms", Long.toString(config.sessionTimeout().toMillis()),
+        "--metrics-port", "0"));
     command.addAll(List.of(extraFlags));
     Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(logOf(name).toFile()).start();
     perTest.add(() -> {
