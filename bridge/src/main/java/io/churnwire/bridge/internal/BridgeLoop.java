@@ -80,7 +80,7 @@ public final class BridgeLoop implements Runnable, ScoringStream.Listener, Parti
   private Scorer scoring;
   private Consumer<byte[], byte[]> consumer;
   private long lastCommitNanos = System.nanoTime();
-  private long lastSampleNanos;
+  private long lastSampleNanos = System.nanoTime() - SAMPLE_PERIOD.toNanos();
 
   /** A partition given up because the answer to {@code record} could not be delivered. */
   private record Halt(PartitionLedger ledger, InFlightRecord record, Exception error) {}
