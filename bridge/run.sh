@@ -6,8 +6,9 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/env.sh"
 root="$churnwire_root"
 sources=("$root/proto" "$root/contracts/src" "$root/runtime/src" "$root/datasets/src" "$root/config/src"
-  "$root/bridge/src" "$root/pom.xml" "$root/contracts/pom.xml" "$root/runtime/pom.xml"
-  "$root/datasets/pom.xml" "$root/config/pom.xml" "$root/bridge/pom.xml")
+  "$root/telemetry/src" "$root/clients/java/src" "$root/bridge/src" "$root/pom.xml" "$root/contracts/pom.xml"
+  "$root/runtime/pom.xml" "$root/datasets/pom.xml" "$root/config/pom.xml" "$root/telemetry/pom.xml"
+  "$root/clients/java/pom.xml" "$root/bridge/pom.xml")
 if [ "${1:-}" = benchmark ]; then
   shift
   module=bridge/benchmark

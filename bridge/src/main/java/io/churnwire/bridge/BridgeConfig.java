@@ -14,6 +14,7 @@ import static io.churnwire.bridge.BridgeSettings.MAX_BLOCK;
 import static io.churnwire.bridge.BridgeSettings.MAX_IN_FLIGHT;
 import static io.churnwire.bridge.BridgeSettings.MAX_POLL_RECORDS;
 import static io.churnwire.bridge.BridgeSettings.MAX_REQUEST_SIZE;
+import static io.churnwire.bridge.BridgeSettings.METRICS_PORT;
 import static io.churnwire.bridge.BridgeSettings.ON_UNDELIVERABLE;
 import static io.churnwire.bridge.BridgeSettings.PRODUCE_ATTEMPTS;
 import static io.churnwire.bridge.BridgeSettings.REQUEST_TOPIC;
@@ -29,10 +30,16 @@ import static io.churnwire.bridge.BridgeSettings.SERVER_TLS_KEY_FILE;
 import static io.churnwire.bridge.BridgeSettings.SERVER_TOKEN;
 import static io.churnwire.bridge.BridgeSettings.SERVER_TOKEN_FILE;
 import static io.churnwire.bridge.BridgeSettings.SESSION_TIMEOUT;
+import static io.churnwire.telemetry.TelemetrySettings.LOG_FORMAT;
+import static io.churnwire.telemetry.TelemetrySettings.METRICS_HOST;
+import static io.churnwire.telemetry.TelemetrySettings.OTLP_ENDPOINT;
+import static io.churnwire.telemetry.TelemetrySettings.TRACE_SAMPLE_RATIO;
 
 import io.churnwire.client.ClientSecurity;
 import io.churnwire.config.Values;
+import io.churnwire.telemetry.TelemetryConfig;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -76,6 +83,7 @@ import java.util.Properties;
  * @param maxRequestSize largest answer in bytes (producer {@code max.request.size}); checked before sending
  * @param onUndeliverable what happens once an answer cannot be delivered
  * @param clientId prefix of the Kafka client ids, visible in broker logs and metrics
+ * @param telemetry metrics port (9465 by default), log format and trace export
  */
 public record BridgeConfig(
     String bootstrapServers,
@@ -106,7 +114,8 @@ public record BridgeConfig(
     Duration maxBlock,
     int maxRequestSize,
     UndeliverablePolicy onUndeliverable,
-    String clientId) {
+    String clientId,
+    TelemetryConfig telemetry) {
 
   /** Checks every field against its setting's rule, then the rules between settings. */
   public BridgeConfig {
@@ -138,6 +147,7 @@ public record BridgeConfig(
     MAX_REQUEST_SIZE.check(maxRequestSize);
     ON_UNDELIVERABLE.check(onUndeliverable);
     CLIENT_ID.check(clientId);
+    Objects.requireNonNull(telemetry, "telemetry");
     if (requestTopic.equals(responseTopic) || requestTopic.equals(deadLetterTopic)) {
       throw new IllegalArgumentException("request-topic '" + requestTopic
           + "' must differ from response-topic and dlq-topic, or the bridge would consume its own output");
@@ -285,6 +295,11 @@ public record BridgeConfig(
     return from(values().with(PRODUCE_ATTEMPTS, newProduceAttempts).with(MAX_REQUEST_SIZE, newMaxRequestSize), kafka);
   }
 
+  /** A copy with other telemetry: metrics port (0 picks a free one, -1 turns it off), log format, trace export. */
+  public BridgeConfig withTelemetry(TelemetryConfig newTelemetry) {
+    return from(withTelemetry(values(), newTelemetry), kafka);
+  }
+
   /** A copy with another policy for answers that cannot be delivered. */
   public BridgeConfig withOnUndeliverable(UndeliverablePolicy newPolicy) {
     return from(values().with(ON_UNDELIVERABLE, newPolicy), kafka);
@@ -325,11 +340,13 @@ public record BridgeConfig(
         values.get(MAX_BLOCK),
         values.get(MAX_REQUEST_SIZE),
         values.get(ON_UNDELIVERABLE),
-        values.get(CLIENT_ID));
+        values.get(CLIENT_ID),
+        new TelemetryConfig(values.get(METRICS_HOST), values.get(METRICS_PORT), values.get(LOG_FORMAT),
+            values.get(OTLP_ENDPOINT).map(URI::create), values.get(TRACE_SAMPLE_RATIO)));
   }
 
   private Values values() {
-    return RUN.defaults()
+    return withTelemetry(RUN.defaults()
         .with(BOOTSTRAP_SERVERS, bootstrapServers)
         .with(KAFKA_CONFIG, kafkaConfig)
         .with(SERVER_TARGET, serverTarget)
@@ -357,6 +374,15 @@ public record BridgeConfig(
         .with(MAX_BLOCK, maxBlock)
         .with(MAX_REQUEST_SIZE, maxRequestSize)
         .with(ON_UNDELIVERABLE, onUndeliverable)
-        .with(CLIENT_ID, clientId);
+        .with(CLIENT_ID, clientId), telemetry);
+  }
+
+  private static Values withTelemetry(Values values, TelemetryConfig telemetry) {
+    return values
+        .with(METRICS_HOST, telemetry.metricsHost())
+        .with(METRICS_PORT, telemetry.metricsPort())
+        .with(LOG_FORMAT, telemetry.logFormat())
+        .with(OTLP_ENDPOINT, telemetry.otlpEndpoint().map(URI::toString))
+        .with(TRACE_SAMPLE_RATIO, telemetry.traceSampleRatio());
   }
 }

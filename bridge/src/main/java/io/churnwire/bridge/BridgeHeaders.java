@@ -12,6 +12,17 @@ public final class BridgeHeaders {
   /** Copied from the request when present, else its request_id, else its topic-partition-offset. */
   public static final String CORRELATION_ID = "correlation-id";
 
+  /**
+   * The request id: read from the request (else its request_id, else assigned), sent to the server
+   * as the request's request_id and set on every response and dead letter, so one id finds the
+   * record in the bridge's and the server's logs.
+   */
+  public static final String REQUEST_ID = "x-request-id";
+  /** W3C trace context of the request; an answer carries one of the same trace. */
+  public static final String TRACEPARENT = "traceparent";
+  /** W3C vendor trace state, carried with {@link #TRACEPARENT}. */
+  public static final String TRACESTATE = "tracestate";
+
   /** Why a record was dead-lettered: a gRPC status code name or one of the bridge's own codes. */
   public static final String ERROR_CODE = "churnwire-error-code";
   /** Human-readable detail of the error. */

@@ -17,19 +17,7 @@ public final class BridgeMain implements Runnable {
 
   /** Runs the command line and exits with its status. */
   public static void main(String[] args) {
-    quietKafkaLogs();
     System.exit(new CommandLine(new BridgeMain()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
-  }
-
-  /**
-   * Logging defaults for slf4j-simple, each overridable with {@code -D}: Kafka clients log every
-   * config at INFO, so they stay at WARN; lines carry a timestamp so incidents can be lined up.
-   * Public for the other processes that run a bridge, such as the benchmark.
-   */
-  public static void quietKafkaLogs() {
-    System.getProperties().putIfAbsent("org.slf4j.simpleLogger.log.org.apache.kafka", "warn");
-    System.getProperties().putIfAbsent("org.slf4j.simpleLogger.showDateTime", "true");
-    System.getProperties().putIfAbsent("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
   }
 
   @Override

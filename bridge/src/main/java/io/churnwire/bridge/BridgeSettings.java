@@ -18,6 +18,7 @@ import io.churnwire.config.Rule;
 import io.churnwire.config.Setting;
 import io.churnwire.config.Settings;
 import io.churnwire.config.ValueType;
+import io.churnwire.telemetry.TelemetrySettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -27,9 +28,10 @@ import java.util.Optional;
  * ({@code churnwire.bridge.<flag>}), environment variable ({@code CHURNWIRE_BRIDGE_<FLAG>}), default,
  * rule and help; {@code simulate} and {@code read} reuse the Kafka settings of {@code run} and key
  * their own under {@code churnwire.bridge.simulate.} and {@code churnwire.bridge.read.}, so one
- * properties file and one set of variables configure all three. {@link BridgeConfig} holds the
- * values of {@code run}; each command's {@code --help} and the tables in bridge/README.md are
- * generated from here.
+ * properties file and one set of variables configure all three. {@code run} also reads the
+ * telemetry settings every serving process shares ({@link TelemetrySettings}), the metrics port
+ * with a default of its own. {@link BridgeConfig} holds the values of {@code run}; each command's
+ * {@code --help} and the tables in bridge/README.md are generated from here.
  */
 final class BridgeSettings {
   private BridgeSettings() {}
@@ -130,6 +132,15 @@ final class BridgeSettings {
   static final Setting<String> CLIENT_ID =
       setting("client-id", TEXT, "churnwire-bridge", "prefix of the Kafka client ids").require(notBlank());
 
+  /**
+   * The telemetry module's metrics port with the bridge's own default, variable and key, so a
+   * server (9464) and a bridge on one host, or in one environment, never contend for a port.
+   */
+  static final Setting<Integer> METRICS_PORT = new Setting<>(TelemetrySettings.METRICS_PORT.name(),
+      "churnwire.bridge.metrics-port", "CHURNWIRE_BRIDGE_METRICS_PORT", TelemetrySettings.METRICS_PORT.type(),
+      9465, TelemetrySettings.METRICS_PORT.shownDefault(), TelemetrySettings.METRICS_PORT.help(),
+      TelemetrySettings.METRICS_PORT.rule());
+
   static final Setting<Optional<Path>> CSV = simulate("csv", optional(PATH), Optional.empty(),
       "CSV in IBM's extended Telco schema; synthetic customers when absent").showDefaultAs("none");
 
@@ -169,7 +180,9 @@ final class BridgeSettings {
       BOOTSTRAP_SERVERS, KAFKA_CONFIG, SERVER_TARGET, SERVER_TLS, SERVER_TLS_CA_FILE, SERVER_TLS_CERT_FILE,
       SERVER_TLS_KEY_FILE, SERVER_TOKEN_FILE, SERVER_TOKEN, GROUP_ID, REQUEST_TOPIC, RESPONSE_TOPIC, DLQ_TOPIC, MAX_IN_FLIGHT,
       MAX_POLL_RECORDS, COMMIT_INTERVAL, RETRY_INITIAL, RETRY_MAX, ITEM_MAX_ATTEMPTS, ITEM_MAX_AGE, ITEM_TIMEOUT,
-      DRAIN_TIMEOUT, SESSION_TIMEOUT, PRODUCE_ATTEMPTS, MAX_BLOCK, MAX_REQUEST_SIZE, ON_UNDELIVERABLE, CLIENT_ID);
+      DRAIN_TIMEOUT, SESSION_TIMEOUT, PRODUCE_ATTEMPTS, MAX_BLOCK, MAX_REQUEST_SIZE, ON_UNDELIVERABLE, CLIENT_ID,
+      TelemetrySettings.METRICS_HOST, METRICS_PORT, TelemetrySettings.LOG_FORMAT, TelemetrySettings.OTLP_ENDPOINT,
+      TelemetrySettings.TRACE_SAMPLE_RATIO);
 
   private static final Settings SIMULATE_ONLY = Settings.of("churnwire-bridge simulate",
       "Produces PredictRequests from a CSV or synthetic customers at a steady rate.",

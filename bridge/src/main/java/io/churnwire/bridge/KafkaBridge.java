@@ -5,14 +5,18 @@ import io.churnwire.bridge.internal.AnswerSizeLimit;
 import io.churnwire.bridge.internal.Backoff;
 import io.churnwire.bridge.internal.BridgeCounters;
 import io.churnwire.bridge.internal.BridgeLoop;
+import io.churnwire.bridge.internal.BridgeMetrics;
 import io.churnwire.bridge.internal.Delivery;
 import io.churnwire.bridge.internal.ItemRetryBound;
 import io.churnwire.bridge.internal.KafkaClients;
+import io.churnwire.bridge.internal.RecordTracing;
 import io.churnwire.bridge.internal.ScoringStream;
+import io.churnwire.telemetry.Telemetry;
 import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
@@ -32,12 +36,20 @@ import org.slf4j.LoggerFactory;
  * <p>The bridge holds no scoring logic: it is an adapter between Kafka and the gRPC API, so a model
  * change on the server reaches Kafka users without touching the bridge. Start as many instances
  * with the same group id as the request topic has partitions worth sharing.
+ *
+ * <p>Each instance has its own {@link Telemetry}: {@code /metrics} on the metrics port with the
+ * bridge's instruments ({@link BridgeMetrics}) beside the JVM's, and a span per record when traces
+ * are exported ({@link RecordTracing}).
  */
 public final class KafkaBridge implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(KafkaBridge.class);
 
+  /** How the bridge names itself in metrics, traces and JSON logs. */
+  public static final String SERVICE_NAME = "churnwire-bridge";
+
   private final BridgeConfig config;
+  private final Telemetry telemetry;
   private final BridgeCounters counters;
   private final BridgeLoop loop;
   private final Thread loopThread;
@@ -49,10 +61,13 @@ public final class KafkaBridge implements AutoCloseable {
   private final ScoringStream scoring;
   private boolean closed;
 
-  private KafkaBridge(BridgeConfig config, ChannelCredentials credentials) {
+  private KafkaBridge(BridgeConfig config, ChannelCredentials credentials, Telemetry telemetry) {
     this.config = config;
+    this.telemetry = telemetry;
     String instance = UUID.randomUUID().toString().substring(0, 8);
     this.counters = new BridgeCounters();
+    var metrics = new BridgeMetrics(telemetry.meter(BridgeMetrics.SCOPE), counters);
+    var tracing = new RecordTracing(telemetry.openTelemetry(), config.groupId());
     this.grpcExecutor = Executors.newSingleThreadExecutor(
         Thread.ofPlatform().name("bridge-grpc-" + instance).daemon().factory());
     this.scheduler = Executors.newSingleThreadScheduledExecutor(
@@ -65,7 +80,8 @@ public final class KafkaBridge implements AutoCloseable {
     var backoff = new Backoff(config.retryInitial(), config.retryMax());
     var delivery = new Delivery(sender, config.produceAttempts(), backoff, scheduler,
         new AnswerSizeLimit(config.maxRequestSize(), config.deadLetterTopic()));
-    this.loop = new BridgeLoop(config, () -> KafkaClients.consumer(config, instance), producer, delivery, counters);
+    this.loop = new BridgeLoop(config, () -> KafkaClients.consumer(config, instance), producer, delivery, counters,
+        metrics, tracing);
     this.scoring = new ScoringStream(channel, scheduler, backoff, config.itemTimeout(),
         new ItemRetryBound(config.itemMaxAttempts(), config.itemMaxAge()), loop, counters);
     loop.scoreWith(scoring);
@@ -73,10 +89,12 @@ public final class KafkaBridge implements AutoCloseable {
   }
 
   /**
-   * Starts a bridge; it connects to Kafka and the server in the background and retries both.
+   * Starts a bridge and its metrics port; it connects to Kafka and the server in the background and
+   * retries both.
    *
    * @throws IllegalArgumentException if the server's token, certificate, key or CA file cannot be
    *     read, naming it
+   * @throws UncheckedIOException if the metrics port cannot be bound
    */
   public static KafkaBridge start(BridgeConfig config) {
     var security = config.serverSecurity();
@@ -90,12 +108,26 @@ public final class KafkaBridge implements AutoCloseable {
           + config.serverTlsKeyFile().map(file -> "server-tls-key-file " + file).orElse("") + "): "
           + e.getMessage(), e);
     }
-    var bridge = new KafkaBridge(config, credentials);
+    Telemetry telemetry;
+    try {
+      telemetry = Telemetry.start(SERVICE_NAME, config.telemetry());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e.getMessage(), e);
+    }
+    KafkaBridge bridge;
+    try {
+      bridge = new KafkaBridge(config, credentials, telemetry);
+    } catch (RuntimeException e) {
+      telemetry.close();
+      throw e;
+    }
     bridge.loopThread.start();
-    LOG.info("Bridge started: {} -> {} -> {} (dead letters to {}), scoring on {} ({}{}), group {}",
+    LOG.info("Bridge started: {} -> {} -> {} (dead letters to {}), scoring on {} ({}{}), group {}, {}",
         config.requestTopic(), config.serverTarget(), config.responseTopic(), config.deadLetterTopic(),
         config.serverTarget(), security.tls() ? (security.certificateFile().isPresent() ? "mTLS" : "TLS") : "plaintext",
-        security.token().isPresent() ? ", bearer token" : "", config.groupId());
+        security.token().isPresent() ? ", bearer token" : "", config.groupId(),
+        telemetry.metricsPort() < 0 ? "no metrics port"
+            : "metrics on http://" + config.telemetry().metricsHost() + ":" + telemetry.metricsPort() + "/metrics");
     if (!config.kafka().isEmpty()) {
       LOG.info("Kafka client properties passed through: {}", config.kafka());
     }
@@ -105,6 +137,16 @@ public final class KafkaBridge implements AutoCloseable {
   /** The settings this instance runs with. */
   public BridgeConfig config() {
     return config;
+  }
+
+  /** The bound metrics port ({@code /metrics}); -1 when it is off. */
+  public int metricsPort() {
+    return telemetry.metricsPort();
+  }
+
+  /** This instance's OpenTelemetry: its meters, tracer and metrics port. */
+  public Telemetry telemetry() {
+    return telemetry;
   }
 
   /** A snapshot of the counters and the current assignment. */
@@ -129,7 +171,8 @@ public final class KafkaBridge implements AutoCloseable {
 
   /**
    * Stops gracefully: no new records are polled, in-flight records are answered (up to the drain
-   * timeout), acknowledged offsets are committed, then the consumer, stream and producer close.
+   * timeout), acknowledged offsets are committed, then the consumer, stream and producer close,
+   * and last the metrics port, once spans not yet exported are flushed.
    */
   @Override
   public synchronized void close() {
@@ -155,6 +198,7 @@ public final class KafkaBridge implements AutoCloseable {
       producer.close(Duration.ofSeconds(10));
       scheduler.shutdownNow();
       grpcExecutor.shutdown();
+      telemetry.close();
     }
   }
 }

@@ -1,5 +1,7 @@
 package io.churnwire.bridge;
 
+import io.churnwire.telemetry.Logging;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,12 +32,23 @@ final class RunCommand implements Callable<Integer> {
       System.out.println(BridgeSettings.RUN.help());
       return 0;
     }
-    KafkaBridge bridge;
+    BridgeConfig config;
     try {
-      bridge = KafkaBridge.start(BridgeConfig.resolve(arguments, System.getenv()));
+      config = BridgeConfig.resolve(arguments, System.getenv());
     } catch (IllegalArgumentException e) {
       System.err.println(BridgeSettings.RUN.command() + ": " + e.getMessage());
       return 2;
+    }
+    Logging.configure(config.telemetry().logFormat(), KafkaBridge.SERVICE_NAME);
+    KafkaBridge bridge;
+    try {
+      bridge = KafkaBridge.start(config);
+    } catch (IllegalArgumentException e) {
+      System.err.println(BridgeSettings.RUN.command() + ": " + e.getMessage());
+      return 2;
+    } catch (UncheckedIOException e) {
+      System.err.println(BridgeSettings.RUN.command() + ": " + e.getMessage());
+      return 1;
     }
     var closed = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("bridge-shutdown").unstarted(() -> {

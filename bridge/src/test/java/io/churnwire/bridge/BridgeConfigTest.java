@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.churnwire.telemetry.LogFormat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -123,6 +124,32 @@ class BridgeConfigTest {
     var config = BridgeConfig.defaults().withInFlight(8, 500).withCommitInterval(Duration.ofMillis(50));
 
     assertEquals(8, config.effectiveMaxPollRecords());
+  }
+
+  @Test
+  void telemetry_defaultsToMetricsPort9465_readsTheBridgesOwnPortVariable_andSharesTheOthers() {
+    var config = BridgeConfig.resolve(new String[] {"--log-format", "json"}, Map.of(
+        "CHURNWIRE_METRICS_PORT", "9464",
+        "CHURNWIRE_BRIDGE_METRICS_PORT", "19465",
+        "CHURNWIRE_OTLP_ENDPOINT", "http://collector:4318/v1/traces"));
+
+    assertEquals(9465, BridgeConfig.defaults().telemetry().metricsPort());
+    assertEquals(19465, config.telemetry().metricsPort(), "the server's variable never moves the bridge");
+    assertEquals(LogFormat.JSON, config.telemetry().logFormat());
+    assertEquals(java.util.Optional.of(java.net.URI.create("http://collector:4318/v1/traces")),
+        config.telemetry().otlpEndpoint());
+    assertEquals(config, BridgeConfig.fromProperties(config.toProperties()));
+  }
+
+  @Test
+  void metricsPortFlag_offAndFree_areAccepted_andOutOfRangeIsRejectedByName() {
+    assertEquals(-1, BridgeConfig.resolve(new String[] {"--metrics-port=-1"}, Map.of()).telemetry().metricsPort());
+    assertEquals(0, BridgeConfig.resolve(new String[] {"--metrics-port", "0"}, Map.of()).telemetry().metricsPort());
+
+    var error = assertThrows(IllegalArgumentException.class,
+        () -> BridgeConfig.resolve(new String[] {"--metrics-port=70000"}, Map.of()));
+
+    assertTrue(error.getMessage().startsWith("metrics-port must be between -1 and 65535"), error.getMessage());
   }
 
   @Test

@@ -6,15 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.util.JsonFormat;
+import com.sun.net.httpserver.HttpServer;
 import io.churnwire.bridge.internal.Encoding;
 import io.churnwire.bridge.internal.RecordCodec;
 import io.churnwire.server.ServerApplication;
 import io.churnwire.server.ServerConfig;
+import io.churnwire.telemetry.TelemetryConfig;
 import io.churnwire.testsupport.Customers;
 import io.churnwire.v1.Contract;
 import io.churnwire.v1.PredictRequest;
 import io.churnwire.v1.PredictResponse;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +28,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -350,6 +355,122 @@ class KafkaBridgeEndToEndTest {
     assertTrue(Files.readString(logOf("terminated")).contains("Bridge stopped"), "no graceful-stop log line");
   }
 
+  @Test
+  void metricsPort_afterARun_showsLagAnswersDeadLettersByReasonAndEndToEndTimes(TestInfo test) throws Exception {
+    Topics topics = topics(test, 2);
+    KafkaBridge bridge = bridge(config(topics, "metrics"));
+    sendMany(topics.requests(), "met-", 20, 2);
+    send(topics.requests(), "cust-bad", new byte[] {(byte) 0xff, 0x01}, Encoding.PROTOBUF, null);
+    readUntil(topics.responses(), r -> r.size() >= 20);
+    readUntil(topics.deadLetters(), r -> r.size() >= 1);
+
+    String lag = "churnwire_bridge_consumer_lag";
+    Await.until(WAIT, () -> {
+      MetricsScrape metrics = MetricsScrape.of(bridge.metricsPort());
+      return metrics.value("churnwire_bridge_end_to_end_duration_seconds_count").orElse(0) == 21
+          && metrics.value("churnwire_bridge_records_in_flight").orElse(-1) == 0
+          && metrics.value(lag, "topic", topics.requests(), "partition", "0").orElse(-1) == 0
+          && metrics.value(lag, "topic", topics.requests(), "partition", "1").orElse(-1) == 0;
+    }, () -> "metrics after 21 records:\n" + MetricsScrape.of(bridge.metricsPort()).text());
+
+    MetricsScrape metrics = MetricsScrape.of(bridge.metricsPort());
+    assertEquals(20, metrics.value("churnwire_bridge_answered_total", "status", "OK").orElseThrow());
+    assertEquals(1, metrics.value("churnwire_bridge_answered_total", "status", "UNDECODABLE").orElseThrow());
+    assertEquals(1, metrics.value("churnwire_bridge_dead_lettered_total", "reason", "UNDECODABLE").orElseThrow());
+    assertEquals(21, metrics.value("churnwire_bridge_end_to_end_duration_seconds_bucket", "le", "60.0").orElseThrow());
+    assertTrue(metrics.value("churnwire_bridge_end_to_end_duration_seconds_sum").orElseThrow() > 0);
+    assertEquals(0, metrics.value("churnwire_bridge_retries_total", "kind", "item").orElseThrow());
+    assertEquals(0, metrics.value("churnwire_bridge_retries_total", "kind", "produce").orElseThrow());
+    assertEquals(0, metrics.value("churnwire_bridge_answers_truncated_total").orElseThrow());
+    assertEquals(0, metrics.value("churnwire_bridge_partitions_paused").orElseThrow());
+    assertEquals(0, metrics.value("churnwire_bridge_halted").orElseThrow());
+    assertTrue(metrics.has("jvm_memory_used_bytes"), "JVM metrics beside the bridge's");
+    assertEquals(20, bridge.stats().answered());
+  }
+
+  @Test
+  void requestIdAndTraceContextHeaders_reachTheServer_andComeBackOnTheAnswerAndTheDeadLetter(TestInfo test)
+      throws Exception {
+    Topics topics = topics(test, 1);
+    bridge(config(topics, "trace-headers"));
+    String traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    String tracestate = "congo=t61rcWkgMzE";
+
+    producer.send(request(topics.requests(), "cust-h", customer("cust-h", "req-in-value").toByteArray(), Map.of(
+        BridgeHeaders.REQUEST_ID, "req-from-header", BridgeHeaders.TRACEPARENT, traceparent,
+        BridgeHeaders.TRACESTATE, tracestate))).get(30, TimeUnit.SECONDS);
+    producer.send(request(topics.requests(), "cust-h", new byte[] {(byte) 0xff}, Map.of(
+        BridgeHeaders.REQUEST_ID, "req-poison", BridgeHeaders.TRACEPARENT, traceparent))).get(30, TimeUnit.SECONDS);
+
+    var answer = readUntil(topics.responses(), r -> r.size() >= 1).getFirst();
+    var letter = readUntil(topics.deadLetters(), r -> r.size() >= 1).getFirst();
+    assertEquals("req-from-header", PredictResponse.parseFrom(answer.value()).getRequestId(),
+        "the server scored the request under the header's id");
+    assertEquals("req-from-header", header(answer, BridgeHeaders.REQUEST_ID));
+    assertEquals(traceparent, header(answer, BridgeHeaders.TRACEPARENT), "without trace export it passes unchanged");
+    assertEquals(tracestate, header(answer, BridgeHeaders.TRACESTATE));
+    assertEquals("req-in-value", header(answer, BridgeHeaders.CORRELATION_ID));
+    assertEquals(List.of("req-poison"), headers(letter, BridgeHeaders.REQUEST_ID), "one id, not the request's and ours");
+    assertEquals(List.of(traceparent), headers(letter, BridgeHeaders.TRACEPARENT));
+  }
+
+  @Test
+  void requestsWithoutARequestIdHeader_carryTheirOwnRequestId_orOneAssignedToThem(TestInfo test) throws Exception {
+    Topics topics = topics(test, 1);
+    bridge(config(topics, "assigned-ids"));
+
+    send(topics.requests(), "cust-a", customer("cust-a", "req-own").toByteArray(), Encoding.PROTOBUF, null);
+    send(topics.requests(), "cust-a", customer("cust-a", "").toByteArray(), Encoding.PROTOBUF, null);
+
+    var answers = readUntil(topics.responses(), r -> r.size() >= 2);
+    assertEquals("req-own", header(answers.get(0), BridgeHeaders.REQUEST_ID));
+    String assigned = header(answers.get(1), BridgeHeaders.REQUEST_ID);
+    assertEquals(assigned, java.util.UUID.fromString(assigned).toString(), "an assigned id is a UUID");
+    assertEquals(assigned, PredictResponse.parseFrom(answers.get(1).value()).getRequestId());
+    assertEquals(null, header(answers.get(1), BridgeHeaders.TRACEPARENT), "no trace to carry on");
+  }
+
+  @Test
+  void withTracesExported_eachRecordIsASpanOfTheRequestsTrace_andItsAnswerCarriesThatSpan(TestInfo test)
+      throws Exception {
+    Topics topics = topics(test, 1);
+    var exported = new java.io.ByteArrayOutputStream();
+    HttpServer collector = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    collector.createContext("/v1/traces", exchange -> {
+      byte[] body = exchange.getRequestBody().readAllBytes();
+      synchronized (exported) {
+        exported.write(body);
+      }
+      exchange.getResponseHeaders().add("Content-Type", "application/x-protobuf");
+      exchange.sendResponseHeaders(200, -1);
+      exchange.close();
+    });
+    collector.start();
+    perTest.add(() -> collector.stop(0));
+    var config = config(topics, "trace-spans").withTelemetry(TelemetryConfig.off()
+        .withOtlpEndpoint(URI.create("http://127.0.0.1:" + collector.getAddress().getPort() + "/v1/traces")));
+    KafkaBridge bridge = bridge(config);
+    String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+    String requestSpanId = "00f067aa0ba902b7";
+
+    producer.send(request(topics.requests(), "cust-t", customer("cust-t", "req-traced").toByteArray(), Map.of(
+        BridgeHeaders.TRACEPARENT, "00-" + traceId + "-" + requestSpanId + "-01"))).get(30, TimeUnit.SECONDS);
+
+    var answer = readUntil(topics.responses(), r -> r.size() >= 1).getFirst();
+    String[] answerContext = header(answer, BridgeHeaders.TRACEPARENT).split("-");
+    assertEquals(traceId, answerContext[1], "the answer belongs to the request's trace");
+    assertFalse(answerContext[2].equals(requestSpanId), "the answer names the bridge's span, not the producer's");
+    assertEquals("01", answerContext[3]);
+    bridge.close();
+    byte[] spans;
+    synchronized (exported) {
+      spans = exported.toByteArray();
+    }
+    assertTrue(contains(spans, HexFormat.of().parseHex(answerContext[2])), "the bridge's span was exported");
+    assertTrue(contains(spans, HexFormat.of().parseHex(requestSpanId)), "as a child of the request's span");
+    assertTrue(contains(spans, (topics.requests() + " process").getBytes(StandardCharsets.UTF_8)));
+  }
+
   private Topics topics(TestInfo test, int partitions) throws Exception {
     return topics(test, partitions, Map.of());
   }
@@ -399,7 +520,8 @@ class KafkaBridgeEndToEndTest {
         .withEndpoints(cluster.bootstrapServers(), "127.0.0.1:" + server.port())
         .withTopics(topics.requests(), topics.responses(), topics.deadLetters())
         .withGroup(group, group)
-        .withCommitInterval(Duration.ofMillis(200));
+        .withCommitInterval(Duration.ofMillis(200))
+        .withTelemetry(TelemetryConfig.defaults().withMetricsHost("127.0.0.1").withMetricsPort(0));
   }
 
   private KafkaBridge bridge(BridgeConfig config) {
@@ -418,7 +540,6 @@ class KafkaBridgeEndToEndTest {
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "-Xmx256m",
         "-cp", System.getProperty("java.class.path"),
-        "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
         BridgeMain.class.getName(), "run",
         "--bootstrap-servers", config.bootstrapServers(),
         "--server-target", config.serverTarget(),
@@ -427,7 +548,8 @@ class KafkaBridgeEndToEndTest {
         "--request-topic", config.requestTopic(),
         "--response-topic", config.responseTopic(),
         "--dlq-topic", config.deadLetterTopic(),
-        "--session-timeout-ms", Long.toString(config.sessionTimeout().toMillis())));
+        "--session-timeout-ms", Long.toString(config.sessionTimeout().toMillis()),
+        "--metrics-port", "0"));
     command.addAll(List.of(extraFlags));
     Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(logOf(name).toFile()).start();
     perTest.add(() -> {
@@ -451,6 +573,28 @@ class KafkaBridgeEndToEndTest {
       headers.add(new RecordHeader(BridgeHeaders.CORRELATION_ID, correlationId.getBytes(StandardCharsets.UTF_8)));
     }
     return new ProducerRecord<>(topic, null, key.getBytes(StandardCharsets.UTF_8), value, headers);
+  }
+
+  private static ProducerRecord<byte[], byte[]> request(String topic, String key, byte[] value,
+      Map<String, String> headers) {
+    List<Header> recordHeaders = new ArrayList<>();
+    headers.forEach((name, text) -> recordHeaders.add(new RecordHeader(name, text.getBytes(StandardCharsets.UTF_8))));
+    return new ProducerRecord<>(topic, null, key.getBytes(StandardCharsets.UTF_8), value, recordHeaders);
+  }
+
+  private static List<String> headers(ConsumerRecord<byte[], byte[]> record, String name) {
+    var values = new ArrayList<String>();
+    record.headers().headers(name).forEach(h -> values.add(new String(h.value(), StandardCharsets.UTF_8)));
+    return values;
+  }
+
+  private static boolean contains(byte[] haystack, byte[] needle) {
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      if (Arrays.equals(haystack, i, i + needle.length, needle, 0, needle.length)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private RecordMetadata send(String topic, String key, byte[] value, Encoding encoding, String correlationId)

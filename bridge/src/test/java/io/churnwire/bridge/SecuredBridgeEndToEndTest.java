@@ -118,7 +118,7 @@ class SecuredBridgeEndToEndTest {
         "--bootstrap-servers", broker.sslBootstrapServers().orElseThrow(),
         "--server-target", "localhost:" + server.port(),
         "--request-topic", "secured.requests", "--response-topic", "secured.predictions",
-        "--dlq-topic", "secured.dlq", "--group-id", "secured", "--commit-interval-ms", "200"},
+        "--dlq-topic", "secured.dlq", "--group-id", "secured", "--commit-interval-ms", "200", "--metrics-port", "0"},
         Map.of("CHURNWIRE_KAFKA_CONFIG", kafkaConfig.toString(),
             "CHURNWIRE_SERVER_TLS_CA_FILE", certificates.caFile().toString(),
             "CHURNWIRE_SERVER_TOKEN_FILE", tokenFile.toString()));
@@ -149,7 +149,7 @@ class SecuredBridgeEndToEndTest {
         "--bootstrap-servers", broker.sslBootstrapServers().orElseThrow(),
         "--server-target", "localhost:" + server.port(), "--kafka-config", trustOnly.toString(),
         "--request-topic", "refused.requests", "--response-topic", "refused.predictions",
-        "--dlq-topic", "refused.dlq", "--group-id", "refused", "--max-block-ms", "20000"},
+        "--dlq-topic", "refused.dlq", "--group-id", "refused", "--max-block-ms", "20000", "--metrics-port", "-1"},
         Map.of("CHURNWIRE_SERVER_TLS_CA_FILE", certificates.caFile().toString(),
             "CHURNWIRE_SERVER_TOKEN_FILE", tokenFile.toString()));
     var bridge = KafkaBridge.start(config);

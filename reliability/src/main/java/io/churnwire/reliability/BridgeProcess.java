@@ -20,6 +20,8 @@ final class BridgeProcess implements AutoCloseable {
         "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
         "-jar", checkout.bridgeJar().toString(), "run"));
     command.addAll(flags);
+    // A free metrics port: the campaign never contends for the bridge's fixed 9465.
+    command.addAll(List.of("--metrics-port", "0"));
     return new BridgeProcess(new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start());
   }

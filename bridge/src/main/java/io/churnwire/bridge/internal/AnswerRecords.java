@@ -83,6 +83,29 @@ public final class AnswerRecords {
         new DeadLetterCause(reason, codeName, status.getMessage(), violations(status), attempts));
   }
 
+  /**
+   * {@code answer} carrying the record's {@code x-request-id}, {@code traceparent} and
+   * {@code tracestate} in place of any it copied from the request.
+   */
+  public static ProducerRecord<byte[], byte[]> identified(ProducerRecord<byte[], byte[]> answer,
+      InFlightRecord record) {
+    List<Header> headers = new ArrayList<>();
+    for (Header header : answer.headers()) {
+      if (!isTraceHeader(header.key())) {
+        headers.add(header);
+      }
+    }
+    headers.addAll(record.trace().answerHeaders());
+    return new ProducerRecord<>(answer.topic(), answer.partition(), answer.timestamp(), answer.key(), answer.value(),
+        headers);
+  }
+
+  /** Whether {@code key} is one of the headers {@link #identified} sets. */
+  static boolean isTraceHeader(String key) {
+    return key.equals(BridgeHeaders.REQUEST_ID) || key.equals(BridgeHeaders.TRACEPARENT)
+        || key.equals(BridgeHeaders.TRACESTATE);
+  }
+
   /** The field violations packed in a status as {@code field: description} joined by {@code "; "}. */
   public static String violations(Status status) {
     var parts = new ArrayList<String>();

@@ -73,16 +73,17 @@ public final class AnswerSizeLimit {
       return answer;
     }
     ProducerRecord<byte[], byte[]> deadLetter = deadLetterTopic.equals(answer.topic()) ? answer
-        : AnswerRecords.deadLetter(deadLetterTopic, record.source(), record.correlationId(), new DeadLetterCause(
-            BridgeHeaders.REASON_ANSWER_TOO_LARGE, BridgeHeaders.CODE_ANSWER_TOO_LARGE,
-            "the response of " + size + " bytes is larger than the " + limit + " bytes a record may take", "", 0));
+        : AnswerRecords.identified(AnswerRecords.deadLetter(deadLetterTopic, record.source(), record.correlationId(),
+            new DeadLetterCause(BridgeHeaders.REASON_ANSWER_TOO_LARGE, BridgeHeaders.CODE_ANSWER_TOO_LARGE,
+                "the response of " + size + " bytes is larger than the " + limit + " bytes a record may take", "",
+                0)), record);
     return truncate(deadLetter, record.source(), limit);
   }
 
   /**
    * Cuts a dead letter down to {@code limit}: first its value, then the request's own headers with
-   * it, last the key and the long texts, keeping the headers that say what happened and where (and
-   * the content type, to read what is left of the value).
+   * it, last the key and the long texts, keeping the headers that say what happened and where, the
+   * request id and trace context (and the content type, to read what is left of the value).
    */
   private static ProducerRecord<byte[], byte[]> truncate(ProducerRecord<byte[], byte[]> deadLetter,
       ConsumerRecord<byte[], byte[]> source, int limit) {
@@ -129,7 +130,7 @@ public final class AnswerSizeLimit {
 
   private static boolean isOwn(Header header) {
     return header.key().startsWith("churnwire-") || header.key().equals(BridgeHeaders.CORRELATION_ID)
-        || header.key().equals(BridgeHeaders.CONTENT_TYPE);
+        || header.key().equals(BridgeHeaders.CONTENT_TYPE) || AnswerRecords.isTraceHeader(header.key());
   }
 
   private static Header shortened(Header header) {

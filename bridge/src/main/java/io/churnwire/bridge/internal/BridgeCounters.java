@@ -1,9 +1,17 @@
 package io.churnwire.bridge.internal;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import org.apache.kafka.common.TopicPartition;
 
-/** Running totals the bridge keeps for its stats and logs; every field is safe to read anywhere. */
+/**
+ * Running totals and samples the bridge keeps for its stats, logs and metrics; every field is safe
+ * to read anywhere. What only the consumer may tell (lag, paused partitions) is sampled here by the
+ * consumer thread, so nothing else ever calls the consumer.
+ */
 public final class BridgeCounters {
 
   /** Responses the broker acknowledged. */
@@ -24,4 +32,19 @@ public final class BridgeCounters {
   public final AtomicInteger inFlight = new AtomicInteger();
   /** The largest {@link #inFlight} ever seen. */
   public final AtomicInteger maxInFlightSeen = new AtomicInteger();
+  /** Acknowledged dead letters by their {@code churnwire-error-code}; they add up to {@link #deadLettered}. */
+  public final Map<String, LongAdder> deadLetteredByCode = new ConcurrentHashMap<>();
+  /** Acknowledged dead letters by their {@code churnwire-reason}; they add up to {@link #deadLettered}. */
+  public final Map<String, LongAdder> deadLetteredByReason = new ConcurrentHashMap<>();
+  /** Partitions given up because an answer could not be delivered. */
+  public final AtomicInteger halted = new AtomicInteger();
+  /** Assigned partitions the consumer holds paused, as last sampled by the consumer thread. */
+  public final AtomicInteger pausedPartitions = new AtomicInteger();
+  /** Records between each assigned partition's position and its end, as last sampled by the consumer thread. */
+  public volatile Map<TopicPartition, Long> consumerLag = Map.of();
+
+  /** Adds one under {@code key}. */
+  static void increment(Map<String, LongAdder> byKey, String key) {
+    byKey.computeIfAbsent(key, unused -> new LongAdder()).increment();
+  }
 }

@@ -4,7 +4,9 @@ import com.google.rpc.Status;
 import io.churnwire.bridge.BridgeConfig;
 import io.churnwire.bridge.BridgeHeaders;
 import io.churnwire.bridge.UndeliverablePolicy;
+import io.churnwire.v1.PredictRequest;
 import io.churnwire.v1.PredictResponse;
+import io.opentelemetry.context.Scope;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
@@ -24,6 +26,7 @@ import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,12 +53,16 @@ public final class BridgeLoop implements Runnable, ScoringStream.Listener, Parti
 
   private static final Logger LOG = LoggerFactory.getLogger(BridgeLoop.class);
   private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
+  /** How often the consumer's lag and paused partitions are sampled for the metrics. */
+  private static final Duration SAMPLE_PERIOD = Duration.ofMillis(500);
 
   private final BridgeConfig config;
   private final Supplier<Consumer<byte[], byte[]>> consumerFactory;
   private final Producer<byte[], byte[]> producer;
   private final Delivery delivery;
   private final BridgeCounters counters;
+  private final BridgeMetrics metrics;
+  private final RecordTracing tracing;
   private final Map<TopicPartition, PartitionLedger> ledgers = new ConcurrentHashMap<>();
   private final Map<TopicPartition, Long> lastCommitted = new HashMap<>();
   private final AtomicReference<Throwable> fatal = new AtomicReference<>();
@@ -73,6 +80,7 @@ public final class BridgeLoop implements Runnable, ScoringStream.Listener, Parti
   private Scorer scoring;
   private Consumer<byte[], byte[]> consumer;
   private long lastCommitNanos = System.nanoTime();
+  private long lastSampleNanos = System.nanoTime() - SAMPLE_PERIOD.toNanos();
 
   /** A partition given up because the answer to {@code record} could not be delivered. */
   private record Halt(PartitionLedger ledger, InFlightRecord record, Exception error) {}
@@ -82,14 +90,19 @@ public final class BridgeLoop implements Runnable, ScoringStream.Listener, Parti
    * @param producer shared producer of answers, asked here only for the topics' metadata; closed by
    *     the caller after the loop finished
    * @param delivery how answers reach that producer
+   * @param metrics where end-to-end times go; observes {@code counters}
+   * @param tracing gives each record its request id and trace context
    */
   public BridgeLoop(BridgeConfig config, Supplier<Consumer<byte[], byte[]>> consumerFactory,
-      Producer<byte[], byte[]> producer, Delivery delivery, BridgeCounters counters) {
+      Producer<byte[], byte[]> producer, Delivery delivery, BridgeCounters counters, BridgeMetrics metrics,
+      RecordTracing tracing) {
     this.config = config;
     this.consumerFactory = consumerFactory;
     this.producer = producer;
     this.delivery = delivery;
     this.counters = counters;
+    this.metrics = metrics;
+    this.tracing = tracing;
   }
 
   /** Connects the scorer; must be called once before {@link #run()}. */
@@ -151,6 +164,7 @@ public final class BridgeLoop implements Runnable, ScoringStream.Listener, Parti
         for (var record : consumer.poll(room ? POLL_TIMEOUT : Duration.ZERO)) {
           admit(record);
         }
+        sampleConsumer();
         if (!room) {
           awaitProgress(seen, POLL_TIMEOUT);
         }
@@ -182,22 +196,52 @@ public final class BridgeLoop implements Runnable, ScoringStream.Listener, Parti
     try {
       decoded = RecordCodec.decode(source.value(), source.headers());
     } catch (RecordCodec.DecodeException e) {
+      record.trace(tracing.start(source, RecordTracing.requestId(source, null)));
       String correlationId = AnswerRecords.correlationId(source, null);
       record.describeAnswer(null, correlationId);
-      LOG.warn("Dead-lettering {}: {}", record.describe(), e.getMessage());
-      ledger.complete(record, AnswerRecords.deadLetter(config.deadLetterTopic(), source, correlationId,
+      try (Scope scope = record.trace().enter()) {
+        LOG.warn("Dead-lettering {}: {}", record.describe(), e.getMessage());
+      }
+      complete(ledger, record, AnswerRecords.deadLetter(config.deadLetterTopic(), source, correlationId,
           new DeadLetterCause(BridgeHeaders.REASON_UNDECODABLE, e.code(), e.getMessage(), "", 0)));
       return;
     }
-    record.describeAnswer(decoded.encoding(), AnswerRecords.correlationId(source, decoded.request().getRequestId()));
-    scoring.submit(record, decoded.request());
+    PredictRequest request = decoded.request();
+    String requestId = RecordTracing.requestId(source, request.getRequestId());
+    record.trace(tracing.start(source, requestId));
+    record.describeAnswer(decoded.encoding(), AnswerRecords.correlationId(source, request.getRequestId()));
+    scoring.submit(record, requestId.equals(request.getRequestId()) ? request
+        : request.toBuilder().setRequestId(requestId).build());
+  }
+
+  /** Queues the answer on its ledger, carrying the record's request id and trace context. */
+  private static void complete(PartitionLedger ledger, InFlightRecord record, ProducerRecord<byte[], byte[]> answer) {
+    ledger.complete(record, AnswerRecords.identified(answer, record));
+  }
+
+  /**
+   * Samples what only the consumer knows for the metrics, at most every {@link #SAMPLE_PERIOD}:
+   * each assigned partition's lag (when the consumer knows it) and how many partitions are paused.
+   */
+  private void sampleConsumer() {
+    long now = System.nanoTime();
+    if (now - lastSampleNanos < SAMPLE_PERIOD.toNanos()) {
+      return;
+    }
+    lastSampleNanos = now;
+    var lag = new HashMap<TopicPartition, Long>();
+    for (TopicPartition partition : consumer.assignment()) {
+      consumer.currentLag(partition).ifPresent(records -> lag.put(partition, records));
+    }
+    counters.consumerLag = Map.copyOf(lag);
+    counters.pausedPartitions.set(consumer.paused().size());
   }
 
   @Override
   public void onScored(InFlightRecord record, PredictResponse response) {
     PartitionLedger ledger = ledgers.get(record.partition());
     if (ledger != null) {
-      ledger.complete(record, AnswerRecords.response(config.responseTopic(), record.source(),
+      complete(ledger, record, AnswerRecords.response(config.responseTopic(), record.source(),
           record.correlationId(), response, record.encoding()));
     }
   }
@@ -206,9 +250,11 @@ public final class BridgeLoop implements Runnable, ScoringStream.Listener, Parti
   public void onFailed(InFlightRecord record, Status status, String reason, int attempts) {
     PartitionLedger ledger = ledgers.get(record.partition());
     if (ledger != null) {
-      LOG.warn("Dead-lettering {} ({} after {} attempts): server answered {}", record.describe(), reason, attempts,
-          status.getMessage());
-      ledger.complete(record, AnswerRecords.rejected(config.deadLetterTopic(), record.source(),
+      try (Scope scope = record.trace().enter()) {
+        LOG.warn("Dead-lettering {} ({} after {} attempts): server answered {}", record.describe(), reason, attempts,
+            status.getMessage());
+      }
+      complete(ledger, record, AnswerRecords.rejected(config.deadLetterTopic(), record.source(),
           record.correlationId(), status, reason, attempts));
     }
   }
@@ -219,18 +265,30 @@ public final class BridgeLoop implements Runnable, ScoringStream.Listener, Parti
 
   @Override
   public void onAcked(InFlightRecord record) {
-    if (config.deadLetterTopic().equals(record.output().topic())) {
+    ProducerRecord<byte[], byte[]> answer = record.output();
+    if (config.deadLetterTopic().equals(answer.topic())) {
+      String reason = headerOr(answer, BridgeHeaders.REASON);
+      BridgeCounters.increment(counters.deadLetteredByReason, reason);
+      BridgeCounters.increment(counters.deadLetteredByCode, headerOr(answer, BridgeHeaders.ERROR_CODE));
       counters.deadLettered.incrementAndGet();
-      if (record.output().headers().lastHeader(BridgeHeaders.TRUNCATED) != null) {
+      if (answer.headers().lastHeader(BridgeHeaders.TRUNCATED) != null) {
         counters.truncated.incrementAndGet();
       }
+      record.trace().answered(reason);
     } else {
       counters.answered.incrementAndGet();
+      record.trace().answered(null);
     }
+    metrics.answered(record, System.currentTimeMillis());
     acks.incrementAndGet();
     if (waiting) {
       wakeWaiter();
     }
+  }
+
+  private static String headerOr(ProducerRecord<byte[], byte[]> answer, String name) {
+    String value = RecordCodec.lastHeader(answer.headers(), name);
+    return value == null || value.isEmpty() ? "UNKNOWN" : value;
   }
 
   @Override
@@ -261,12 +319,15 @@ public final class BridgeLoop implements Runnable, ScoringStream.Listener, Parti
       ledgers.remove(partition);
       counters.inFlight.addAndGet(-halt.ledger().abandon());
       halted.put(partition, halt);
+      counters.halted.set(halted.size());
       consumer.pause(List.of(partition));
       boolean exit = config.onUndeliverable() == UndeliverablePolicy.EXIT;
-      LOG.error("Giving up partition {}: the answer to {} cannot be delivered ({}); nothing from offset {} on is "
-              + "committed and the partition stays paused until it is reassigned or the bridge restarts; {}",
-          partition, halt.record().describe(), halt.error().toString(), halt.record().offset(),
-          exit ? "stopping the bridge (on-undeliverable=exit)" : "the other partitions keep flowing");
+      try (Scope scope = halt.record().trace().enter()) {
+        LOG.error("Giving up partition {}: the answer to {} cannot be delivered ({}); nothing from offset {} on is "
+                + "committed and the partition stays paused until it is reassigned or the bridge restarts; {}",
+            partition, halt.record().describe(), halt.error().toString(), halt.record().offset(),
+            exit ? "stopping the bridge (on-undeliverable=exit)" : "the other partitions keep flowing");
+      }
       if (exit) {
         undeliverable.compareAndSet(null, halt.error());
         stop();
@@ -416,6 +477,7 @@ public final class BridgeLoop implements Runnable, ScoringStream.Listener, Parti
       lastCommitted.remove(partition);
       halted.remove(partition);
     }
+    counters.halted.set(halted.size());
     assignment = Set.copyOf(consumer.assignment());
   }
 

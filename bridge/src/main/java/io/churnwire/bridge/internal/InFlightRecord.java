@@ -15,6 +15,7 @@ public final class InFlightRecord {
   private final TopicPartition partition;
   private volatile Encoding encoding;
   private volatile String correlationId;
+  private volatile RecordTrace trace = RecordTrace.NONE;
   private volatile ProducerRecord<byte[], byte[]> output;
   private volatile boolean acked;
   private volatile boolean abandoned;
@@ -61,6 +62,15 @@ public final class InFlightRecord {
     this.correlationId = answerCorrelationId;
   }
 
+  /** Its request id and trace context; {@link RecordTrace#NONE} until the consumer loop set them. */
+  public RecordTrace trace() {
+    return trace;
+  }
+
+  void trace(RecordTrace recordTrace) {
+    this.trace = recordTrace;
+  }
+
   ProducerRecord<byte[], byte[]> output() {
     return output;
   }
@@ -85,5 +95,6 @@ public final class InFlightRecord {
 
   void abandon() {
     abandoned = true;
+    trace.dropped("not answered by this instance: its partition was revoked, lost or given up");
   }
 }

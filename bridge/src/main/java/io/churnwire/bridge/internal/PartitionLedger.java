@@ -1,5 +1,6 @@
 package io.churnwire.bridge.internal;
 
+import io.opentelemetry.context.Scope;
 import java.util.ArrayDeque;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -171,8 +172,10 @@ public final class PartitionLedger {
     retryRound++;
     long delayMillis = ProducerErrorKind.of(error) == ProducerErrorKind.TOO_LARGE ? 0
         : delivery.backoff().delay(retryRound).toMillis();
-    LOG.warn("Answer to {}-{} not delivered ({}); resending it and what failed after it in {} ms",
-        partition, failed.firstKey(), error.toString(), delayMillis);
+    try (Scope scope = failed.firstEntry().getValue().trace().enter()) {
+      LOG.warn("Answer to {}-{} not delivered ({}); resending it and what failed after it in {} ms",
+          partition, failed.firstKey(), error.toString(), delayMillis);
+    }
     delivery.scheduler().schedule(this::resendFailed, delayMillis, TimeUnit.MILLISECONDS);
   }
 

@@ -15,6 +15,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
+import io.opentelemetry.context.Scope;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -249,8 +250,12 @@ public final class ScoringStream implements Scorer, AutoCloseable {
     if (asked.compareTo(delay) > 0) {
       delay = asked;
     }
-    LOG.debug("Retrying {} in {} ms after {}: {}", item.record.describe(), delay.toMillis(),
-        Code.forNumber(error.getCode()), error.getMessage());
+    if (LOG.isDebugEnabled()) {
+      try (Scope scope = item.record.trace().enter()) {
+        LOG.debug("Retrying {} in {} ms after {}: {}", item.record.describe(), delay.toMillis(),
+            Code.forNumber(error.getCode()), error.getMessage());
+      }
+    }
     scheduler.schedule(() -> {
       synchronized (lock) {
         if (item.record.isAbandoned()) {

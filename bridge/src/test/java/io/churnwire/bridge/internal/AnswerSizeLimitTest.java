@@ -81,6 +81,22 @@ class AnswerSizeLimitTest {
   }
 
   @Test
+  void fit_cutToTheBridgesOwnHeaders_keepsTheRequestIdAndTraceContext() {
+    var record = request(1_000, 100_000);
+    var traced = new RecordHeaders(List.of(new RecordHeader(BridgeHeaders.TRACEPARENT,
+        "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01".getBytes(StandardCharsets.UTF_8))));
+    record.trace(RecordTracing.passThrough("group").start(new ConsumerRecord<>("requests", 2, 41, 0L,
+        TimestampType.CREATE_TIME, 3, 0, "key".getBytes(StandardCharsets.UTF_8), new byte[0], traced,
+        Optional.empty()), "req-41"));
+
+    var fitted = sizeLimit.fit(record, AnswerRecords.identified(deadLetterOf(record), record));
+
+    assertNull(fitted.headers().lastHeader("trace"));
+    assertEquals("req-41", header(fitted, BridgeHeaders.REQUEST_ID));
+    assertEquals("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", header(fitted, BridgeHeaders.TRACEPARENT));
+  }
+
+  @Test
   void fit_responseLargerThanTheLimit_becomesTheRequestsDeadLetter_answerTooLarge() {
     var record = request(200, 10);
     var response = new ProducerRecord<>("answers", null, "key".getBytes(StandardCharsets.UTF_8), new byte[LIMIT * 2]);
@@ -91,6 +107,7 @@ class AnswerSizeLimitTest {
     assertEquals(BridgeHeaders.REASON_ANSWER_TOO_LARGE, header(fitted, BridgeHeaders.REASON));
     assertEquals(BridgeHeaders.CODE_ANSWER_TOO_LARGE, header(fitted, BridgeHeaders.ERROR_CODE));
     assertArrayEquals(record.source().value(), fitted.value());
+    assertNull(header(fitted, BridgeHeaders.REQUEST_ID), "a record traced by nobody carries no id");
   }
 
   @Test

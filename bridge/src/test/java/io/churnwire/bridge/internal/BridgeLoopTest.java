@@ -128,7 +128,8 @@ class BridgeLoopTest {
     sender = new AnswerSender(producer, "test-sender");
     var delivery = new Delivery(sender, config.produceAttempts(), new Backoff(config.retryInitial(), config.retryMax()),
         scheduler, new AnswerSizeLimit(config.maxRequestSize(), config.deadLetterTopic()));
-    loop = new BridgeLoop(config, () -> consumer, producer, delivery, counters);
+    loop = new BridgeLoop(config, () -> consumer, producer, delivery, counters, BridgeMetrics.unobserved(counters),
+        RecordTracing.passThrough(config.groupId()));
     loop.scoreWith((record, request) -> loop.onScored(record,
         PredictResponse.newBuilder().setRequestId(request.getRequestId()).build()));
     consumer.schedulePollTask(() -> {

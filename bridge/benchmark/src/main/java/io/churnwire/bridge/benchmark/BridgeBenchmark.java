@@ -1,10 +1,10 @@
 package io.churnwire.bridge.benchmark;
 
 import io.churnwire.bridge.BridgeConfig;
-import io.churnwire.bridge.BridgeMain;
 import io.churnwire.bridge.KafkaBridge;
 import io.churnwire.datasets.SyntheticTelcoData;
 import io.churnwire.datasets.TelcoRequests;
+import io.churnwire.telemetry.TelemetryConfig;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -68,13 +68,11 @@ public final class BridgeBenchmark implements Callable<Integer> {
 
   /** Runs the benchmark and prints the two rates; {@code bridge/run.sh benchmark} starts it. */
   public static void main(String[] args) {
-    BridgeMain.quietKafkaLogs();
     System.exit(new CommandLine(new BridgeBenchmark()).execute(args));
   }
 
   @Override
   public Integer call() throws Exception {
-    System.getProperties().putIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", "warn");
     Iterator<double[]> customers = SyntheticTelcoData.rows(7);
     template = new ArrayList<>();
     long bytes = 0;
@@ -126,7 +124,8 @@ public final class BridgeBenchmark implements Callable<Integer> {
         .withEndpoints(bootstrapServers, serverTarget)
         .withTopics(requests, responses, deadLetters)
         .withGroup(prefix, prefix)
-        .withInFlight(maxInFlight, Math.min(500, maxInFlight));
+        .withInFlight(maxInFlight, Math.min(500, maxInFlight))
+        .withTelemetry(TelemetryConfig.off());
     try (var bridge = KafkaBridge.start(config)) {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       while (bridge.stats().assignment().size() < partitions) {
