@@ -57,7 +57,7 @@ def start_server(log: Path, model_dir: Path, *flags: str) -> RunningServer:
     with log.open("wb") as out:
         process = subprocess.Popen(
             [_java(), "-Xmx512m", "-jar", str(_jar()), "--host=127.0.0.1", "--port=0",
-             "--admin-port=0", f"--model-dir={model_dir}", *flags],
+             "--admin-port=0", "--metrics-port=0", f"--model-dir={model_dir}", *flags],
             stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     deadline = time.monotonic() + START_TIMEOUT_S
     while time.monotonic() < deadline and process.poll() is None:

@@ -38,6 +38,7 @@ import static io.churnwire.telemetry.TelemetrySettings.TRACE_SAMPLE_RATIO;
 import io.churnwire.client.ClientSecurity;
 import io.churnwire.config.Values;
 import io.churnwire.telemetry.TelemetryConfig;
+import io.churnwire.telemetry.TelemetrySettings;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
@@ -341,8 +342,7 @@ public record BridgeConfig(
         values.get(MAX_REQUEST_SIZE),
         values.get(ON_UNDELIVERABLE),
         values.get(CLIENT_ID),
-        new TelemetryConfig(values.get(METRICS_HOST), values.get(METRICS_PORT), values.get(LOG_FORMAT),
-            values.get(OTLP_ENDPOINT).map(URI::create), values.get(TRACE_SAMPLE_RATIO)));
+        TelemetrySettings.config(values, METRICS_PORT));
   }
 
   private Values values() {

@@ -136,10 +136,8 @@ final class BridgeSettings {
    * The telemetry module's metrics port with the bridge's own default, variable and key, so a
    * server (9464) and a bridge on one host, or in one environment, never contend for a port.
    */
-  static final Setting<Integer> METRICS_PORT = new Setting<>(TelemetrySettings.METRICS_PORT.name(),
-      "churnwire.bridge.metrics-port", "CHURNWIRE_BRIDGE_METRICS_PORT", TelemetrySettings.METRICS_PORT.type(),
-      9465, TelemetrySettings.METRICS_PORT.shownDefault(), TelemetrySettings.METRICS_PORT.help(),
-      TelemetrySettings.METRICS_PORT.rule());
+  static final Setting<Integer> METRICS_PORT =
+      TelemetrySettings.metricsPort(9465, "churnwire.bridge.metrics-port", "CHURNWIRE_BRIDGE_METRICS_PORT");
 
   static final Setting<Optional<Path>> CSV = simulate("csv", optional(PATH), Optional.empty(),
       "CSV in IBM's extended Telco schema; synthetic customers when absent").showDefaultAs("none");

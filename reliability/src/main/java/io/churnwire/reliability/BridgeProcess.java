@@ -2,6 +2,7 @@ package io.churnwire.reliability;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -15,9 +16,8 @@ final class BridgeProcess implements AutoCloseable {
 
   /** Starts {@code churnwire-bridge run} with {@code flags}, appending its output to {@code log}. */
   static BridgeProcess start(Checkout checkout, List<String> flags, Path log) throws IOException {
-    List<String> command = new java.util.ArrayList<>(List.of(Checkout.jdkTool("java").toString(),
+    List<String> command = new ArrayList<>(List.of(Checkout.jdkTool("java").toString(),
         "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "-Xmx256m",
-        "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
         "-jar", checkout.bridgeJar().toString(), "run"));
     command.addAll(flags);
     // A free metrics port: the campaign never contends for the bridge's fixed 9465.

@@ -324,7 +324,7 @@ public record ServerConfig(
         values.get(AUTH_TOKENS_FILE),
         values.get(AUTH_TOKENS_RELOAD_INTERVAL_SECONDS),
         values.get(ACCESS_LOG),
-        TelemetrySettings.config(values));
+        TelemetrySettings.config(values, TelemetrySettings.METRICS_PORT));
   }
 
   private Values values() {

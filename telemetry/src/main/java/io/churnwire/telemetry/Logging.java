@@ -31,6 +31,8 @@ public final class Logging {
   /** Loggers that are chatty at INFO and say nothing an operator needs there. */
   private static final Map<String, Level> QUIETER = Map.of(
       "org.apache.kafka", Level.WARN,
+      "kafka", Level.WARN,
+      "state.change.logger", Level.WARN,
       "smile", Level.WARN,
       "io.grpc.netty.shaded", Level.INFO);
 

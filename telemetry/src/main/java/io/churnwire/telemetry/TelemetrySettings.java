@@ -12,7 +12,6 @@ import io.churnwire.config.Rule;
 import io.churnwire.config.Setting;
 import io.churnwire.config.Values;
 import java.net.URI;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -28,10 +27,20 @@ public final class TelemetrySettings {
       .environment("CHURNWIRE_METRICS_HOST")
       .require(notBlank());
 
-  public static final Setting<Integer> METRICS_PORT = Setting.of("metrics-port", "churnwire.metrics.port",
-          INTEGER, 9464, "HTTP port of `/metrics` (Prometheus text and OpenMetrics); 0 picks a free one, -1 = off")
-      .environment("CHURNWIRE_METRICS_PORT")
-      .require(between(-1, 65_535));
+  /** The server's metrics port: 9464, OpenTelemetry's registered Prometheus exporter port. */
+  public static final Setting<Integer> METRICS_PORT =
+      metricsPort(9464, "churnwire.metrics.port", "CHURNWIRE_METRICS_PORT");
+
+  /**
+   * A metrics port defaulting to {@code defaultPort} under its own key and environment variable, for
+   * a program that may run on the same host as the server (the bridge), so neither moves the other.
+   */
+  public static Setting<Integer> metricsPort(int defaultPort, String key, String environmentVariable) {
+    return Setting.of("metrics-port", key, INTEGER, defaultPort,
+            "HTTP port of `/metrics` (Prometheus text and OpenMetrics); 0 picks a free one, -1 = off")
+        .environment(environmentVariable)
+        .require(between(-1, 65_535));
+  }
 
   public static final Setting<LogFormat> LOG_FORMAT = Setting.of("log-format", "churnwire.log.format",
           oneOf(LogFormat.class), LogFormat.TEXT,
@@ -53,13 +62,9 @@ public final class TelemetrySettings {
       .environment("CHURNWIRE_TRACE_SAMPLE_RATIO")
       .require(new Rule<>("must be between 0 and 1", ratio -> ratio >= 0 && ratio <= 1));
 
-  /** Every telemetry setting, for a command's own list. */
-  public static final List<Setting<?>> ALL =
-      List.of(METRICS_HOST, METRICS_PORT, LOG_FORMAT, OTLP_ENDPOINT, TRACE_SAMPLE_RATIO);
-
-  /** The telemetry part of resolved {@code values}. */
-  public static TelemetryConfig config(Values values) {
-    return new TelemetryConfig(values.get(METRICS_HOST), values.get(METRICS_PORT), values.get(LOG_FORMAT),
+  /** The telemetry part of resolved {@code values}, whose metrics port is {@code metricsPort}. */
+  public static TelemetryConfig config(Values values, Setting<Integer> metricsPort) {
+    return new TelemetryConfig(values.get(METRICS_HOST), values.get(metricsPort), values.get(LOG_FORMAT),
         values.get(OTLP_ENDPOINT).map(URI::create), values.get(TRACE_SAMPLE_RATIO));
   }
 
