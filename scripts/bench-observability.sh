@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# What observability costs: unary Predict throughput with ghz against three servers running side by
+# What observability costs: unary Predict throughput with ghz against four servers running side by
 # side on one machine, loaded in turn, round after round:
 #   off      no metrics port, no trace export, no access log
-#   on       metrics scraped every second, every call traced and exported over OTLP/HTTP
+#   metrics  metrics scraped every second
+#   on       metrics, and every call traced and exported over OTLP/HTTP
 #   on+log   as `on`, with the access line of every call written as JSON
 # Prints a markdown table (also written to target/bench/observability.md) with each round's calls/s
 # and the median ratio to `off`. Options: --rounds N (3), --calls N (100000), --concurrency N (50).
@@ -68,16 +69,17 @@ start_server() { # name, extra args...
 
 declare -A ports metrics
 ports[off]="$(start_server off --metrics-port=-1 --access-log=false)"
+ports[metrics]="$(start_server metrics --metrics-port=0 --access-log=false)"
 ports[on]="$(start_server on --metrics-port=0 --access-log=false --otlp-endpoint="$otlp")"
 ports[on+log]="$(start_server on-log --metrics-port=0 --access-log=true --log-format=json --otlp-endpoint="$otlp")"
-for name in on on+log; do
+for name in metrics on on+log; do
   file="$work/${name/+/-}.out"
   metrics[$name]="$(sed -n 's#.*metrics on http://[^:]*:\([0-9]*\)/metrics#\1#p' "$file")"
 done
 
 # Prometheus's scrape, once a second, for the servers that export metrics.
 ( while true; do
-    for name in on on+log; do curl -s -o /dev/null "http://127.0.0.1:${metrics[$name]}/metrics" || true; done
+    for name in metrics on on+log; do curl -s -o /dev/null "http://127.0.0.1:${metrics[$name]}/metrics" || true; done
     sleep 1
   done ) &
 pids+=($!)
@@ -92,8 +94,8 @@ load() { # port, calls → calls/s
     | python3 -c 'import json,sys; r=json.load(sys.stdin); print("%.0f" % r["rps"])'
 }
 
-names=(off on on+log)
-for name in "${names[@]}"; do load "${ports[$name]}" 20000 >/dev/null; done
+names=(off metrics on on+log)
+for name in "${names[@]}"; do load "${ports[$name]}" 50000 >/dev/null; done
 declare -A results
 for round in $(seq "$rounds"); do
   for name in "${names[@]}"; do
