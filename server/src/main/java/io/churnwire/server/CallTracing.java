@@ -17,8 +17,14 @@ import io.opentelemetry.instrumentation.grpc.v1_6.GrpcTelemetry;
 final class CallTracing {
   private CallTracing() {}
 
-  /** The tracing interceptor over the tracer and propagators of {@code openTelemetry}. */
-  static ServerInterceptor interceptor(OpenTelemetry openTelemetry) {
+  /**
+   * The tracing interceptor over the tracer and propagators of {@code openTelemetry}; when spans are
+   * not {@code recorded}, only the caller's trace context is carried ({@link TraceContextPropagation}).
+   */
+  static ServerInterceptor interceptor(OpenTelemetry openTelemetry, boolean recorded) {
+    if (!recorded) {
+      return new TraceContextPropagation(openTelemetry.getPropagators().getTextMapPropagator());
+    }
     return GrpcTelemetry.builder(new TracesOnly(openTelemetry))
         .setEmitMessageEvents(false)
         .build()
