@@ -433,7 +433,11 @@ public final class ScoringStream implements Scorer, AutoCloseable {
     }
   }
 
-  /** Follows the channel's state; leaving READY means the connection is going away, so rotate. */
+  /**
+   * Follows the channel's state; leaving READY means the connection is going away, so rotate. A
+   * state read late may already be past a short READY (CONNECTING, READY, then IDLE after a GOAWAY),
+   * so reaching IDLE or TRANSIENT_FAILURE rotates too.
+   */
   private void watchChannel(ConnectivityState previous) {
     if (previous == ConnectivityState.SHUTDOWN) {
       return;
@@ -441,7 +445,8 @@ public final class ScoringStream implements Scorer, AutoCloseable {
     channel.notifyWhenStateChanged(previous, () -> {
       ConnectivityState now = channel.getState(false);
       LOG.debug("Channel to the server went from {} to {}", previous, now);
-      if (previous == ConnectivityState.READY && now != ConnectivityState.READY) {
+      boolean connectionLeft = now == ConnectivityState.IDLE || now == ConnectivityState.TRANSIENT_FAILURE;
+      if (now != ConnectivityState.READY && (previous == ConnectivityState.READY || connectionLeft)) {
         rotate(now);
       }
       watchChannel(now);
