@@ -196,7 +196,7 @@ public final class ServerApplication implements AutoCloseable {
       builder.intercept(new AccessLog());
     }
     builder.intercept(new CallRecords());
-    builder.intercept(CallTracing.interceptor(telemetry.openTelemetry(), config.telemetry().tracing()));
+    builder.intercept(CallTracing.interceptor(telemetry, config.telemetry().tracing()));
   }
 
   /** Health (always open) and both reflection versions (any valid credential), on either port. */

@@ -24,7 +24,7 @@ public final class Logging {
   /** MDC key of the id of the request a line is about. */
   public static final String REQUEST_ID = "request_id";
 
-  private static final String TEXT_PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level [%thread] %logger{0}"
+  private static final String TEXT_PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSZ} %-5level [%thread] %logger{0}"
       + "%replace( request_id=%X{request_id}){' request_id=$', ''}"
       + "%replace( trace_id=%X{trace_id}){' trace_id=$', ''} - %msg%n";
 

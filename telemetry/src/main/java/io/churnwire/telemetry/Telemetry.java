@@ -92,6 +92,15 @@ public final class Telemetry implements AutoCloseable {
     return openTelemetry;
   }
 
+  /**
+   * The tracer and propagators of {@link #openTelemetry()} without meters, for instrumentation
+   * whose own metrics would duplicate ones already recorded.
+   */
+  public OpenTelemetry withoutMetrics() {
+    return new Instrumentation(openTelemetry.getTracerProvider(), MeterProvider.noop(),
+        openTelemetry.getPropagators());
+  }
+
   /** A meter for the instruments of {@code scope} (e.g. {@code "io.churnwire.server"}). */
   public Meter meter(String scope) {
     return openTelemetry.getMeter(scope);
