@@ -1,0 +1,48 @@
+package io.churnwire.history;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where predictions are kept and asked about: the embedded store or PostgreSQL, one schema managed
+ * by migrations. Every method may throw {@link HistoryException} when the store cannot be reached;
+ * it never throws for a query that simply matches nothing.
+ */
+public interface PredictionStore extends AutoCloseable {
+  /** Writes {@code records} in one transaction: all or none. */
+  void append(List<PredictionRecord> records);
+
+  /** Statistics over {@code range}. */
+  PredictionStats stats(TimeRange range);
+
+  /**
+   * At most {@code limit} predictions matching {@code filter}, most recent first, strictly after
+   * {@code after} in that order when given.
+   */
+  List<StoredPrediction> list(PredictionFilter filter, Optional<Cursor> after, int limit);
+
+  /** {@code bucketCount} equal-width probability buckets over [0, 1] of predictions matching {@code filter}. */
+  List<ProbabilityBucket> riskDistribution(PredictionFilter filter, int bucketCount);
+
+  /**
+   * The non-empty buckets of {@code granularity} of predictions matching {@code filter}, oldest
+   * first, each starting at its bucket boundary.
+   */
+  List<TimeBucket> churnOverTime(PredictionFilter filter, Granularity granularity);
+
+  /** The time of the earliest prediction, if any. */
+  Optional<Instant> earliest();
+
+  /** Deletes predictions (and roll-ups) older than {@code cutoff}; returns how many predictions went. */
+  long deleteBefore(Instant cutoff);
+
+  /** Throws {@link HistoryException} unless the store answers now. */
+  void check();
+
+  /** A short name for logs: {@code duckdb:/path/file} or {@code postgresql://host:port/db}, never credentials. */
+  String describe();
+
+  @Override
+  void close();
+}
