@@ -47,7 +47,9 @@ final class PostgresDatabase implements Database {
     user.ifPresent(config::setUsername);
     password.ifPresent(config::setPassword);
     config.setMaximumPoolSize(POOL_SIZE);
-    config.setMinimumIdle(1);
+    // No idle minimum: while the database is down, nothing retries in the background, and the
+    // first call after it is back connects at once instead of after the pool's retry back-off.
+    config.setMinimumIdle(0);
     // Start without a connection: the database may come up after this process.
     config.setInitializationFailTimeout(-1);
     // A call waits this long for a connection before reporting the store unavailable.

@@ -51,7 +51,7 @@ class PostgresPredictionStoreTest extends PredictionStoreContract {
 
       server.restart();
       server.createDatabase("late");
-      late.check();
+      Eventually.passes(late::check);
       late.append(List.of(Predictions.at(T0, "a", "v1", 0.5)));
 
       assertEquals(1, late.stats(TimeRange.ALL).overall().count());
