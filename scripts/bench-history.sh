@@ -55,6 +55,7 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 
 # PostgreSQL with its defaults (fsync on), except the memory and WAL room a server holding
 # millions of rows is given: shared_buffers 1GB (the embedded store's memory limit), max_wal_size 4GB.
+# Sets postgres_url (not run in a subshell, so that cleanup knows postgres_data).
 start_postgres() {
   local port
   port="$(free_port)"
@@ -64,12 +65,12 @@ start_postgres() {
   as_postgres "$postgres_bin/pg_ctl" -D "$work/pg" -l "$work/postgres.log" -w -t 60 \
     -o "-p $port -k $work -c listen_addresses=127.0.0.1 -c shared_buffers=1GB -c max_wal_size=4GB" start >/dev/null
   as_postgres "$postgres_bin/createdb" -h 127.0.0.1 -p "$port" -U churnwire churnwire
-  echo "jdbc:postgresql://127.0.0.1:$port/churnwire?user=churnwire"
+  postgres_url="jdbc:postgresql://127.0.0.1:$port/churnwire?user=churnwire"
 }
 
 store_table=""
 if [ "$store" = true ]; then
-  postgres_url="$(start_postgres)"
+  start_postgres
   java -Xmx3g --enable-native-access=ALL-UNNAMED -cp benchmarks/target/benchmarks.jar \
     io.churnwire.benchmarks.HistoryBenchmark --rows "$rows" --append-budget "$budget" \
     --store "duckdb=jdbc:duckdb:$work/store/history.duckdb" --store "postgresql=$postgres_url" \
@@ -124,12 +125,17 @@ print("%.0f %.2f %.2f %d" % (r["rps"], lat.get(50, float("nan")), lat.get(99, fl
   declare -A answered=([off]=0 [on]=0)
   declare -A results
   last_rps=0
+  # CPU time (user + system, in clock ticks) the server has used so far.
+  cpu_ticks() { awk '{print $14 + $15}' "/proc/$(cat "$work/$1.pid")/stat"; }
   run() { # name, calls, method, data, items per call, label (empty for a warm-up)
-    local rps p50 p99 ok
+    local rps p50 p99 ok before cpu_us
+    before="$(cpu_ticks "$1")"
     read -r rps p50 p99 ok <<<"$(load "${ports[$1]}" "$2" "$3" "$4")"
+    # Server CPU per answered prediction, in microseconds.
+    cpu_us="$(python3 -c "print('%.1f' % (($(cpu_ticks "$1") - $before) * 1e6 / $(getconf CLK_TCK) / max(1, $ok * $5)))")"
     answered[$1]=$((answered[$1] + ok * $5))
     last_rps="$rps"
-    if [ -n "$6" ]; then results[$6]+="$rps/$p50/$p99 "; fi
+    if [ -n "$6" ]; then results[$6]+="$rps/$p50/$p99/$cpu_us "; fi
   }
   # Warm up both, then size the rounds so that one lasts about --duration seconds at the off-server's rate.
   names=(off on)
@@ -151,7 +157,7 @@ print("%.0f %.2f %.2f %d" % (r["rps"], lat.get(50, float("nan")), lat.get(99, fl
   # The recorder writes asynchronously: wait until the count stops moving, then compare.
   recorded() {
     .tools/bin/grpcurl -plaintext -d '{}' "127.0.0.1:${ports[on]}" churnwire.v1.ChurnInsightsService/GetPredictionStats \
-      | python3 -c 'import json,sys; print(int(json.load(sys.stdin).get("overall", {}).get("predictionCount", 0)))'
+      | python3 -c 'import json,sys; o=json.load(sys.stdin).get("overall", {}); print(int(o.get("prediction_count", o.get("predictionCount", 0))))'
   }
   count="$(recorded)"
   for _ in $(seq 60); do
@@ -169,8 +175,8 @@ import statistics, sys
 concurrency, duration, rounds, items, answered, recorded, dropped = sys.argv[1:8]
 def parse(text):
     return [tuple(float(x) for x in run.split("/")) for run in text.split()]
-print("| load | calls/s per round | median calls/s | p50 ms | p99 ms | ratio on/off |")
-print("|---|---|---:|---:|---:|---:|")
+print("| load | calls/s per round | median calls/s | p50 ms | p99 ms | server CPU per prediction, µs | ratio on/off |")
+print("|---|---|---:|---:|---:|---:|---:|")
 def rows(label, off, on, per_call=1):
     medians = {}
     for name, runs in (("off", off), ("on", on)):
@@ -178,21 +184,23 @@ def rows(label, off, on, per_call=1):
         medians[name] = statistics.median(rps)
         p50 = statistics.median(r[1] for r in runs)
         p99 = statistics.median(r[2] for r in runs)
+        cpu = statistics.median(r[3] for r in runs)
         unit = "" if per_call == 1 else " (%.0f items/s)" % (medians[name] * per_call)
         ratio = "%.3f" % (medians["on"] / medians["off"]) if name == "on" else ""
-        print("| %s, history %s | %s | %.0f%s | %.2f | %.2f | %s |" % (
-            label, name, " ".join("%.0f" % r for r in rps), medians[name], unit, p50, p99, ratio))
+        print("| %s, history %s | %s | %.0f%s | %.2f | %.2f | %.1f | %s |" % (
+            label, name, " ".join("%.0f" % r for r in rps), medians[name], unit, p50, p99, cpu, ratio))
 rows("Predict", parse(sys.argv[8]), parse(sys.argv[9]))
 if sys.argv[10]:
     rows("PredictBatch stream", parse(sys.argv[10]), parse(sys.argv[11]), int(items))
 print()
 print("ghz: %s concurrent calls, rounds of about %s s (a fixed number of calls, sized on the off-server's"
       " warm-up), %s rounds, the two servers loaded in turn; PredictBatch: streams of %s items, latency per"
-      " stream. Both servers: --access-log=false --metrics-port=-1; on: --history-url=jdbc:duckdb:<file>."
+      " stream; p50, p99 and CPU are medians over the rounds. Both servers: --access-log=false --metrics-port=-1;"
+      " on: --history-url=jdbc:duckdb:<file>. ghz runs on the same cores as the servers."
       % (concurrency, duration, rounds, items))
 print()
 print("The history-on server answered %s predictions (warm-up included); its store holds %s: %s dropped."
-      % (answered, recorded, dropped))
+      % (answered, recorded, max(0, int(dropped))))
 EOF
 )"
 fi
