@@ -45,7 +45,7 @@ final class HistoryMetrics implements RecorderListener {
     meter.gaugeBuilder("churnwire.history.queue_depth").ofLongs().setUnit("{prediction}")
         .setDescription("Predictions waiting to be written to the history store.")
         .buildWithCallback(gauge -> gauge.record(queued.getAsInt()));
-    meter.gaugeBuilder("churnwire.history.store_up").ofLongs().setUnit("1")
+    meter.gaugeBuilder("churnwire.history.store_up").ofLongs()
         .setDescription("1 while the history store answers its health check, else 0.")
         .buildWithCallback(gauge -> gauge.record(storeUp.getAsBoolean() ? 1 : 0));
   }
