@@ -94,7 +94,8 @@ abstract class PredictionStoreContract {
     store.append(List.of(at(T0, "a", "v1", 0.9), at(T0.plusSeconds(10), "b", "v1", 0.2),
         at(T0.plusSeconds(20), "c", "v1", 0.4)));
 
-    PredictionStats stats = store.stats(new TimeRange(Optional.of(T0.plusSeconds(10)), Optional.of(T0.plusSeconds(20))));
+    PredictionStats stats =
+        store.stats(new TimeRange(Optional.of(T0.plusSeconds(10)), Optional.of(T0.plusSeconds(20))));
 
     assertEquals(1, stats.overall().count());
     assertEquals(Optional.of(T0.plusSeconds(10)), stats.first());
