@@ -39,6 +39,7 @@ abstract class PredictionStoreContract {
   /** A Wednesday, so that weeks (from Monday) and days differ. */
   static final Instant T0 = Instant.parse("2026-03-04T10:15:30.123456Z");
 
+  HistoryConfig config;
   PredictionStore store;
 
   /** A config for a new, empty store of the kind under test. */
@@ -54,8 +55,6 @@ abstract class PredictionStoreContract {
   void closeStore() {
     store.close();
   }
-
-  HistoryConfig config;
 
   @Test
   void stats_emptyStore_countsNothingAndHasNoFirstOrLast() {
