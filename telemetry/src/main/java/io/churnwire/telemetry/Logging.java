@@ -35,7 +35,7 @@ public final class Logging {
       "state.change.logger", Level.WARN,
       "smile", Level.WARN,
       "org.flywaydb", Level.WARN,
-      "com.zaxxer.hikari", Level.WARN,
+      "com.zaxxer.hikari", Level.ERROR,
       "io.grpc.netty.shaded", Level.INFO);
 
   private Logging() {}
