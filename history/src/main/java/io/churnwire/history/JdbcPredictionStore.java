@@ -419,7 +419,8 @@ final class JdbcPredictionStore implements PredictionStore {
 
   private static Optional<Instant> instant(ResultSet row, int column) {
     try {
-      return Optional.ofNullable(row.getObject(column, LocalDateTime.class)).map(time -> time.toInstant(ZoneOffset.UTC));
+      return Optional.ofNullable(row.getObject(column, LocalDateTime.class))
+          .map(time -> time.toInstant(ZoneOffset.UTC));
     } catch (SQLException e) {
       throw new UncheckedSql(e);
     }

@@ -39,6 +39,7 @@ abstract class PredictionStoreContract {
   /** A Wednesday, so that weeks (from Monday) and days differ. */
   static final Instant T0 = Instant.parse("2026-03-04T10:15:30.123456Z");
 
+  HistoryConfig config;
   PredictionStore store;
 
   /** A config for a new, empty store of the kind under test. */
@@ -54,8 +55,6 @@ abstract class PredictionStoreContract {
   void closeStore() {
     store.close();
   }
-
-  HistoryConfig config;
 
   @Test
   void stats_emptyStore_countsNothingAndHasNoFirstOrLast() {
@@ -94,7 +93,8 @@ abstract class PredictionStoreContract {
     store.append(List.of(at(T0, "a", "v1", 0.9), at(T0.plusSeconds(10), "b", "v1", 0.2),
         at(T0.plusSeconds(20), "c", "v1", 0.4)));
 
-    PredictionStats stats = store.stats(new TimeRange(Optional.of(T0.plusSeconds(10)), Optional.of(T0.plusSeconds(20))));
+    PredictionStats stats =
+        store.stats(new TimeRange(Optional.of(T0.plusSeconds(10)), Optional.of(T0.plusSeconds(20))));
 
     assertEquals(1, stats.overall().count());
     assertEquals(Optional.of(T0.plusSeconds(10)), stats.first());
