@@ -24,13 +24,14 @@ RUN ./mvnw -B -q -pl server,trainer,bridge -am package -DskipTests \
 FROM eclipse-temurin:25-jre AS java-base
 RUN groupadd --gid 10001 churnwire \
  && useradd --uid 10001 --gid 10001 --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin churnwire \
- && install -d -o 10001 -g 10001 -m 0750 /models
+ && install -d -o 10001 -g 10001 -m 0750 /models /history
 WORKDIR /app
 
 FROM java-base AS server
 COPY --from=build /src/server/target/churnwire-server.jar /app/churnwire-server.jar
-ENV CHURNWIRE_MODEL_DIR=/models
-VOLUME /models
+ENV CHURNWIRE_MODEL_DIR=/models \
+    CHURNWIRE_HISTORY_URL=jdbc:duckdb:/history/predictions.duckdb
+VOLUME /models /history
 EXPOSE 50051
 USER 10001:10001
 ENTRYPOINT ["java", "-Xmx1g", "-jar", "/app/churnwire-server.jar"]

@@ -58,7 +58,7 @@ start_server() { # name, extra args...
   local name="$1" port; shift
   port="$(free_port)"
   java -Xmx1g -jar server/target/churnwire-server.jar --host=127.0.0.1 --port="$port" --admin-port=0 \
-    --model-dir="$work/models" --reload-interval-ms=0 "$@" >"$work/$name.out" 2>"$work/$name.log" &
+    --model-dir="$work/models" --reload-interval-ms=0 --history=off "$@" >"$work/$name.out" 2>"$work/$name.log" &
   pids+=($!)
   for _ in $(seq 300); do
     grep -q "churnwire: listening" "$work/$name.out" 2>/dev/null && break

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the command-line tools the build and the tests use into .tools/ inside the checkout,
-# from the public registries only (npm, the Go module proxy, PyPI), and Prometheus (prometheus and
-# promtool) from Debian's packages. Idempotent: a tool already present is not fetched again.
+# from the public registries only (npm, the Go module proxy, PyPI), and from Debian's packages
+# Prometheus (prometheus and promtool) and the PostgreSQL 15 server the history tests start. Idempotent: a tool already present is not fetched again.
 # `--with-bench` also installs ghz, the gRPC load tester.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -33,15 +33,25 @@ fi
 ln -sf "$tools/venv/bin/envoy" "$tools/bin/envoy" 2>/dev/null || true
 
 # The observability tests start their own Prometheus on a free loopback port with a temporary
-# TSDB; a system prometheus service the package may start on :9090 is never used.
+# TSDB; a system prometheus service the package may start on :9090 is never used. The history
+# tests likewise initialise their own PostgreSQL in a temporary directory on a free port.
+apt_packages=()
 if ! command -v prometheus >/dev/null || ! command -v promtool >/dev/null; then
+  apt_packages+=(prometheus)
+fi
+if [ ! -x /usr/lib/postgresql/15/bin/initdb ] || [ ! -x /usr/lib/postgresql/15/bin/pg_ctl ]; then
+  apt_packages+=(postgresql)
+fi
+if [ "${#apt_packages[@]}" -gt 0 ]; then
   as_root=()
   if [ "$(id -u)" -ne 0 ]; then
-    command -v sudo >/dev/null || { echo "install Debian's prometheus package (needs root)" >&2; exit 1; }
+    command -v sudo >/dev/null || { echo "install Debian's ${apt_packages[*]} package(s) (needs root)" >&2; exit 1; }
     as_root=(sudo)
   fi
   "${as_root[@]}" apt-get update -qq
-  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null
+  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+    "${apt_packages[@]}" >/dev/null
 fi
 
-echo "tools installed in $tools/bin; prometheus $(prometheus --version 2>&1 | sed -n '1s/^prometheus, version \([^ ]*\).*/\1/p')"
+echo "tools installed in $tools/bin; prometheus $(prometheus --version 2>&1 | sed -n '1s/^prometheus, version \([^ ]*\).*/\1/p');" \
+  "$(/usr/lib/postgresql/15/bin/postgres --version)"

@@ -9,6 +9,7 @@ import com.google.protobuf.util.JsonFormat;
 import com.sun.net.httpserver.HttpServer;
 import io.churnwire.bridge.internal.Encoding;
 import io.churnwire.bridge.internal.RecordCodec;
+import io.churnwire.history.HistoryConfig;
 import io.churnwire.server.ServerApplication;
 import io.churnwire.server.ServerConfig;
 import io.churnwire.telemetry.TelemetryConfig;
@@ -101,7 +102,7 @@ class KafkaBridgeEndToEndTest {
     cluster.format();
     cluster.startup();
     cluster.waitForReadyBrokers();
-    server = ServerApplication.start(ServerConfig.defaults()
+    server = ServerApplication.start(ServerConfig.defaults().withHistory(HistoryConfig.off())
         .withHost("127.0.0.1").withPort(0).withModelDir(io.churnwire.testsupport.DemoRegistry.shared()));
     admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()));
     producer = new KafkaProducer<>(Map.of(
@@ -287,7 +288,7 @@ class KafkaBridgeEndToEndTest {
   @Test
   void scoringServerRestartedMidRun_everyRequestIsAnswered_andNoneIsDeadLettered(TestInfo test) throws Exception {
     Topics topics = topics(test, 3);
-    ServerConfig serverConfig = ServerConfig.defaults().withHost("127.0.0.1").withPort(0)
+    ServerConfig serverConfig = ServerConfig.defaults().withHistory(HistoryConfig.off()).withHost("127.0.0.1").withPort(0)
         .withModelDir(io.churnwire.testsupport.DemoRegistry.shared());
     ServerApplication first = ServerApplication.start(serverConfig);
     int port = first.port();

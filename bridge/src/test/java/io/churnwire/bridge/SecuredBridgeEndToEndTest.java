@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.churnwire.history.HistoryConfig;
 import io.churnwire.kafka.local.LocalKafka;
 import io.churnwire.kafka.local.LocalKafkaConfig;
 import io.churnwire.kafka.local.LocalKafkaSsl;
@@ -92,7 +93,7 @@ class SecuredBridgeEndToEndTest {
 
     var serverCertificate = certificates.server("server");
     Path tokens = Files.writeString(dir.resolve("tokens"), "# the bridge\nsha256:" + sha256Hex(TOKEN) + " predict\n");
-    ServerConfig config = ServerConfig.defaults().withHost("127.0.0.1").withPort(0).withAdminAddress("127.0.0.1", 0)
+    ServerConfig config = ServerConfig.defaults().withHistory(HistoryConfig.off()).withHost("127.0.0.1").withPort(0).withAdminAddress("127.0.0.1", 0)
         .withModelDir(DemoRegistry.shared())
         .withTls(serverCertificate.certificate(), serverCertificate.key(), 0)
         .withAuthTokens(tokens, 0);

@@ -12,7 +12,7 @@ import java.util.Objects;
  * @param requestId the request id its answer carried
  * @param customerId the customer, as sent
  * @param modelVersion the model that scored it
- * @param probability the churn probability
+ * @param probability the churn probability, from 0 to 1
  * @param willChurn the decision at the model's threshold
  * @param riskBand the {@code RiskBand} name
  * @param interfaceName the {@code PredictionInterface} name (gRPC, REST or Kafka)
@@ -31,5 +31,8 @@ public record PredictionRecord(Instant predictedAt, String requestId, String cus
     Objects.requireNonNull(interfaceName, "interfaceName");
     Objects.requireNonNull(method, "method");
     Objects.requireNonNull(features, "features");
+    if (!(probability >= 0 && probability <= 1)) {
+      throw new IllegalArgumentException("probability must be between 0 and 1, got " + probability);
+    }
   }
 }

@@ -3,6 +3,7 @@ package io.churnwire.observability;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.churnwire.history.HistoryConfig;
 import io.churnwire.kafka.local.LocalKafka;
 import io.churnwire.kafka.local.LocalKafkaConfig;
 import io.churnwire.server.ServerApplication;
@@ -67,7 +68,7 @@ class BridgeScrapeIT {
           new NewTopic(ANSWERS, PARTITIONS, (short) 1), new NewTopic(DEAD_LETTERS, 1, (short) 1)))
           .all().get(60, TimeUnit.SECONDS);
     }
-    ServerConfig config = ServerConfig.defaults().withHost("127.0.0.1").withPort(0).withModelDir(DemoRegistry.shared());
+    ServerConfig config = ServerConfig.defaults().withHistory(HistoryConfig.off()).withHost("127.0.0.1").withPort(0).withModelDir(DemoRegistry.shared());
     server = ServerApplication.start(config.withTelemetry(config.telemetry().withMetricsHost("127.0.0.1")));
     int bridgeMetricsPort = freePorts(1)[0];
     bridge = BridgeProcess.start(List.of("--bootstrap-servers", kafka.bootstrapServers(),

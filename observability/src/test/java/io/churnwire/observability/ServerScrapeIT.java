@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.churnwire.history.HistoryConfig;
 import io.churnwire.server.ServerApplication;
 import io.churnwire.server.ServerConfig;
 import io.churnwire.testsupport.Customers;
@@ -74,7 +75,7 @@ class ServerScrapeIT {
 
   @BeforeAll
   static void scrapeAServerUnderLoad() throws Exception {
-    ServerConfig config = ServerConfig.defaults()
+    ServerConfig config = ServerConfig.defaults().withHistory(HistoryConfig.off())
         .withHost("127.0.0.1")
         .withPort(0)
         .withModelDir(DemoRegistry.shared());

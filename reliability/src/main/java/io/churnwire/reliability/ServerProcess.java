@@ -49,7 +49,8 @@ final class ServerProcess implements AutoCloseable {
       throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of(Checkout.jdkTool("java").toString(), "-Xmx512m",
         "-jar", checkout.serverJar().toString(),
-        "--host=127.0.0.1", "--port=0", "--admin-port=0", "--metrics-port=0", "--model-dir=" + modelDir));
+        "--host=127.0.0.1", "--port=0", "--admin-port=0", "--metrics-port=0", "--history=off",
+        "--model-dir=" + modelDir));
     command.addAll(flags);
     Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);

@@ -21,8 +21,9 @@ import org.slf4j.event.Level;
 
 /**
  * Lets a call through only with the role its service needs: {@code predict} for
- * {@code ChurnService}, {@code admin} for {@code ModelAdminService}, any valid credential for
- * reflection and every other service; health is always open, so probes need no secret.
+ * {@code ChurnService}, {@code admin} for {@code ModelAdminService}, {@code insights} for
+ * {@code ChurnInsightsService}, any valid credential for reflection and every other service;
+ * health is always open, so probes need no secret.
  *
  * <p>A caller's credentials are an {@code authorization: Bearer <token>} header and, with mTLS, the
  * subject of its client certificate; it holds the union of their roles, and a token it sends must be
@@ -71,6 +72,9 @@ final class AuthInterceptor implements ServerInterceptor {
     }
     if (ServiceNames.MODEL_ADMIN_SERVICE.equals(service)) {
       return Optional.of(Role.ADMIN);
+    }
+    if (ServiceNames.INSIGHTS_SERVICE.equals(service)) {
+      return Optional.of(Role.INSIGHTS);
     }
     return Optional.empty();
   }

@@ -3,6 +3,7 @@ package io.churnwire.server;
 import io.churnwire.v1.BatchPredictResponse;
 import io.churnwire.v1.PredictBatchRequest;
 import io.churnwire.v1.PredictBatchResponse;
+import io.churnwire.v1.PredictionMethod;
 import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
@@ -28,6 +29,7 @@ final class BatchPredictCall {
   private final ServerMetrics metrics;
   private final Context context;
   private final Optional<CallRecord> record;
+  private final PredictionOrigin origin;
   private final List<PredictBatchResponse> results;
   private int next;
   private volatile ScoringExecutor.Waiter registration;
@@ -42,6 +44,7 @@ final class BatchPredictCall {
     this.metrics = metrics;
     this.context = Context.current();
     this.record = CallRecord.current();
+    this.origin = PredictionOrigin.ofCall(PredictionMethod.PREDICTION_METHOD_BATCH_PREDICT);
     this.results = new ArrayList<>(items.size());
   }
 
@@ -84,7 +87,7 @@ final class BatchPredictCall {
     List<PredictBatchRequest> chunk = chunks.get(next++);
     int answered = results.size();
     try {
-      List<PredictBatchResponse> answers = predictor.answerAll(chunk);
+      List<PredictBatchResponse> answers = predictor.answerAll(chunk, origin);
       results.addAll(answers);
       record.ifPresent(call -> answers.forEach(call::servedBy));
     } catch (Throwable t) {

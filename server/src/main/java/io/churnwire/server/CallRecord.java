@@ -2,14 +2,15 @@ package io.churnwire.server;
 
 import io.churnwire.telemetry.Logging;
 import io.churnwire.v1.PredictBatchResponse;
+import io.churnwire.v1.PredictionInterface;
 import io.grpc.Context;
 import java.util.Optional;
 import org.slf4j.MDC;
 
 /**
- * What the server learns about one call while serving it, for its response header and access line:
- * the request id and the version of the model that scored it. {@link CallRecords} opens one per call
- * and makes it reachable from the call's {@link Context}.
+ * What the server learns about one call while serving it, for its response header, access line and
+ * history: the request id, the interface it came through and the version of the model that scored
+ * it. {@link CallRecords} opens one per call and makes it reachable from the call's {@link Context}.
  *
  * <p>The id is chosen once: the caller's {@code x-request-id} header when it sent an acceptable one,
  * else the request's own id for a method that has one ({@link #choose}), else an assigned UUID. The
@@ -19,11 +20,17 @@ final class CallRecord {
   private static final Context.Key<CallRecord> KEY = Context.key("churnwire-call-record");
 
   private final String headerId;
+  private final PredictionInterface channel;
   private String id;
   private volatile String modelVersion;
 
   CallRecord(Optional<String> headerId) {
+    this(headerId, PredictionInterface.PREDICTION_INTERFACE_GRPC);
+  }
+
+  CallRecord(Optional<String> headerId, PredictionInterface channel) {
     this.headerId = headerId.orElse(null);
+    this.channel = channel;
     this.id = this.headerId;
   }
 
@@ -64,6 +71,11 @@ final class CallRecord {
   /** The id if one is known yet, without choosing one. */
   synchronized Optional<String> known() {
     return Optional.ofNullable(id);
+  }
+
+  /** The interface the call came through (see {@link PredictionOrigin}). */
+  PredictionInterface channel() {
+    return channel;
   }
 
   /** Notes that the model {@code version} answered (part of) the call. */

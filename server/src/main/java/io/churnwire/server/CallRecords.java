@@ -24,7 +24,8 @@ final class CallRecords implements ServerInterceptor {
   @Override
   public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(ServerCall<ReqT, RespT> call, Metadata headers,
       ServerCallHandler<ReqT, RespT> next) {
-    CallRecord record = new CallRecord(RequestIds.accepted(headers.get(RequestIds.HEADER)));
+    CallRecord record = new CallRecord(RequestIds.accepted(headers.get(RequestIds.HEADER)),
+        PredictionOrigin.interfaceNamed(headers.get(PredictionOrigin.INTERFACE_HEADER)));
     Context context = record.attachTo(Context.current());
     ServerCall<ReqT, RespT> answering = new IdAnsweringCall<>(call, record);
     String previous = enter(record);

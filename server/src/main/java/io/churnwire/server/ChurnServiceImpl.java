@@ -9,6 +9,7 @@ import io.churnwire.v1.PredictBatchRequest;
 import io.churnwire.v1.PredictBatchResponse;
 import io.churnwire.v1.PredictRequest;
 import io.churnwire.v1.PredictResponse;
+import io.churnwire.v1.PredictionMethod;
 import io.grpc.Context;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
@@ -48,7 +49,8 @@ public final class ChurnServiceImpl extends ChurnServiceGrpc.ChurnServiceImplBas
   public void predict(PredictRequest request, StreamObserver<PredictResponse> responses) {
     Optional<CallRecord> call = CallRecord.current();
     Predictor.Preparation preparation =
-        predictor.prepare(request, "", call.map(record -> record.choose(request.getRequestId())).orElse(null));
+        predictor.prepare(request, "", call.map(record -> record.choose(request.getRequestId())).orElse(null),
+            PredictionOrigin.ofCall(PredictionMethod.PREDICTION_METHOD_PREDICT));
     if (!preparation.ok()) {
       metrics.refused(ScoringMethod.PREDICT, preparation.refusal());
       responses.onError(Statuses.toException(preparation.refusal()));

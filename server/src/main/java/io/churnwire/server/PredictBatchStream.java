@@ -2,6 +2,7 @@ package io.churnwire.server;
 
 import io.churnwire.v1.PredictBatchRequest;
 import io.churnwire.v1.PredictBatchResponse;
+import io.churnwire.v1.PredictionMethod;
 import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -36,6 +37,7 @@ final class PredictBatchStream implements StreamObserver<PredictBatchRequest>, S
   private final ServerMetrics metrics;
   private final Context context;
   private final Optional<CallRecord> record;
+  private final PredictionOrigin origin;
   private final int window;
 
   private final ArrayDeque<Pending> waitingForPermit = new ArrayDeque<>();
@@ -62,6 +64,7 @@ final class PredictBatchStream implements StreamObserver<PredictBatchRequest>, S
     this.window = window;
     this.context = Context.current();
     this.record = CallRecord.current();
+    this.origin = PredictionOrigin.ofCall(PredictionMethod.PREDICTION_METHOD_PREDICT_BATCH);
   }
 
   static StreamObserver<PredictBatchRequest> open(ServerCallStreamObserver<PredictBatchResponse> out,
@@ -273,7 +276,7 @@ final class PredictBatchStream implements StreamObserver<PredictBatchRequest>, S
     }
     PredictBatchResponse answer;
     try {
-      answer = predictor.answerItem(item);
+      answer = predictor.answerItem(item, origin);
     } catch (Throwable t) {
       answer = Predictor.failedItem(item);
     }

@@ -8,6 +8,7 @@ import io.churnwire.v1.PredictBatchResponse;
 import io.churnwire.v1.PredictRequest;
 import io.churnwire.v1.PredictResponse;
 import io.churnwire.v1.Prediction;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -26,31 +27,35 @@ import org.slf4j.event.Level;
  * <p>{@link #prepare} is cheap and runs on the transport thread; {@link #answer} and
  * {@link #answerAll} run the model and belong on a scoring thread. A bad item becomes its own
  * status and never escapes to end a call; a model that fails, even with an {@link Error}, becomes
- * an {@code INTERNAL} answer naming the request id.
+ * an {@code INTERNAL} answer naming the request id. Every answered prediction goes to the
+ * {@link PredictionSink} with its {@link PredictionOrigin}, whatever the interface.
  */
 public final class Predictor {
   private static final Logger log = LoggerFactory.getLogger(Predictor.class);
   private static final RateLimitedLog rejections = new RateLimitedLog(log, Level.INFO, 10, TimeUnit.SECONDS);
+  private static final RateLimitedLog unrecorded = new RateLimitedLog(log, Level.WARN, 10, TimeUnit.SECONDS);
   private static final RateLimitedLog failures =
       new RateLimitedLog(log, Level.ERROR, 10, TimeUnit.SECONDS).withStackTraces();
 
   private final ModelHolder models;
   private final ServingStats stats;
   private final Scorer scorer;
+  private final PredictionSink sink;
 
   public Predictor(ModelHolder models, ServingStats stats) {
-    this(models, stats, Scorer.MODEL);
+    this(models, stats, Scorer.MODEL, PredictionSink.NONE);
   }
 
-  /** A predictor that tells {@code timer} how long the model takes. */
-  Predictor(ModelHolder models, ServingStats stats, ScoringTimer timer) {
-    this(models, stats, Scorer.timed(timer));
+  /** A predictor that tells {@code timer} how long the model takes and hands its answers to {@code sink}. */
+  Predictor(ModelHolder models, ServingStats stats, ScoringTimer timer, PredictionSink sink) {
+    this(models, stats, Scorer.timed(timer), sink);
   }
 
-  Predictor(ModelHolder models, ServingStats stats, Scorer scorer) {
+  Predictor(ModelHolder models, ServingStats stats, Scorer scorer, PredictionSink sink) {
     this.models = models;
     this.stats = stats;
     this.scorer = scorer;
+    this.sink = sink;
   }
 
   /** How prepared rows are run through a model; tests substitute one that fails. */
@@ -90,8 +95,10 @@ public final class Predictor {
    * @param request the request as sent
    * @param requestId the request's id, or one assigned to it
    * @param row its features in model order
+   * @param origin the interface and method it came through
    */
-  public record Prepared(ServingModel model, PredictRequest request, String requestId, double[] row) {}
+  public record Prepared(ServingModel model, PredictRequest request, String requestId, double[] row,
+      PredictionOrigin origin) {}
 
   /** What preparing a request gave: either a {@link Prepared} request or the status refusing it. */
   public record Preparation(Prepared prepared, Status refusal) {
@@ -113,17 +120,18 @@ public final class Predictor {
    *     {@code "request."}, so violations name the field as the caller wrote it
    * @param requestId the id its answer carries (the call's, see {@link CallRecord}); null for the
    *     request's own, or an assigned one when it has none
+   * @param origin the interface and method the request came through
    */
-  public Preparation prepare(PredictRequest request, String fieldPrefix, String requestId) {
+  public Preparation prepare(PredictRequest request, String fieldPrefix, String requestId, PredictionOrigin origin) {
     Optional<ServingModel> current = models.current();
     if (current.isEmpty()) {
       return new Preparation(null, Statuses.noModel());
     }
-    return prepare(current.get(), request, fieldPrefix, requestId, List.of());
+    return prepare(current.get(), request, fieldPrefix, requestId, List.of(), origin);
   }
 
   private Preparation prepare(ServingModel model, PredictRequest request, String fieldPrefix, String chosenId,
-      List<FieldViolation> itemViolations) {
+      List<FieldViolation> itemViolations, PredictionOrigin origin) {
     String requestId = chosenId != null ? chosenId
         : request.getRequestId().isEmpty() ? UUID.randomUUID().toString() : request.getRequestId();
     List<FieldViolation> violations = new ArrayList<>(itemViolations);
@@ -134,7 +142,7 @@ public final class Predictor {
       violations.addAll(e.violations());
     }
     if (violations.isEmpty()) {
-      return new Preparation(new Prepared(model, request, requestId, row), null);
+      return new Preparation(new Prepared(model, request, requestId, row, origin), null);
     }
     InvalidRequestException invalid = new InvalidRequestException(violations);
     stats.recordInvalid();
@@ -149,7 +157,12 @@ public final class Predictor {
    * @return the answer, or empty if the model failed on it (logged; answer {@link #failed})
    */
   public Optional<PredictResponse> answer(Prepared prepared) {
-    return Optional.ofNullable(predictOne(prepared)).map(prediction -> response(prepared, prediction));
+    Prediction prediction = predictOne(prepared);
+    if (prediction == null) {
+      return Optional.empty();
+    }
+    record(prepared, prediction, Instant.now());
+    return Optional.of(response(prepared, prediction));
   }
 
   /** The status for a prepared request whose scoring failed. */
@@ -158,13 +171,16 @@ public final class Predictor {
   }
 
   /** Validates, scores and answers one stream item; problems become the item's own status. */
-  public PredictBatchResponse answerItem(PredictBatchRequest item) {
+  public PredictBatchResponse answerItem(PredictBatchRequest item, PredictionOrigin origin) {
     Optional<ServingModel> current = models.current();
     if (current.isEmpty()) {
       return itemAnswer(item, null, Statuses.noModel(), null);
     }
-    Preparation preparation = prepareItem(current.get(), item);
+    Preparation preparation = prepareItem(current.get(), item, origin);
     Prediction prediction = preparation.ok() ? predictOne(preparation.prepared()) : null;
+    if (prediction != null) {
+      record(preparation.prepared(), prediction, Instant.now());
+    }
     return itemAnswer(item, preparation.prepared(), preparation.refusal(), prediction);
   }
 
@@ -196,7 +212,7 @@ public final class Predictor {
    * explanation together as one block through the runtime's block path; every bad item gets its
    * own status.
    */
-  public List<PredictBatchResponse> answerAll(List<PredictBatchRequest> items) {
+  public List<PredictBatchResponse> answerAll(List<PredictBatchRequest> items, PredictionOrigin origin) {
     Optional<ServingModel> current = models.current();
     List<PredictBatchResponse> answers = new ArrayList<>(items.size());
     if (current.isEmpty()) {
@@ -210,7 +226,7 @@ public final class Predictor {
     Status[] refused = new Status[items.size()];
     List<Integer> plain = new ArrayList<>();
     for (int i = 0; i < items.size(); i++) {
-      Preparation preparation = prepareItem(model, items.get(i));
+      Preparation preparation = prepareItem(model, items.get(i), origin);
       prepared[i] = preparation.prepared();
       refused[i] = preparation.refusal();
       if (preparation.ok() && !preparation.prepared().request().getExplain()) {
@@ -219,16 +235,20 @@ public final class Predictor {
     }
     Prediction[] predictions = new Prediction[items.size()];
     scoreBlock(model, prepared, plain, predictions);
+    Instant scoredAt = Instant.now();
     for (int i = 0; i < items.size(); i++) {
       if (refused[i] == null && predictions[i] == null) {
         predictions[i] = predictOne(prepared[i]);
+      }
+      if (predictions[i] != null) {
+        record(prepared[i], predictions[i], scoredAt);
       }
       answers.add(itemAnswer(items.get(i), prepared[i], refused[i], predictions[i]));
     }
     return answers;
   }
 
-  private Preparation prepareItem(ServingModel model, PredictBatchRequest item) {
+  private Preparation prepareItem(ServingModel model, PredictBatchRequest item, PredictionOrigin origin) {
     List<FieldViolation> itemViolations = List.of();
     if (item.getItemId().length() > FeatureBinding.MAX_ID_LENGTH) {
       itemViolations = List.of(FieldViolation.newBuilder()
@@ -237,7 +257,7 @@ public final class Predictor {
               + item.getItemId().length())
           .build());
     }
-    return prepare(model, item.getRequest(), "request.", null, itemViolations);
+    return prepare(model, item.getRequest(), "request.", null, itemViolations, origin);
   }
 
   /** An item's answer: its refusal, its prediction, or the failure of a prepared item's scoring. */
@@ -253,8 +273,8 @@ public final class Predictor {
   }
 
   /** The answer to a whole {@code BatchPredict}. */
-  public BatchPredictResponse answerBatch(List<PredictBatchRequest> items) {
-    return BatchPredictResponse.newBuilder().addAllResults(answerAll(items)).build();
+  public BatchPredictResponse answerBatch(List<PredictBatchRequest> items, PredictionOrigin origin) {
+    return BatchPredictResponse.newBuilder().addAllResults(answerAll(items, origin)).build();
   }
 
   private void scoreBlock(ServingModel model, Prepared[] prepared, List<Integer> indices, Prediction[] out) {
@@ -288,6 +308,16 @@ public final class Predictor {
       stats.recordFailed();
       failures.log("request {} failed while scoring: {}", SafeLog.value(prepared.requestId()), t);
       return null;
+    }
+  }
+
+  /** Hands an answered prediction to the history; a record it cannot take never fails the answer. */
+  private void record(Prepared prepared, Prediction prediction, Instant at) {
+    try {
+      sink.record(PredictionRecords.of(prepared, prediction, at));
+    } catch (RuntimeException e) {
+      unrecorded.log("request {} answered but not recorded in the history: {}", SafeLog.value(prepared.requestId()),
+          SafeLog.value(String.valueOf(e.getMessage()), SafeLog.MAX_MESSAGE_CHARS));
     }
   }
 

@@ -3,14 +3,17 @@ package io.churnwire.server;
 import java.util.Locale;
 
 /**
- * What a caller may do. Neither role implies the other, so a scoring client's token cannot reload
- * models and an operator's admin token does not score unless it is granted both.
+ * What a caller may do. No role implies another, so a scoring client's token cannot reload models
+ * or read the prediction history, and an operator's admin token does not score unless it is granted
+ * both.
  */
 public enum Role {
   /** Calls {@code churnwire.v1.ChurnService}. */
   PREDICT,
   /** Calls {@code churnwire.v1.ModelAdminService}. */
-  ADMIN;
+  ADMIN,
+  /** Calls {@code churnwire.v1.ChurnInsightsService}: reads the prediction history. */
+  INSIGHTS;
 
   /** The role's name in the tokens file and in error messages: {@code predict}. */
   public String label() {
@@ -24,6 +27,6 @@ public enum Role {
         return role;
       }
     }
-    throw new IllegalArgumentException("unknown role '" + SafeLog.value(label, 32) + "' (roles are predict, admin)");
+    throw new IllegalArgumentException("unknown role '" + SafeLog.value(label, 32) + "' (roles are predict, admin, insights)");
   }
 }

@@ -11,6 +11,7 @@ import io.grpc.protobuf.services.ProtoReflectionService;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.io.IOException;
 import java.net.SocketAddress;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -44,10 +45,11 @@ public final class ServerApplication implements AutoCloseable {
   private final Optional<NettyTransport> transport;
   private final ServerSecurity security;
   private final Telemetry telemetry;
+  private final PredictionHistory history;
 
   private ServerApplication(ServerConfig config, ChurnServer server, ScoringExecutor executor,
       ModelHolder models, ServingStats stats, ModelReloader reloader, Optional<NettyTransport> transport,
-      ServerSecurity security, Telemetry telemetry) {
+      ServerSecurity security, Telemetry telemetry, PredictionHistory history) {
     this.config = config;
     this.server = server;
     this.executor = executor;
@@ -57,6 +59,7 @@ public final class ServerApplication implements AutoCloseable {
     this.transport = transport;
     this.security = security;
     this.telemetry = telemetry;
+    this.history = history;
   }
 
   /** Loads a model; the seam that lets tests supply one without touching disk. */
@@ -139,21 +142,31 @@ public final class ServerApplication implements AutoCloseable {
     adminBuilder.ifPresent(callMetrics::configureServerBuilder);
     observeCalls(builder, config, telemetry);
     adminBuilder.ifPresent(admin -> observeCalls(admin, config, telemetry));
+    ServerMetrics metrics = ServerMetrics.of(telemetry);
+    PredictionHistory history;
+    try {
+      history = PredictionHistory.start(config.history(), metrics.history());
+    } catch (IOException e) {
+      security.close();
+      telemetry.close();
+      throw e;
+    }
     ScoringExecutor executor = new ScoringExecutor(config.scoringThreads(), config.maxInFlight());
     ModelHolder models = new ModelHolder();
     ServingStats stats = new ServingStats();
-    ServerMetrics metrics = ServerMetrics.of(telemetry);
     metrics.observeScoring(executor);
     metrics.observeStreams(config.streamWindow());
     metrics.observeModel(models);
     transport.ifPresent(netty -> metrics.observeConnections(netty.connections()));
     HealthStatusManager health = new HealthStatusManager();
+    history.reportHealth(health);
     ModelReloader reloader = new ModelReloader(ModelRegistry.at(config.modelDir()), models,
         Duration.ofMillis(config.reloadRetryMillis()), metrics);
     builder.addService(security.secure(ServerInterceptors.intercept(
         RequestGuard.guard(
-            new ChurnServiceImpl(new Predictor(models, stats, metrics), executor, stats, config, metrics)),
+            new ChurnServiceImpl(new Predictor(models, stats, metrics, history.sink()), executor, stats, config, metrics)),
         new UndecodableRequestCounter(metrics))));
+    builder.addService(security.secure(RequestGuard.guard(history.insightsService(Clock.systemUTC()))));
     addCommonServices(builder, health, security);
     adminBuilder.ifPresent(admin -> {
       admin.addService(security.secure(RequestGuard.guard(new ModelAdminServiceImpl(reloader, models))));
@@ -166,12 +179,13 @@ public final class ServerApplication implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       reloader.close();
       executor.close();
+      history.close();
       security.close();
       telemetry.close();
       throw e;
     }
     ServerApplication application = new ServerApplication(config, server, executor, models, stats, reloader,
-        transport, security, telemetry);
+        transport, security, telemetry, history);
     try {
       ServingModel model = ServingModel.of(loader.load());
       models.swap(model);
@@ -269,7 +283,10 @@ public final class ServerApplication implements AutoCloseable {
     server.awaitTermination();
   }
 
-  /** Drains gracefully (see {@link ChurnServer#stop}), then stops the scoring threads. */
+  /**
+   * Drains gracefully (see {@link ChurnServer#stop}), stops the scoring threads, then writes every
+   * prediction still queued for the history before its store closes.
+   */
   @Override
   public void close() {
     reloader.close();
@@ -280,6 +297,7 @@ public final class ServerApplication implements AutoCloseable {
       Thread.currentThread().interrupt();
     } finally {
       executor.close();
+      history.close();
       transport.ifPresent(NettyTransport::close);
       security.close();
       telemetry.close();

@@ -32,6 +32,8 @@ import static io.churnwire.server.ServerSettings.AUTH_TOKENS_FILE;
 import static io.churnwire.server.ServerSettings.AUTH_TOKENS_RELOAD_INTERVAL_SECONDS;
 import static io.churnwire.server.ServerSettings.ACCESS_LOG;
 
+import io.churnwire.history.HistoryConfig;
+import io.churnwire.history.HistorySettings;
 import io.churnwire.telemetry.TelemetryConfig;
 import io.churnwire.telemetry.TelemetrySettings;
 
@@ -85,6 +87,7 @@ import java.util.Properties;
  * @param authTokensReloadIntervalSeconds how often the tokens file is checked for changes; 0 = never
  * @param accessLog               whether every call is logged in one line when it ends
  * @param telemetry               metrics port, log format and trace export
+ * @param history                 whether and where predictions are recorded, and for how long
  */
 public record ServerConfig(
     String host,
@@ -117,7 +120,8 @@ public record ServerConfig(
     Optional<Path> authTokensFile,
     long authTokensReloadIntervalSeconds,
     boolean accessLog,
-    TelemetryConfig telemetry) {
+    TelemetryConfig telemetry,
+    HistoryConfig history) {
 
   /** Checks every field against its setting's rule. */
   public ServerConfig {
@@ -152,6 +156,7 @@ public record ServerConfig(
     AUTH_TOKENS_RELOAD_INTERVAL_SECONDS.check(authTokensReloadIntervalSeconds);
     ACCESS_LOG.check(accessLog);
     java.util.Objects.requireNonNull(telemetry, "telemetry");
+    java.util.Objects.requireNonNull(history, "history");
     if (tlsCertFile.isPresent() != tlsKeyFile.isPresent()) {
       throw new IllegalArgumentException(
           "tls-cert-file and tls-key-file must be given together (TLS needs both the certificate and its key)");
@@ -168,7 +173,7 @@ public record ServerConfig(
 
   /** The declared defaults: port 50051, model registry in {@code ./models/default}. */
   public static ServerConfig defaults() {
-    return from(ALL.defaults());
+    return from(ALL.defaults(), Map.of());
   }
 
   /**
@@ -179,12 +184,12 @@ public record ServerConfig(
    *     message naming it
    */
   public static ServerConfig resolve(String[] args, Map<String, String> environment) {
-    return from(ALL.resolve(args, environment));
+    return from(ALL.resolve(args, environment), environment);
   }
 
   /** Reads the settings' keys from {@code properties}; missing keys keep their defaults. */
   public static ServerConfig fromProperties(Properties properties) {
-    return from(ALL.fromProperties(properties));
+    return from(ALL.fromProperties(properties), Map.of());
   }
 
   /** Writes every setting under its key. */
@@ -193,7 +198,7 @@ public record ServerConfig(
   }
 
   public ServerConfig withHost(String newHost) {
-    return from(values().with(HOST, newHost));
+    return rebuilt(values().with(HOST, newHost));
   }
 
   /**
@@ -202,7 +207,7 @@ public record ServerConfig(
    */
   public ServerConfig withPort(int newPort) {
     Values values = values().with(PORT, newPort);
-    return from(newPort == 0
+    return rebuilt(newPort == 0
         ? values.with(ADMIN_PORT, 0).with(TelemetrySettings.METRICS_PORT, telemetry.metricsPort() < 0 ? -1 : 0)
         : values);
   }
@@ -214,85 +219,100 @@ public record ServerConfig(
         reloadRetryMillis, keepAliveTimeSeconds, keepAliveTimeoutSeconds, permitKeepAliveTimeSeconds,
         permitKeepAliveWithoutCalls, maxConnectionIdleSeconds, maxConnectionAgeSeconds, maxConnectionAgeGraceSeconds,
         maxConnections, adminHost, adminPort, tlsCertFile, tlsKeyFile, tlsClientCaFile, tlsReloadIntervalSeconds,
-        authTokensFile, authTokensReloadIntervalSeconds, accessLog, newTelemetry);
+        authTokensFile, authTokensReloadIntervalSeconds, accessLog, newTelemetry, history);
+  }
+
+  /** Whether and where predictions are recorded; {@link HistoryConfig#off()} for none. */
+  public ServerConfig withHistory(HistoryConfig newHistory) {
+    return new ServerConfig(host, port, modelDir, scoringThreads, maxInFlight, streamWindow, maxBatchItems,
+        maxInboundMessageBytes, maxConcurrentStreams, retryPushbackMillis, drainTimeoutSeconds, reloadIntervalMillis,
+        reloadRetryMillis, keepAliveTimeSeconds, keepAliveTimeoutSeconds, permitKeepAliveTimeSeconds,
+        permitKeepAliveWithoutCalls, maxConnectionIdleSeconds, maxConnectionAgeSeconds, maxConnectionAgeGraceSeconds,
+        maxConnections, adminHost, adminPort, tlsCertFile, tlsKeyFile, tlsClientCaFile, tlsReloadIntervalSeconds,
+        authTokensFile, authTokensReloadIntervalSeconds, accessLog, telemetry, newHistory);
   }
 
   public ServerConfig withAccessLog(boolean on) {
-    return from(values().with(ACCESS_LOG, on));
+    return rebuilt(values().with(ACCESS_LOG, on));
   }
 
   /** The admin port at {@code host:port}. */
   public ServerConfig withAdminAddress(String host, int port) {
-    return from(values().with(ADMIN_HOST, host).with(ADMIN_PORT, port));
+    return rebuilt(values().with(ADMIN_HOST, host).with(ADMIN_PORT, port));
   }
 
   /** TLS on both ports with this certificate chain and key, re-read every {@code reloadSeconds} (0 = never). */
   public ServerConfig withTls(Path certFile, Path keyFile, long reloadSeconds) {
-    return from(values().with(TLS_CERT_FILE, Optional.of(certFile)).with(TLS_KEY_FILE, Optional.of(keyFile))
+    return rebuilt(values().with(TLS_CERT_FILE, Optional.of(certFile)).with(TLS_KEY_FILE, Optional.of(keyFile))
         .with(TLS_RELOAD_INTERVAL_SECONDS, reloadSeconds));
   }
 
   /** Requires client certificates signed by the authorities in {@code caFile} (mTLS); needs {@link #withTls}. */
   public ServerConfig withClientCa(Path caFile) {
-    return from(values().with(TLS_CLIENT_CA_FILE, Optional.of(caFile)));
+    return rebuilt(values().with(TLS_CLIENT_CA_FILE, Optional.of(caFile)));
   }
 
   /** Callers need a token or certificate subject listed in {@code tokensFile}, re-read every {@code reloadSeconds}. */
   public ServerConfig withAuthTokens(Path tokensFile, long reloadSeconds) {
-    return from(values().with(AUTH_TOKENS_FILE, Optional.of(tokensFile))
+    return rebuilt(values().with(AUTH_TOKENS_FILE, Optional.of(tokensFile))
         .with(AUTH_TOKENS_RELOAD_INTERVAL_SECONDS, reloadSeconds));
   }
 
   public ServerConfig withModelDir(Path newModelDir) {
-    return from(values().with(MODEL_DIR, newModelDir));
+    return rebuilt(values().with(MODEL_DIR, newModelDir));
   }
 
   public ServerConfig withScoringCapacity(int threads, int inFlight) {
-    return from(values().with(SCORING_THREADS, threads).with(MAX_IN_FLIGHT, inFlight));
+    return rebuilt(values().with(SCORING_THREADS, threads).with(MAX_IN_FLIGHT, inFlight));
   }
 
   public ServerConfig withStreamWindow(int items) {
-    return from(values().with(STREAM_WINDOW, items));
+    return rebuilt(values().with(STREAM_WINDOW, items));
   }
 
   public ServerConfig withMaxBatchItems(int items) {
-    return from(values().with(MAX_BATCH_ITEMS, items));
+    return rebuilt(values().with(MAX_BATCH_ITEMS, items));
   }
 
   public ServerConfig withReloadIntervalMillis(long millis) {
-    return from(values().with(RELOAD_INTERVAL_MS, millis));
+    return rebuilt(values().with(RELOAD_INTERVAL_MS, millis));
   }
 
   public ServerConfig withReloadRetryMillis(long millis) {
-    return from(values().with(RELOAD_RETRY_MS, millis));
+    return rebuilt(values().with(RELOAD_RETRY_MS, millis));
   }
 
   /** Server pings after {@code timeSeconds} of quiet, closing after {@code timeoutSeconds} without an answer. */
   public ServerConfig withKeepAlive(long timeSeconds, long timeoutSeconds) {
-    return from(values().with(KEEPALIVE_TIME_SECONDS, timeSeconds).with(KEEPALIVE_TIMEOUT_SECONDS, timeoutSeconds));
+    return rebuilt(values().with(KEEPALIVE_TIME_SECONDS, timeSeconds).with(KEEPALIVE_TIMEOUT_SECONDS, timeoutSeconds));
   }
 
   /** Clients may ping every {@code timeSeconds}, with no call open when {@code withoutCalls}. */
   public ServerConfig withPermittedKeepAlive(long timeSeconds, boolean withoutCalls) {
-    return from(values().with(PERMIT_KEEPALIVE_TIME_SECONDS, timeSeconds)
+    return rebuilt(values().with(PERMIT_KEEPALIVE_TIME_SECONDS, timeSeconds)
         .with(PERMIT_KEEPALIVE_WITHOUT_CALLS, withoutCalls));
   }
 
   public ServerConfig withMaxConnectionIdleSeconds(long seconds) {
-    return from(values().with(MAX_CONNECTION_IDLE_SECONDS, seconds));
+    return rebuilt(values().with(MAX_CONNECTION_IDLE_SECONDS, seconds));
   }
 
   /** Connections get GOAWAY after {@code ageSeconds}, then {@code graceSeconds} for their calls. */
   public ServerConfig withMaxConnectionAge(long ageSeconds, long graceSeconds) {
-    return from(values().with(MAX_CONNECTION_AGE_SECONDS, ageSeconds)
+    return rebuilt(values().with(MAX_CONNECTION_AGE_SECONDS, ageSeconds)
         .with(MAX_CONNECTION_AGE_GRACE_SECONDS, graceSeconds));
   }
 
   public ServerConfig withMaxConnections(int connections) {
-    return from(values().with(MAX_CONNECTIONS, connections));
+    return rebuilt(values().with(MAX_CONNECTIONS, connections));
   }
 
-  private static ServerConfig from(Values values) {
+  /** {@code values} with this config's history, whose password is not among the settings' values. */
+  private ServerConfig rebuilt(Values values) {
+    return from(values, Map.of()).withHistory(history);
+  }
+
+  private static ServerConfig from(Values values, Map<String, String> environment) {
     return new ServerConfig(
         values.get(HOST),
         values.get(PORT),
@@ -324,7 +344,8 @@ public record ServerConfig(
         values.get(AUTH_TOKENS_FILE),
         values.get(AUTH_TOKENS_RELOAD_INTERVAL_SECONDS),
         values.get(ACCESS_LOG),
-        TelemetrySettings.config(values, TelemetrySettings.METRICS_PORT));
+        TelemetrySettings.config(values, TelemetrySettings.METRICS_PORT),
+        HistorySettings.config(values, environment));
   }
 
   private Values values() {
@@ -363,6 +384,11 @@ public record ServerConfig(
         .with(TelemetrySettings.METRICS_PORT, telemetry.metricsPort())
         .with(TelemetrySettings.LOG_FORMAT, telemetry.logFormat())
         .with(TelemetrySettings.OTLP_ENDPOINT, telemetry.otlpEndpoint().map(Object::toString))
-        .with(TelemetrySettings.TRACE_SAMPLE_RATIO, telemetry.traceSampleRatio());
+        .with(TelemetrySettings.TRACE_SAMPLE_RATIO, telemetry.traceSampleRatio())
+        .with(HistorySettings.HISTORY, history.enabled())
+        .with(HistorySettings.HISTORY_URL, history.url())
+        .with(HistorySettings.HISTORY_USER, history.user())
+        .with(HistorySettings.HISTORY_RETENTION_DAYS, history.retentionDays())
+        .with(HistorySettings.HISTORY_QUEUE_CAPACITY, history.queueCapacity());
   }
 }

@@ -117,6 +117,11 @@ public final class ServerMetrics implements ScoringTimer {
     return new ServerMetrics(MeterProvider.noop().get(SCOPE), Optional.empty());
   }
 
+  /** The prediction history's metrics, on the same meter. */
+  HistoryMetrics history() {
+    return new HistoryMetrics(meter);
+  }
+
   /** Observes the permits of {@code executor}: taken now, and the whole capacity. */
   void observeScoring(ScoringExecutor executor) {
     meter.gaugeBuilder("churnwire.scoring.slots_in_use").ofLongs().setUnit("{slot}")

@@ -11,6 +11,7 @@ import static io.churnwire.config.ValueType.optional;
 
 import io.churnwire.config.Setting;
 import io.churnwire.config.Settings;
+import io.churnwire.history.HistorySettings;
 import io.churnwire.telemetry.TelemetrySettings;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -184,7 +185,7 @@ final class ServerSettings {
   static final Setting<Optional<Path>> AUTH_TOKENS_FILE = Setting.of("auth-tokens-file",
           "churnwire.auth.tokens-file", optional(PATH), Optional.empty(),
           "bearer tokens (`sha256:<hex> <roles>`) and mTLS subjects (`subject:<RFC 2253> <roles>`) with their roles"
-              + " (`predict`, `admin`); without it every caller may do everything")
+              + " (`predict`, `admin`, `insights`); without it every caller may do everything")
       .environment("CHURNWIRE_AUTH_TOKENS_FILE")
       .showDefaultAs("none (open)");
 
@@ -215,5 +216,8 @@ final class ServerSettings {
       MAX_CONNECTION_AGE_GRACE_SECONDS, MAX_CONNECTIONS, ADMIN_HOST, ADMIN_PORT, TLS_CERT_FILE, TLS_KEY_FILE,
       TLS_CLIENT_CA_FILE, TLS_RELOAD_INTERVAL_SECONDS, AUTH_TOKENS_FILE, AUTH_TOKENS_RELOAD_INTERVAL_SECONDS,
       DRAIN_TIMEOUT_SECONDS, ACCESS_LOG, TelemetrySettings.METRICS_HOST, TelemetrySettings.METRICS_PORT,
-      TelemetrySettings.LOG_FORMAT, TelemetrySettings.OTLP_ENDPOINT, TelemetrySettings.TRACE_SAMPLE_RATIO);
+      TelemetrySettings.LOG_FORMAT, TelemetrySettings.OTLP_ENDPOINT, TelemetrySettings.TRACE_SAMPLE_RATIO,
+      HistorySettings.HISTORY, HistorySettings.HISTORY_URL, HistorySettings.HISTORY_USER,
+      HistorySettings.HISTORY_PASSWORD_FILE, HistorySettings.HISTORY_RETENTION_DAYS,
+      HistorySettings.HISTORY_QUEUE_CAPACITY);
 }

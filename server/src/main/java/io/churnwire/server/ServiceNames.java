@@ -1,5 +1,6 @@
 package io.churnwire.server;
 
+import io.churnwire.v1.ChurnInsightsServiceGrpc;
 import io.churnwire.v1.ChurnServiceGrpc;
 import io.churnwire.v1.ModelAdminServiceGrpc;
 
@@ -10,6 +11,9 @@ public final class ServiceNames {
 
   /** {@code churnwire.v1.ModelAdminService}. */
   public static final String MODEL_ADMIN_SERVICE = ModelAdminServiceGrpc.SERVICE_NAME;
+
+  /** {@code churnwire.v1.ChurnInsightsService}. */
+  public static final String INSIGHTS_SERVICE = ChurnInsightsServiceGrpc.SERVICE_NAME;
 
   private ServiceNames() {}
 }

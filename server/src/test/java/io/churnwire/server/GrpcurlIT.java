@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.util.JsonFormat;
+import io.churnwire.history.HistoryConfig;
 import io.churnwire.testsupport.Customers;
 import io.churnwire.testsupport.TestCertificates;
 import io.churnwire.v1.ChurnServiceGrpc;
@@ -39,7 +40,7 @@ class GrpcurlIT {
   @BeforeAll
   static void start() throws IOException {
     grpcurlBinary = locateGrpcurl();
-    ServerConfig config = ServerConfig.defaults().withHost("127.0.0.1").withPort(0).withModelDir(Path.of("unused"));
+    ServerConfig config = ServerConfig.defaults().withHistory(HistoryConfig.off()).withHost("127.0.0.1").withPort(0).withModelDir(Path.of("unused"));
     application = ServerApplication.start(config,
         NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)),
         NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)), TestModels::small);

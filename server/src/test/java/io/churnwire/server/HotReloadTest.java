@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.rpc.ErrorInfo;
 import io.churnwire.datasets.TrainingData;
+import io.churnwire.history.HistoryConfig;
 import io.churnwire.runtime.FeatureSchema;
 import io.churnwire.runtime.FeatureSpec;
 import io.churnwire.runtime.ModelRegistry;
@@ -73,7 +74,7 @@ class HotReloadTest {
     forest = register(TestModels.forest());
     logistic = register(TestModels.logistic());
     registry.promote(gbt, LENIENT);
-    ServerConfig config = ServerConfig.defaults().withHost("127.0.0.1").withPort(0)
+    ServerConfig config = ServerConfig.defaults().withHistory(HistoryConfig.off()).withHost("127.0.0.1").withPort(0)
         .withModelDir(registryDir).withReloadIntervalMillis(50);
     application = ServerApplication.start(config, NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)),
         NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)), () -> ModelBootstrap.load(config));

@@ -1,5 +1,6 @@
 package io.churnwire.server;
 
+import io.churnwire.history.HistoryConfig;
 import io.churnwire.v1.ChurnServiceGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.inprocess.InProcessChannelBuilder;
@@ -21,7 +22,8 @@ final class InProcessChurnwire implements AutoCloseable {
   }
 
   static ServerConfig config() {
-    return ServerConfig.defaults().withHost("127.0.0.1").withPort(0).withModelDir(Path.of("unused"));
+    return ServerConfig.defaults().withHost("127.0.0.1").withPort(0).withModelDir(Path.of("unused"))
+        .withHistory(HistoryConfig.off());
   }
 
   static InProcessChurnwire start(ServerConfig config) throws IOException {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.rpc.ErrorInfo;
+import io.churnwire.history.HistoryConfig;
 import io.churnwire.testsupport.Customers;
 import io.churnwire.v1.ChurnServiceGrpc;
 import io.churnwire.v1.PredictBatchRequest;
@@ -64,7 +65,7 @@ class MalformedRequestTest {
 
   @BeforeAll
   static void start() throws Exception {
-    ServerConfig config = ServerConfig.defaults().withHost("127.0.0.1").withPort(0).withModelDir(Path.of("unused"));
+    ServerConfig config = ServerConfig.defaults().withHistory(HistoryConfig.off()).withHost("127.0.0.1").withPort(0).withModelDir(Path.of("unused"));
     application = ServerApplication.start(config,
         NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)),
         NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)), TestModels::small);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.churnwire.history.HistoryConfig;
 import io.churnwire.runtime.ChurnModel;
 import io.churnwire.testsupport.Customers;
 import io.churnwire.v1.ChurnServiceGrpc;
@@ -73,7 +74,7 @@ class NettyLifecycleTest {
   }
 
   private ServerConfig config(int port) {
-    return ServerConfig.defaults().withHost("127.0.0.1").withPort(port).withAdminAddress("127.0.0.1", 0)
+    return ServerConfig.defaults().withHistory(HistoryConfig.off()).withHost("127.0.0.1").withPort(port).withAdminAddress("127.0.0.1", 0)
         .withModelDir(java.nio.file.Path.of("unused"));
   }
 

@@ -62,7 +62,7 @@ class ScoringFailureTest {
     ServerConfig config = InProcessChurnwire.config().withScoringCapacity(1, 2).withStreamWindow(4);
     String name = InProcessServerBuilder.generateName();
     server = InProcessServerBuilder.forName(name).directExecutor()
-        .addService(RequestGuard.guard(new ChurnServiceImpl(new Predictor(models, stats, new FailingScorer()),
+        .addService(RequestGuard.guard(new ChurnServiceImpl(new Predictor(models, stats, new FailingScorer(), PredictionSink.NONE),
             executor, stats, config)))
         .build().start();
     channel = InProcessChannelBuilder.forName(name).directExecutor().build();

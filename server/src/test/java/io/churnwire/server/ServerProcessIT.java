@@ -4,10 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.churnwire.history.HistoryConfig;
+import io.churnwire.history.PredictionStore;
+import io.churnwire.history.PredictionStores;
+import io.churnwire.history.TimeRange;
 import io.churnwire.runtime.ModelRegistry;
 import io.churnwire.testsupport.Customers;
 import io.churnwire.training.DeployCheck;
+import io.churnwire.v1.BatchPredictRequest;
 import io.churnwire.v1.ChurnServiceGrpc;
+import io.churnwire.v1.PredictRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
@@ -55,6 +61,25 @@ class ServerProcessIT {
     assertEquals(firstProbability, secondProbability);
     assertTrue(second.output().stream().anyMatch(line -> line.contains("loading model from")),
         () -> String.join("\n", second.output()));
+  }
+
+  @Test
+  void sigterm_writesEveryAnsweredPredictionToTheHistoryBeforeItExits(@TempDir Path modelDir, @TempDir Path historyDir)
+      throws Exception {
+    ModelRegistry registry = ModelRegistry.at(modelDir);
+    registry.promote(TestModels.smallResult().registerIn(registry, null).version(), DeployCheck.defaults());
+    Path history = historyDir.resolve("predictions.duckdb");
+    RunningServer server = RunningServer.start(modelDir, history);
+
+    int answered = server.predictBatches(20, 1_000);
+    int exit = server.terminate();
+
+    assertEquals(0, exit, () -> String.join("\n", server.output()));
+    assertEquals(20_000, answered);
+    try (PredictionStore store = PredictionStores.open(HistoryConfig.defaults().withUrl("jdbc:duckdb:" + history))) {
+      assertEquals(answered, store.stats(TimeRange.ALL).overall().count(),
+          () -> "every answered prediction is in the history:\n" + String.join("\n", server.output()));
+    }
   }
 
   @Test
@@ -122,10 +147,16 @@ class ServerProcessIT {
     }
 
     static Process launch(Path modelDir, Path log, String... flags) throws IOException {
+      return launch(modelDir, Files.createTempDirectory("churnwire-history").resolve("predictions.duckdb"), log,
+          flags);
+    }
+
+    static Process launch(Path modelDir, Path history, Path log, String... flags) throws IOException {
       Path jar = Path.of(System.getProperty("churnwire.server.jar", "target/churnwire-server.jar"));
       Path java = Path.of(System.getProperty("java.home"), "bin", "java");
       List<String> command = new java.util.ArrayList<>(List.of(java.toString(), "-Xmx512m", "-jar", jar.toString(),
-          "--host=127.0.0.1", "--port=0", "--admin-port=0", "--model-dir=" + modelDir));
+          "--host=127.0.0.1", "--port=0", "--admin-port=0", "--metrics-port=0", "--model-dir=" + modelDir,
+          "--history-url=jdbc:duckdb:" + history));
       command.addAll(List.of(flags));
       return new ProcessBuilder(command)
           .redirectErrorStream(true)
@@ -134,8 +165,12 @@ class ServerProcessIT {
     }
 
     static RunningServer start(Path modelDir) throws Exception {
+      return start(modelDir, Files.createTempDirectory("churnwire-history").resolve("predictions.duckdb"));
+    }
+
+    static RunningServer start(Path modelDir, Path history) throws Exception {
       Path log = Files.createTempFile("churnwire-server", ".log");
-      Process process = launch(modelDir, log);
+      Process process = launch(modelDir, history, log);
       RunningServer server = new RunningServer(process, log);
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
       while (server.port == 0 && process.isAlive() && System.nanoTime() < deadline) {
@@ -168,6 +203,26 @@ class ServerProcessIT {
       try {
         return ChurnServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
             .predict(Customers.risky()).getPrediction().getChurnProbability();
+      } finally {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      }
+    }
+
+    /** Scores {@code batches} {@code BatchPredict} calls of {@code size} customers; returns how many were answered. */
+    int predictBatches(int batches, int size) throws InterruptedException {
+      ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+      try {
+        int answered = 0;
+        for (int i = 0; i < batches; i++) {
+          BatchPredictRequest.Builder batch = BatchPredictRequest.newBuilder();
+          List<PredictRequest> customers = Customers.varied(size);
+          for (int k = 0; k < customers.size(); k++) {
+            batch.addItems(Customers.item(i + "-" + k, customers.get(k)));
+          }
+          answered += (int) ChurnServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
+              .batchPredict(batch.build()).getResultsList().stream().filter(result -> result.hasResponse()).count();
+        }
+        return answered;
       } finally {
         channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
       }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.churnwire.history.HistoryConfig;
 import io.churnwire.testsupport.Customers;
 import io.churnwire.v1.ChurnServiceGrpc;
 import io.churnwire.v1.PredictBatchRequest;
@@ -55,7 +56,7 @@ class StreamSchedulingTest {
   @ValueSource(ints = {1, 2})
   void predictBatch_manyStreamsAtTinyCapacityWithCancellations_everyRemainingStreamCompletes(int capacity)
       throws Exception {
-    ServerConfig config = ServerConfig.defaults().withHost("127.0.0.1").withPort(0).withModelDir(Path.of("unused"))
+    ServerConfig config = ServerConfig.defaults().withHistory(HistoryConfig.off()).withHost("127.0.0.1").withPort(0).withModelDir(Path.of("unused"))
         .withScoringCapacity(capacity, capacity).withStreamWindow(4);
     application = ServerApplication.start(config,
         NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)), TestModels::small);

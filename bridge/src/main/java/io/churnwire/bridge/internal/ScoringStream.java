@@ -12,9 +12,11 @@ import io.churnwire.v1.PredictRequest;
 import io.churnwire.v1.PredictResponse;
 import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
 import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
+import io.grpc.stub.MetadataUtils;
 import io.opentelemetry.context.Scope;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -115,6 +117,13 @@ public final class ScoringStream implements Scorer, AutoCloseable {
   private int streamFailures;
   private boolean closed;
 
+  /** Tells the server, for its prediction history, that these calls carry Kafka records. */
+  private static Metadata viaKafka() {
+    Metadata headers = new Metadata();
+    headers.put(Metadata.Key.of("x-churnwire-interface", Metadata.ASCII_STRING_MARSHALLER), "kafka");
+    return headers;
+  }
+
   /**
    * @param channel the connection to the server; owned by the caller
    * @param scheduler runs retries and the item-timeout watchdog; owned by the caller
@@ -123,7 +132,8 @@ public final class ScoringStream implements Scorer, AutoCloseable {
   public ScoringStream(ManagedChannel channel, ScheduledExecutorService scheduler, Backoff backoff,
       Duration itemTimeout, ItemRetryBound retryBound, Listener listener, BridgeCounters counters) {
     this.channel = channel;
-    this.stub = ChurnServiceGrpc.newStub(channel);
+    this.stub = ChurnServiceGrpc.newStub(channel)
+        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(viaKafka()));
     this.scheduler = scheduler;
     this.backoff = backoff;
     this.itemTimeout = itemTimeout;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.util.JsonFormat;
+import io.churnwire.history.HistoryConfig;
 import io.churnwire.server.ServerApplication;
 import io.churnwire.server.ServerConfig;
 import io.churnwire.testsupport.DemoRegistry;
@@ -31,7 +32,7 @@ class ChurnCliTest {
   @BeforeAll
   static void start() throws Exception {
     server = ServerApplication.start(
-        ServerConfig.defaults().withHost("127.0.0.1").withPort(0).withModelDir(DemoRegistry.shared()));
+        ServerConfig.defaults().withHistory(HistoryConfig.off()).withHost("127.0.0.1").withPort(0).withModelDir(DemoRegistry.shared()));
     target = "127.0.0.1:" + server.port();
   }
 

@@ -3,6 +3,7 @@ package io.churnwire.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.churnwire.history.HistoryConfig;
 import io.churnwire.server.ModelBootstrap;
 import io.churnwire.server.ServerApplication;
 import io.churnwire.server.ServerConfig;
@@ -62,7 +63,7 @@ class SecureCliTest {
   }
 
   private static ServerApplication start(io.grpc.ServerCredentials credentials) throws IOException {
-    ServerConfig config = ServerConfig.defaults().withHost("127.0.0.1").withPort(0)
+    ServerConfig config = ServerConfig.defaults().withHistory(HistoryConfig.off()).withHost("127.0.0.1").withPort(0)
         .withModelDir(DemoRegistry.shared());
     ServerInterceptor recorder = new ServerInterceptor() {
       @Override
