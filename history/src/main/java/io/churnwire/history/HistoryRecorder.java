@@ -207,7 +207,7 @@ public final class HistoryRecorder implements AutoCloseable {
         }
       }
     } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      // The writer is this recorder's own thread and stops through close(), not interruption.
     }
     return batch;
   }
@@ -234,7 +234,7 @@ public final class HistoryRecorder implements AutoCloseable {
       try {
         wakeUp.wait(wait);
       } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+        // As in nextBatch: only close() stops the writer.
       }
     }
   }

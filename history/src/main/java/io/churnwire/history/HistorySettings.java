@@ -45,7 +45,8 @@ public final class HistorySettings {
 
   private static final Pattern SECRET_PARAMETER =
       Pattern.compile("(?i)([?&;]\\s*(?:password|[a-z_]*token)\\s*=)[^&;]*");
-  private static final Pattern USER_INFO = Pattern.compile("^(jdbc:[a-z]+://)[^/@?]*:[^/@?]*@", Pattern.CASE_INSENSITIVE);
+  private static final Pattern USER_INFO =
+      Pattern.compile("^(jdbc:[a-z]+://)[^/@?]*:[^/@?]*@", Pattern.CASE_INSENSITIVE);
 
   public static final Setting<Boolean> HISTORY = Setting.of("history", "churnwire.history.enabled", ON_OFF, true,
           "record every prediction and answer the insights calls; `off` records nothing")

@@ -10,6 +10,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -39,9 +40,9 @@ final class JdbcPredictionStore implements PredictionStore {
   private static final String RAW_SUMS = "count(*), " + CHURNED + ", sum(probability)";
   private static final String HOUR_SUMS =
       "CAST(sum(prediction_count) AS BIGINT), CAST(sum(churn_count) AS BIGINT), sum(probability_sum)";
-  private static final String ADD_HOUR = "INSERT INTO prediction_hours AS h (hour, model_version, risk_band,"
-      + " prediction_count, churn_count, probability_sum) VALUES (?, ?, ?, ?, ?, ?)"
-      + " ON CONFLICT (hour, model_version, risk_band) DO UPDATE SET"
+  /** Roll-up rows added per statement: one statement per row is slow on DuckDB. */
+  static final int HOURS_PER_STATEMENT = 100;
+  private static final String ADD_HOURS_CONFLICT = " ON CONFLICT (hour, model_version, risk_band) DO UPDATE SET"
       + " prediction_count = h.prediction_count + excluded.prediction_count,"
       + " churn_count = h.churn_count + excluded.churn_count,"
       + " probability_sum = h.probability_sum + excluded.probability_sum";
@@ -110,21 +111,32 @@ final class JdbcPredictionStore implements PredictionStore {
     }
     call("append", () -> database.inTransaction(connection -> {
       database.insert(connection, clean);
-      try (PreparedStatement add = connection.prepareStatement(ADD_HOUR)) {
-        for (Map.Entry<HourKey, Summary> hour : hours.entrySet()) {
-          HourKey key = hour.getKey();
-          add.setObject(1, Conditions.utc(key.hour()));
-          add.setString(2, key.modelVersion());
-          add.setString(3, key.riskBand());
-          add.setLong(4, hour.getValue().count());
-          add.setLong(5, hour.getValue().churnCount());
-          add.setDouble(6, hour.getValue().probabilitySum());
-          add.addBatch();
-        }
-        add.executeBatch();
-      }
+      addHours(connection, new ArrayList<>(hours.entrySet()));
       return null;
     }));
+  }
+
+  /** Adds {@code hours} to the roll-ups, {@link #HOURS_PER_STATEMENT} rows per statement. */
+  private static void addHours(Connection connection, List<Map.Entry<HourKey, Summary>> hours) throws SQLException {
+    for (int from = 0; from < hours.size(); from += HOURS_PER_STATEMENT) {
+      List<Map.Entry<HourKey, Summary>> chunk = hours.subList(from, Math.min(hours.size(), from + HOURS_PER_STATEMENT));
+      String sql = "INSERT INTO prediction_hours AS h (hour, model_version, risk_band, prediction_count, churn_count,"
+          + " probability_sum) VALUES " + String.join(", ", Collections.nCopies(chunk.size(), "(?, ?, ?, ?, ?, ?)"))
+          + ADD_HOURS_CONFLICT;
+      try (PreparedStatement add = connection.prepareStatement(sql)) {
+        int index = 1;
+        for (Map.Entry<HourKey, Summary> hour : chunk) {
+          HourKey key = hour.getKey();
+          add.setObject(index++, Conditions.utc(key.hour()));
+          add.setString(index++, key.modelVersion());
+          add.setString(index++, key.riskBand());
+          add.setLong(index++, hour.getValue().count());
+          add.setLong(index++, hour.getValue().churnCount());
+          add.setDouble(index++, hour.getValue().probabilitySum());
+        }
+        add.executeUpdate();
+      }
+    }
   }
 
   @Override
@@ -407,7 +419,8 @@ final class JdbcPredictionStore implements PredictionStore {
 
   private static Optional<Instant> instant(ResultSet row, int column) {
     try {
-      return Optional.ofNullable(row.getObject(column, LocalDateTime.class)).map(time -> time.toInstant(ZoneOffset.UTC));
+      return Optional.ofNullable(row.getObject(column, LocalDateTime.class))
+          .map(time -> time.toInstant(ZoneOffset.UTC));
     } catch (SQLException e) {
       throw new UncheckedSql(e);
     }

@@ -17,8 +17,12 @@ public final class PredictionStores {
    * {@link HistoryException}, so a process whose database is down still starts.
    *
    * @throws HistoryException when the embedded store cannot be opened or migrated
+   * @throws IllegalArgumentException when {@code config} has the history off
    */
   public static PredictionStore open(HistoryConfig config) {
+    if (!config.enabled()) {
+      throw new IllegalArgumentException("the history is off (--history=off); there is no store to open");
+    }
     if (config.url().toLowerCase(Locale.ROOT).startsWith("jdbc:duckdb:")) {
       DuckDbDatabase database = DuckDbDatabase.open(config.url());
       JdbcPredictionStore store = new JdbcPredictionStore(database);

@@ -26,7 +26,7 @@ class HistoryRecorderTest {
   @TempDir Path directory;
 
   @Test
-  void record_everything_isWrittenToTheStore_inBatches_andCloseFlushesTheRest() throws Exception {
+  void record_everything_isWrittenToTheStore_inBatches_whileQueriesRun_andCloseFlushesTheRest() throws Exception {
     Counting listener = new Counting();
     try (PredictionStore store = PredictionStores.open(HistoryConfig.defaults()
         .withUrl("jdbc:duckdb:" + directory.resolve("h.duckdb")))) {
@@ -37,11 +37,29 @@ class HistoryRecorderTest {
         callers.add(Thread.ofPlatform().start(() -> IntStream.range(0, 2_500).forEach(i ->
             assertTrue(recorder.record(at(T0.plusMillis(i), "c" + thread + "-" + i, "v1", 0.5))))));
       }
+      AtomicBoolean reading = new AtomicBoolean(true);
+      List<Throwable> readFailures = new CopyOnWriteArrayList<>();
+      Thread reader = Thread.ofPlatform().start(() -> {
+        long seen = 0;
+        while (reading.get()) {
+          try {
+            long count = store.stats(TimeRange.ALL).overall().count();
+            assertTrue(count >= seen, "counts only grow: " + seen + " then " + count);
+            seen = count;
+          } catch (RuntimeException | AssertionError e) {
+            readFailures.add(e);
+          }
+        }
+      });
       for (Thread caller : callers) {
         caller.join();
       }
 
       recorder.close();
+      reading.set(false);
+      reader.join();
+
+      assertEquals(List.of(), readFailures, "queries while the writer writes");
 
       assertEquals(10_000, recorder.written());
       assertEquals(0, recorder.dropped());

@@ -119,5 +119,6 @@ class HistorySettingsTest {
   void off_isDefaultsTurnedOff() {
     assertEquals(HistoryConfig.defaults().withEnabled(false), HistoryConfig.off());
     assertFalse(HistoryConfig.off().enabled());
+    assertThrows(IllegalArgumentException.class, () -> PredictionStores.open(HistoryConfig.off()));
   }
 }

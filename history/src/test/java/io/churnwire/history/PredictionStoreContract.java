@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,6 +39,7 @@ abstract class PredictionStoreContract {
   /** A Wednesday, so that weeks (from Monday) and days differ. */
   static final Instant T0 = Instant.parse("2026-03-04T10:15:30.123456Z");
 
+  HistoryConfig config;
   PredictionStore store;
 
   /** A config for a new, empty store of the kind under test. */
@@ -51,8 +55,6 @@ abstract class PredictionStoreContract {
   void closeStore() {
     store.close();
   }
-
-  HistoryConfig config;
 
   @Test
   void stats_emptyStore_countsNothingAndHasNoFirstOrLast() {
@@ -91,7 +93,8 @@ abstract class PredictionStoreContract {
     store.append(List.of(at(T0, "a", "v1", 0.9), at(T0.plusSeconds(10), "b", "v1", 0.2),
         at(T0.plusSeconds(20), "c", "v1", 0.4)));
 
-    PredictionStats stats = store.stats(new TimeRange(Optional.of(T0.plusSeconds(10)), Optional.of(T0.plusSeconds(20))));
+    PredictionStats stats =
+        store.stats(new TimeRange(Optional.of(T0.plusSeconds(10)), Optional.of(T0.plusSeconds(20))));
 
     assertEquals(1, stats.overall().count());
     assertEquals(Optional.of(T0.plusSeconds(10)), stats.first());
@@ -349,18 +352,30 @@ abstract class PredictionStoreContract {
   }
 
   @Test
-  void reopen_migratesNothingTwice_keepsThePredictions_andGivesNewOnesLaterIds() {
+  void reopen_migratesNothingTwice_keepsThePredictions_andGivesNewOnesLaterIds() throws Exception {
     store.append(List.of(at(T0, "a", "v1", 0.4), at(T0, "b", "v1", 0.6)));
     long lastId = store.list(PredictionFilter.in(TimeRange.ALL), Optional.empty(), 1).get(0).id();
+    long migrations = appliedMigrations();
     store.close();
 
     store = PredictionStores.open(config);
     store.append(List.of(at(T0, "c", "v1", 0.5)));
 
+    assertEquals(migrations, appliedMigrations());
+    assertTrue(migrations >= 1);
     assertEquals(3, store.stats(TimeRange.ALL).overall().count());
     StoredPrediction newest = store.list(PredictionFilter.in(TimeRange.ALL), Optional.empty(), 1).get(0);
     assertEquals("c", newest.record().customerId());
     assertTrue(newest.id() > lastId);
+  }
+
+  private long appliedMigrations() throws Exception {
+    try (Connection connection = ((JdbcPredictionStore) store).database().reader();
+        Statement statement = connection.createStatement();
+        ResultSet row = statement.executeQuery("SELECT count(*) FROM flyway_schema_history WHERE success")) {
+      row.next();
+      return row.getLong(1);
+    }
   }
 
   @Test

@@ -22,7 +22,7 @@ final class HistoryMetrics implements RecorderListener {
   private final Meter meter;
   private final LongCounter recorded;
   private final LongCounter dropped;
-  private final LongCounter writeFailures;
+  private final LongCounter outages;
   private final DoubleHistogram writeDuration;
 
   HistoryMetrics(Meter meter) {
@@ -31,13 +31,13 @@ final class HistoryMetrics implements RecorderListener {
         .setDescription("Predictions written to the history store.").build();
     this.dropped = meter.counterBuilder("churnwire.history.dropped").setUnit("{prediction}")
         .setDescription("Predictions not recorded because the history queue was full (store slow or down).").build();
-    this.writeFailures = meter.counterBuilder("churnwire.history.write_failures").setUnit("{batch}")
-        .setDescription("Batched history writes that failed and were retried.").build();
+    this.outages = meter.counterBuilder("churnwire.history.store_outages").setUnit("{outage}")
+        .setDescription("Times the history writer found its store unreachable (it keeps its batch and retries).").build();
     this.writeDuration = meter.histogramBuilder("churnwire.history.write.duration").setUnit("s")
         .setDescription("Time to write one batch of predictions to the history store.")
         .setExplicitBucketBoundariesAdvice(WRITE_BUCKETS).build();
     dropped.add(0);
-    writeFailures.add(0);
+    outages.add(0);
   }
 
   /** Observes the predictions waiting in the recorder's queue and whether the store answered its last check. */
@@ -45,7 +45,7 @@ final class HistoryMetrics implements RecorderListener {
     meter.gaugeBuilder("churnwire.history.queue_depth").ofLongs().setUnit("{prediction}")
         .setDescription("Predictions waiting to be written to the history store.")
         .buildWithCallback(gauge -> gauge.record(queued.getAsInt()));
-    meter.gaugeBuilder("churnwire.history.store_up").ofLongs().setUnit("1")
+    meter.gaugeBuilder("churnwire.history.store_up").ofLongs()
         .setDescription("1 while the history store answers its health check, else 0.")
         .buildWithCallback(gauge -> gauge.record(storeUp.getAsBoolean() ? 1 : 0));
   }
@@ -63,6 +63,6 @@ final class HistoryMetrics implements RecorderListener {
 
   @Override
   public void storeUnavailable(HistoryException e) {
-    writeFailures.add(1);
+    outages.add(1);
   }
 }

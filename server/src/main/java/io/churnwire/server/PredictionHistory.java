@@ -29,7 +29,6 @@ final class PredictionHistory implements AutoCloseable {
   private final Optional<PredictionStore> store;
   private final Optional<HistoryRecorder> recorder;
   private final Optional<HistoryRetention> retention;
-  private final HistoryMetrics metrics;
   private final InsightsExecutor queries;
   private volatile HistoryHealth health;
 
@@ -38,9 +37,8 @@ final class PredictionHistory implements AutoCloseable {
     this.store = store;
     this.recorder = recorder;
     this.retention = retention;
-    this.metrics = metrics;
     this.queries = new InsightsExecutor(QUERY_THREADS, QUERIES_QUEUED);
-    metrics.observe(() -> recorder.map(HistoryRecorder::queued).orElse(0), () -> health != null && health.up());
+    recorder.ifPresent(writer -> metrics.observe(writer::queued, () -> health != null && health.up()));
   }
 
   /**

@@ -279,6 +279,21 @@ class PredictionHistoryTest {
   }
 
   @Test
+  void historyMetrics_countWhatWasWritten_andSayTheStoreIsUp() throws Exception {
+    start(embedded());
+    churn(null).batchPredict(BatchPredictRequest.newBuilder()
+        .addAllItems(Customers.varied(25).stream().map(r -> Customers.item("m", r)).toList()).build());
+    awaitRecorded(25);
+
+    MetricsScrape scrape = MetricsScrape.of(application.metricsPort());
+    assertEquals(25, scrape.value("churnwire_history_recorded_total", Map.of()));
+    assertFalse(scrape.linesStartingWith("churnwire_history_dropped_total").isEmpty(), "a dropped series from the start");
+    assertEquals(0, scrape.value("churnwire_history_dropped_total", Map.of()));
+    assertEquals(1, scrape.value("churnwire_history_store_up", Map.of()));
+    assertEquals(0, scrape.value("churnwire_history_queue_depth", Map.of()));
+  }
+
+  @Test
   void aStoreThatGoesDown_costsNoPrediction_andRecordingResumesWhenItIsBack() throws Exception {
     start(fresh(Store.POSTGRESQL));
     for (int i = 0; i < 10; i++) {

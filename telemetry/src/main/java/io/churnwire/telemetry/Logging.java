@@ -34,6 +34,8 @@ public final class Logging {
       "kafka", Level.WARN,
       "state.change.logger", Level.WARN,
       "smile", Level.WARN,
+      "org.flywaydb", Level.WARN,
+      "com.zaxxer.hikari", Level.ERROR,
       "io.grpc.netty.shaded", Level.INFO);
 
   private Logging() {}

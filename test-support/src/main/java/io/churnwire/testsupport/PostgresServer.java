@@ -49,7 +49,15 @@ public final class PostgresServer implements AutoCloseable {
    */
   public static PostgresServer start() throws IOException, InterruptedException {
     String override = System.getenv("CHURNWIRE_POSTGRES_BIN");
-    Path binaries = override == null || override.isBlank() ? DEFAULT_BINARIES : Path.of(override);
+    return start(override == null || override.isBlank() ? DEFAULT_BINARIES : Path.of(override));
+  }
+
+  /**
+   * As {@link #start()}, with the server programs in {@code binaries}.
+   *
+   * @throws IllegalStateException when they are missing or the server does not start
+   */
+  public static PostgresServer start(Path binaries) throws IOException, InterruptedException {
     if (!Files.isExecutable(binaries.resolve("initdb")) || !Files.isExecutable(binaries.resolve("pg_ctl"))) {
       throw new IllegalStateException("PostgreSQL server programs (initdb, pg_ctl) are not in " + binaries
           + "; install Debian's postgresql package (scripts/install-tools.sh does) or set"
@@ -113,6 +121,11 @@ public final class PostgresServer implements AutoCloseable {
     if (!running) {
       start0();
     }
+  }
+
+  /** The temporary directory holding the data, the socket and the logs. */
+  public Path directory() {
+    return directory;
   }
 
   /** Stops the server and deletes its directory. */

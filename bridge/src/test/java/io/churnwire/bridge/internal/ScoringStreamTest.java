@@ -16,16 +16,23 @@ import io.churnwire.v1.PredictBatchResponse;
 import io.churnwire.v1.PredictRequest;
 import io.churnwire.v1.PredictResponse;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
 import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -122,8 +129,20 @@ class ScoringStreamTest {
 
   private String serverName;
 
+  private final List<String> interfaceHeaders = new CopyOnWriteArrayList<>();
+
   private void startServer() throws IOException {
-    server = InProcessServerBuilder.forName(serverName).directExecutor().addService(new Double()).build().start();
+    Metadata.Key<String> interfaceHeader = Metadata.Key.of("x-churnwire-interface", Metadata.ASCII_STRING_MARSHALLER);
+    ServerInterceptor recordHeader = new ServerInterceptor() {
+      @Override
+      public <Q, A> ServerCall.Listener<Q> interceptCall(ServerCall<Q, A> call, Metadata headers,
+          ServerCallHandler<Q, A> next) {
+        interfaceHeaders.add(String.valueOf(headers.get(interfaceHeader)));
+        return next.startCall(call, headers);
+      }
+    };
+    server = InProcessServerBuilder.forName(serverName).directExecutor()
+        .addService(ServerInterceptors.intercept(new Double(), recordHeader)).build().start();
   }
 
   private void start(Duration itemTimeout) throws IOException {
@@ -183,6 +202,17 @@ class ScoringStreamTest {
     Object outcome = outcomes.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
     assertNotNull(outcome, "no outcome within " + WAIT);
     return outcome;
+  }
+
+  @Test
+  void everyCall_tellsTheServerItCarriesKafkaRecords_forThePredictionHistory() throws Exception {
+    start(Duration.ofSeconds(30));
+    behaviour = (number, item) -> scored(item);
+
+    stream.submit(record(1), customer("c-1"));
+
+    assertEquals("c-1", ((PredictResponse) nextOutcome()).getCustomerId());
+    assertEquals(List.of("kafka"), interfaceHeaders);
   }
 
   @Test
