@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the server and starts it on its embedded defaults (port 50051, the admin port 50052 on
-# 127.0.0.1, model registry ./models/default, prediction history in ./history/predictions.duckdb).
+# 127.0.0.1, model registry ./models/default, prediction history in ./var/predictions.duckdb).
 # When the registry has no production model yet, the trainer first trains, registers and promotes
 # the demo model into it (`churnwire-model init --demo`); the server itself never trains. Extra
 # arguments go to the server; `scripts/run.sh --help` lists them.

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Regenerates envoy/openapi/churnwire.swagger.json from the protos with protoc-gen-openapiv2, using
-# the same build step (envoy/pom.xml, execution "openapi") that OpenApiIT checks the file against.
+# Regenerates envoy/openapi/churnwire.swagger.json (every service Envoy transcodes, merged into one
+# file) from the protos with protoc-gen-openapiv2, using the same build step (envoy/pom.xml,
+# execution "openapi") that OpenApiIT checks the file against.
 set -euo pipefail
 source "$(dirname "$0")/../../scripts/env.sh"
 cd "$churnwire_root"
@@ -9,5 +10,5 @@ if [ ! -x .tools/bin/protoc-gen-openapiv2 ]; then
   exit 1
 fi
 ./mvnw -B -q -pl envoy -am generate-sources
-cp envoy/target/openapi/churnwire/v1/churn_service.swagger.json envoy/openapi/churnwire.swagger.json
+cp envoy/target/openapi/churnwire.swagger.json envoy/openapi/churnwire.swagger.json
 echo "wrote envoy/openapi/churnwire.swagger.json"

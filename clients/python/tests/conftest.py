@@ -1,5 +1,6 @@
 """Session fixtures: the packaged Churnwire server (``java -jar server/target/churnwire-server.jar``)
-started once, on a free port, and stopped with SIGTERM, which must drain and exit 0."""
+started once, on a free port, and stopped with SIGTERM, which must drain and exit 0. Every server
+records its predictions in a DuckDB file of its own, beside its log."""
 
 from __future__ import annotations
 
@@ -53,11 +54,14 @@ def _jar() -> Path:
 
 def start_server(log: Path, model_dir: Path, *flags: str) -> RunningServer:
     """Starts the jar with its output in ``log`` and waits, bounded, for its listening line. The admin
-    port is a free one too, so several servers run side by side."""
+    port is a free one too, and the prediction history a file beside ``log`` unless ``flags`` say
+    otherwise, so several servers run side by side."""
+    history = () if any(flag.startswith("--history") for flag in flags) else (
+        f"--history-url=jdbc:duckdb:{log.parent / 'history.duckdb'}",)
     with log.open("wb") as out:
         process = subprocess.Popen(
             [_java(), "-Xmx512m", "-jar", str(_jar()), "--host=127.0.0.1", "--port=0",
-             "--admin-port=0", "--metrics-port=0", f"--model-dir={model_dir}", *flags],
+             "--admin-port=0", "--metrics-port=0", f"--model-dir={model_dir}", *history, *flags],
             stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     deadline = time.monotonic() + START_TIMEOUT_S
     while time.monotonic() < deadline and process.poll() is None:

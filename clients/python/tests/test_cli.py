@@ -62,3 +62,11 @@ def test_metadata_printsTheModelAsJson(target, server):
 
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["version"] == server.model_version
+
+
+def test_stats_timeThatIsNotRfc3339_isAUsageErrorNamingTheFlag():
+    result = run("stats", "--start-time", "yesterday")
+
+    assert result.returncode == 2
+    assert "--start-time" in result.stderr
+    assert "RFC 3339" in result.stderr

@@ -4,6 +4,9 @@
 ``churnwire.v1`` stubs with timeouts, retries that honour the server's RetryInfo, typed errors
 (``InvalidRequestError.violations``), the PredictBatch stream as an (async) iterator, and TLS,
 mTLS and a bearer token (``ca_file=``, ``cert_file=``, ``key_file=``, ``token=``; ``read_token``).
+The same clients make the ChurnInsightsService calls: ``prediction_stats``, ``list_predictions``
+(and ``iter_predictions`` over every page), ``list_customer_predictions``, ``risk_distribution``,
+``churn_over_time``.
 """
 
 from churnwire._common import BatchResult, RetryPolicy
@@ -11,6 +14,22 @@ from churnwire._security import read_token
 from churnwire.aio import AsyncChurnClient
 from churnwire.client import ChurnClient
 from churnwire.errors import ChurnwireError, FieldViolation, InvalidRequestError
+from churnwire.v1.churn_insights_service_pb2 import (
+    GetChurnOverTimeRequest,
+    GetChurnOverTimeResponse,
+    GetPredictionStatsRequest,
+    GetPredictionStatsResponse,
+    GetRiskDistributionRequest,
+    GetRiskDistributionResponse,
+    ListCustomerPredictionsRequest,
+    ListCustomerPredictionsResponse,
+    ListPredictionsRequest,
+    ListPredictionsResponse,
+    PredictionInterface,
+    PredictionMethod,
+    PredictionRecord,
+    TimeGranularity,
+)
 from churnwire.v1.churn_service_pb2 import (
     PredictBatchRequest,
     PredictBatchResponse,
@@ -27,8 +46,18 @@ __all__ = [
     "ChurnwireError",
     "Contract",
     "FieldViolation",
+    "GetChurnOverTimeRequest",
+    "GetChurnOverTimeResponse",
+    "GetPredictionStatsRequest",
+    "GetPredictionStatsResponse",
+    "GetRiskDistributionRequest",
+    "GetRiskDistributionResponse",
     "InternetService",
     "InvalidRequestError",
+    "ListCustomerPredictionsRequest",
+    "ListCustomerPredictionsResponse",
+    "ListPredictionsRequest",
+    "ListPredictionsResponse",
     "ModelMetadata",
     "PaymentMethod",
     "PredictBatchRequest",
@@ -36,7 +65,11 @@ __all__ = [
     "PredictRequest",
     "PredictResponse",
     "Prediction",
+    "PredictionInterface",
+    "PredictionMethod",
+    "PredictionRecord",
     "RetryPolicy",
     "RiskBand",
+    "TimeGranularity",
     "read_token",
 ]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from typing import Any, Mapping, Union
+from typing import Any, Mapping, TypeVar, Union
 
+from google.protobuf.message import Message
 from google.rpc import code_pb2, status_pb2
 
 from churnwire.errors import ChurnwireError, from_status
@@ -91,6 +92,21 @@ def predict_request(request: pb.PredictRequest | None, fields: Mapping[str, Any]
     if request is not None and fields:
         raise TypeError("pass either a PredictRequest or keyword fields, not both")
     return request if request is not None else pb.PredictRequest(**fields)
+
+
+M = TypeVar("M", bound=Message)
+
+
+def request_of(message_type: type[M], request: M | None, fields: Mapping[str, Any]) -> M:
+    """``request`` as given, or a ``message_type`` built from keyword fields: enum values by name
+    (``risk_band="RISK_BAND_HIGH"``), times as timezone-aware ``datetime`` or ``Timestamp``."""
+    if request is not None and fields:
+        raise TypeError(f"pass either a {message_type.__name__} or keyword fields, not both")
+    if request is None:
+        return message_type(**fields)
+    if not isinstance(request, message_type):
+        raise TypeError(f"expected a {message_type.__name__}, got {type(request).__name__}")
+    return request
 
 
 def batch_item(item: BatchItem, index: int) -> pb.PredictBatchRequest:

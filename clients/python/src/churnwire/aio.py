@@ -20,9 +20,12 @@ from churnwire._common import (
     RetryPolicy,
     batch_item,
     predict_request,
+    request_of,
 )
 from churnwire._security import PathLike, open_channel
 from churnwire.errors import from_rpc_error
+from churnwire.v1 import churn_insights_service_pb2 as ipb
+from churnwire.v1 import churn_insights_service_pb2_grpc
 from churnwire.v1 import churn_service_pb2 as pb
 from churnwire.v1 import churn_service_pb2_grpc
 from churnwire.v1 import model_pb2
@@ -31,8 +34,8 @@ T = TypeVar("T")
 
 
 class AsyncChurnClient:
-    """The asyncio counterpart of :class:`churnwire.ChurnClient`, with the same timeouts, retries
-    and typed errors. Create it inside the event loop that uses it (grpc.aio channels belong to one
+    """The asyncio counterpart of :class:`churnwire.ChurnClient`, with the same calls (the insights
+    ones included), timeouts, retries and typed errors. Create it inside the event loop that uses it (grpc.aio channels belong to one
     loop); use it as an async context manager or await :meth:`close`.
     """
 
@@ -49,6 +52,7 @@ class AsyncChurnClient:
         self._channel = open_channel(target, channel, aio, tls=tls, ca_file=ca_file, cert_file=cert_file,
                                      key_file=key_file, token=token)
         self._stub = churn_service_pb2_grpc.ChurnServiceStub(self._channel)
+        self._insights = churn_insights_service_pb2_grpc.ChurnInsightsServiceStub(self._channel)
         self._timeout = timeout
         self._stream_timeout = stream_timeout
         self._window = window
@@ -89,6 +93,53 @@ class AsyncChurnClient:
     async def model_metadata(self, *, timeout: float | None = None) -> model_pb2.ModelMetadata:
         """Version, feature schema with accepted ranges, metrics and threshold of the served model."""
         return (await self._unary(self._stub.GetModelMetadata, pb.GetModelMetadataRequest(), timeout)).model
+
+    async def prediction_stats(self, request: ipb.GetPredictionStatsRequest | None = None, /, *,
+                               timeout: float | None = None, **fields: Any) -> ipb.GetPredictionStatsResponse:
+        """As :meth:`churnwire.ChurnClient.prediction_stats`."""
+        return await self._unary(self._insights.GetPredictionStats,
+                                 request_of(ipb.GetPredictionStatsRequest, request, fields), timeout)
+
+    async def list_predictions(self, request: ipb.ListPredictionsRequest | None = None, /, *,
+                               timeout: float | None = None, **fields: Any) -> ipb.ListPredictionsResponse:
+        """As :meth:`churnwire.ChurnClient.list_predictions`."""
+        return await self._unary(self._insights.ListPredictions,
+                                 request_of(ipb.ListPredictionsRequest, request, fields), timeout)
+
+    async def iter_predictions(self, request: ipb.ListPredictionsRequest | None = None, /, *,
+                               timeout: float | None = None,
+                               **fields: Any) -> AsyncIterator[ipb.PredictionRecord]:
+        """As :meth:`churnwire.ChurnClient.iter_predictions`, an async iterator."""
+        query = request_of(ipb.ListPredictionsRequest, request, fields)
+        async for record in self._pages(self._insights.ListPredictions, query, timeout):
+            yield record
+
+    async def list_customer_predictions(self, request: ipb.ListCustomerPredictionsRequest | None = None, /, *,
+                                        timeout: float | None = None,
+                                        **fields: Any) -> ipb.ListCustomerPredictionsResponse:
+        """As :meth:`churnwire.ChurnClient.list_customer_predictions`."""
+        return await self._unary(self._insights.ListCustomerPredictions,
+                                 request_of(ipb.ListCustomerPredictionsRequest, request, fields), timeout)
+
+    async def iter_customer_predictions(self, request: ipb.ListCustomerPredictionsRequest | None = None, /, *,
+                                        timeout: float | None = None,
+                                        **fields: Any) -> AsyncIterator[ipb.PredictionRecord]:
+        """As :meth:`churnwire.ChurnClient.iter_customer_predictions`, an async iterator."""
+        query = request_of(ipb.ListCustomerPredictionsRequest, request, fields)
+        async for record in self._pages(self._insights.ListCustomerPredictions, query, timeout):
+            yield record
+
+    async def risk_distribution(self, request: ipb.GetRiskDistributionRequest | None = None, /, *,
+                                timeout: float | None = None, **fields: Any) -> ipb.GetRiskDistributionResponse:
+        """As :meth:`churnwire.ChurnClient.risk_distribution`."""
+        return await self._unary(self._insights.GetRiskDistribution,
+                                 request_of(ipb.GetRiskDistributionRequest, request, fields), timeout)
+
+    async def churn_over_time(self, request: ipb.GetChurnOverTimeRequest | None = None, /, *,
+                              timeout: float | None = None, **fields: Any) -> ipb.GetChurnOverTimeResponse:
+        """As :meth:`churnwire.ChurnClient.churn_over_time`."""
+        return await self._unary(self._insights.GetChurnOverTime,
+                                 request_of(ipb.GetChurnOverTimeRequest, request, fields), timeout)
 
     async def predict_batch(self, items: Union[Iterable[BatchItem], AsyncIterable[BatchItem]], *,
                             timeout: float | None = None) -> AsyncIterator[BatchResult]:
@@ -145,6 +196,18 @@ class AsyncChurnClient:
             if not writer.done():
                 writer.cancel()
             call.cancel()
+
+    async def _pages(self, method: Callable[..., Awaitable[Any]], query: Any,
+                     timeout: float | None) -> AsyncIterator[Any]:
+        page_request = type(query)()
+        page_request.CopyFrom(query)
+        while True:
+            page = await self._unary(method, page_request, timeout)
+            for record in page.predictions:
+                yield record
+            if not page.next_page_token:
+                return
+            page_request.page_token = page.next_page_token
 
     async def _unary(self, method: Callable[..., Awaitable[T]], request: Any, timeout: float | None) -> T:
         deadline = time.monotonic() + (self._timeout if timeout is None else timeout)

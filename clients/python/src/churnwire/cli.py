@@ -1,4 +1,5 @@
-"""The ``churnwire`` command: score one customer from the shell, or print the model's metadata.
+"""The ``churnwire`` command: score one customer from the shell, print the model's metadata, or
+print the statistics of the recorded predictions.
 
 Nothing is validated locally beyond types: a missing or out-of-range feature goes to the server,
 whose answer lists every bad field, so the tool never disagrees with the model's own schema.
@@ -12,6 +13,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from datetime import datetime
 from typing import Callable, Sequence
 
 from google.protobuf import json_format
@@ -61,6 +63,18 @@ def _at_least_one(text: str) -> int:
     return value
 
 
+def _time(text: str) -> datetime:
+    """An RFC 3339 time with ``Z`` or an offset, e.g. ``2026-12-01T00:00:00Z``."""
+    value = text.strip()
+    try:
+        parsed = datetime.fromisoformat(value[:-1] + "+00:00" if value[-1:] in ("Z", "z") else value)
+    except ValueError:
+        parsed = None
+    if parsed is None or parsed.tzinfo is None:
+        raise argparse.ArgumentTypeError(f"'{text}' is not an RFC 3339 time such as 2026-12-01T00:00:00Z")
+    return parsed
+
+
 def _parser() -> argparse.ArgumentParser:
     connection = argparse.ArgumentParser(add_help=False)
     connection.add_argument("--target", default=os.environ.get("CHURNWIRE_TARGET", DEFAULT_TARGET),
@@ -108,6 +122,13 @@ def _parser() -> argparse.ArgumentParser:
 
     commands.add_parser("metadata", parents=[connection],
                         help="print the served model's metadata (version, schema, metrics) as JSON")
+
+    stats = commands.add_parser("stats", parents=[connection],
+                                help="print the statistics of the recorded predictions (count, churn rate, per "
+                                     "risk band and model version) as JSON")
+    stats.add_argument("--start-time", type=_time, metavar="TIME",
+                       help="only predictions at or after this RFC 3339 time, e.g. 2026-12-01T00:00:00Z")
+    stats.add_argument("--end-time", type=_time, metavar="TIME", help="only predictions before this time")
     return parser
 
 
@@ -176,6 +197,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                     print(json_format.MessageToJson(response, always_print_fields_with_no_presence=True))
                 else:
                     _print_prediction(response)
+            elif args.command == "stats":
+                time_range = {name: getattr(args, name) for name in ("start_time", "end_time")
+                              if getattr(args, name) is not None}
+                print(json_format.MessageToJson(client.prediction_stats(**time_range),
+                                                always_print_fields_with_no_presence=True,
+                                                preserving_proto_field_name=True))
             else:
                 print(json_format.MessageToJson(client.model_metadata(), always_print_fields_with_no_presence=True))
         return 0

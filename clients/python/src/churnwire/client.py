@@ -19,9 +19,12 @@ from churnwire._common import (
     RetryPolicy,
     batch_item,
     predict_request,
+    request_of,
 )
 from churnwire._security import PathLike, open_channel
 from churnwire.errors import from_rpc_error
+from churnwire.v1 import churn_insights_service_pb2 as ipb
+from churnwire.v1 import churn_insights_service_pb2_grpc
 from churnwire.v1 import churn_service_pb2 as pb
 from churnwire.v1 import churn_service_pb2_grpc
 from churnwire.v1 import model_pb2
@@ -31,13 +34,16 @@ _END = object()
 
 
 class ChurnClient:
-    """A blocking client for churnwire.v1.ChurnService.
+    """A blocking client for churnwire.v1.ChurnService and ChurnInsightsService.
 
-    Adds what every caller would otherwise repeat around the generated stub: a timeout on every
+    Adds what every caller would otherwise repeat around the generated stubs: a timeout on every
     call, retries of overload and unavailability that wait as long as the server asks
     (:class:`RetryPolicy`), errors as :class:`~churnwire.errors.ChurnwireError` with the field
     violations of bad input unpacked, and the PredictBatch stream as an iterator with a bounded
-    number of unanswered items. Thread-safe; use it as a context manager or call :meth:`close`.
+    number of unanswered items. The insights calls (statistics over the server's prediction
+    history, the recorded predictions) share the channel, timeout, retries and credentials; a
+    token needs the ``insights`` role for them. Thread-safe; use it as a context manager or call
+    :meth:`close`.
     """
 
     def __init__(self, target: str = DEFAULT_TARGET, *, timeout: float = DEFAULT_TIMEOUT,
@@ -74,6 +80,7 @@ class ChurnClient:
         self._channel = open_channel(target, channel, grpc, tls=tls, ca_file=ca_file, cert_file=cert_file,
                                      key_file=key_file, token=token)
         self._stub = churn_service_pb2_grpc.ChurnServiceStub(self._channel)
+        self._insights = churn_insights_service_pb2_grpc.ChurnInsightsServiceStub(self._channel)
         self._timeout = timeout
         self._stream_timeout = stream_timeout
         self._window = window
@@ -115,6 +122,68 @@ class ChurnClient:
     def model_metadata(self, *, timeout: float | None = None) -> model_pb2.ModelMetadata:
         """Version, feature schema with accepted ranges, metrics and threshold of the served model."""
         return self._unary(self._stub.GetModelMetadata, pb.GetModelMetadataRequest(), timeout).model
+
+    def prediction_stats(self, request: ipb.GetPredictionStatsRequest | None = None, /, *,
+                         timeout: float | None = None, **fields: Any) -> ipb.GetPredictionStatsResponse:
+        """Counts, predicted churn rate and mean probability, overall, per risk band and per model
+        version; optionally over ``start_time`` (inclusive) to ``end_time`` (exclusive), given as
+        timezone-aware datetimes or Timestamps.
+
+        Raises:
+            InvalidRequestError: e.g. ``end_time`` not after ``start_time``.
+            ChurnwireError: any other failure; FAILED_PRECONDITION when the server's history is off.
+        """
+        return self._unary(self._insights.GetPredictionStats,
+                           request_of(ipb.GetPredictionStatsRequest, request, fields), timeout)
+
+    def list_predictions(self, request: ipb.ListPredictionsRequest | None = None, /, *,
+                         timeout: float | None = None, **fields: Any) -> ipb.ListPredictionsResponse:
+        """One page of recorded predictions, most recent first. Fields: ``page_size`` (default 50,
+        at most 1,000), ``page_token`` (the ``next_page_token`` of the page before), ``risk_band``,
+        ``model_version``, ``start_time``, ``end_time``.
+
+        Raises:
+            InvalidRequestError: a bad page size, page token or time range, naming the field.
+        """
+        return self._unary(self._insights.ListPredictions,
+                           request_of(ipb.ListPredictionsRequest, request, fields), timeout)
+
+    def iter_predictions(self, request: ipb.ListPredictionsRequest | None = None, /, *,
+                         timeout: float | None = None, **fields: Any) -> Iterator[ipb.PredictionRecord]:
+        """Every prediction :meth:`list_predictions` selects, page after page as the caller
+        iterates; ``timeout`` applies to each page."""
+        query = request_of(ipb.ListPredictionsRequest, request, fields)
+        return self._pages(self._insights.ListPredictions, query, timeout)
+
+    def list_customer_predictions(self, request: ipb.ListCustomerPredictionsRequest | None = None, /, *,
+                                  timeout: float | None = None,
+                                  **fields: Any) -> ipb.ListCustomerPredictionsResponse:
+        """One page of one customer's predictions, most recent first. Fields: ``customer_id``,
+        ``page_size``, ``page_token``, ``start_time``, ``end_time``."""
+        return self._unary(self._insights.ListCustomerPredictions,
+                           request_of(ipb.ListCustomerPredictionsRequest, request, fields), timeout)
+
+    def iter_customer_predictions(self, request: ipb.ListCustomerPredictionsRequest | None = None, /, *,
+                                  timeout: float | None = None,
+                                  **fields: Any) -> Iterator[ipb.PredictionRecord]:
+        """Every prediction of one customer, page after page as the caller iterates."""
+        query = request_of(ipb.ListCustomerPredictionsRequest, request, fields)
+        return self._pages(self._insights.ListCustomerPredictions, query, timeout)
+
+    def risk_distribution(self, request: ipb.GetRiskDistributionRequest | None = None, /, *,
+                          timeout: float | None = None, **fields: Any) -> ipb.GetRiskDistributionResponse:
+        """The histogram of churn probabilities. Fields: ``bucket_count`` (default 10, 1 to 100),
+        ``model_version``, ``start_time``, ``end_time``."""
+        return self._unary(self._insights.GetRiskDistribution,
+                           request_of(ipb.GetRiskDistributionRequest, request, fields), timeout)
+
+    def churn_over_time(self, request: ipb.GetChurnOverTimeRequest | None = None, /, *,
+                        timeout: float | None = None, **fields: Any) -> ipb.GetChurnOverTimeResponse:
+        """Predicted churn rate and volume per bucket. Fields: ``granularity``
+        (``"TIME_GRANULARITY_HOUR"``, ``_DAY``, the default, or ``_WEEK``), ``start_time``,
+        ``end_time``, ``model_version``."""
+        return self._unary(self._insights.GetChurnOverTime,
+                           request_of(ipb.GetChurnOverTimeRequest, request, fields), timeout)
 
     def predict_batch(self, items: Iterable[BatchItem], *, timeout: float | None = None) -> Iterator[BatchResult]:
         """Streams items through PredictBatch and yields each answer as it arrives.
@@ -162,6 +231,16 @@ class ChurnClient:
             call.cancel()
         if source_failure:
             raise source_failure[0]
+
+    def _pages(self, method: Callable[..., Any], query: Any, timeout: float | None) -> Iterator[Any]:
+        page_request = type(query)()
+        page_request.CopyFrom(query)
+        while True:
+            page = self._unary(method, page_request, timeout)
+            yield from page.predictions
+            if not page.next_page_token:
+                return
+            page_request.page_token = page.next_page_token
 
     def _unary(self, method: Callable[..., T], request: Any, timeout: float | None) -> T:
         deadline = time.monotonic() + (self._timeout if timeout is None else timeout)

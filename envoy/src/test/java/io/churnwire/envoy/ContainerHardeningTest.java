@@ -68,11 +68,11 @@ class ContainerHardeningTest {
   }
 
   @Test
-  void onlyTheTrainerWritesTheModelRegistry_theServerMountsItReadOnly() throws IOException {
+  void onlyTheTrainerWritesTheModelRegistry_theServerMountsItReadOnly_andWritesOnlyItsHistory() throws IOException {
     Map<String, Map<String, Object>> services = services();
 
     assertEquals(List.of("models:/models"), services.get("model-init").get("volumes"));
-    assertEquals(List.of("models:/models:ro"), services.get("server").get("volumes"));
+    assertEquals(List.of("models:/models:ro", "history:/history"), services.get("server").get("volumes"));
     for (String name : List.of("envoy", "bridge", "simulator", "reader")) {
       assertFalse(services.get(name).containsKey("volumes"), name + " mounts " + services.get(name).get("volumes"));
     }

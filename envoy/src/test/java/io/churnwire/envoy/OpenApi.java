@@ -21,23 +21,34 @@ final class OpenApi {
     return Tools.root().resolve("envoy/openapi/churnwire.swagger.json");
   }
 
-  /** What the build generated from the protos this run (see envoy/pom.xml). */
+  /** What the build generated from the protos this run, all services merged (see envoy/pom.xml). */
   static Path generated() {
-    return Tools.root().resolve("envoy/target/openapi/churnwire/v1/churn_service.swagger.json");
+    return Tools.root().resolve("envoy/target/openapi/churnwire.swagger.json");
+  }
+
+  /** The names of the tags of the description: one per gRPC service, e.g. {@code ChurnService}. */
+  static List<String> tags(Path description) throws IOException {
+    return read(description).getFieldsOrThrow("tags").getListValue().getValuesList().stream()
+        .map(tag -> tag.getStructValue().getFieldsOrThrow("name").getStringValue())
+        .toList();
   }
 
   /** Each path of the description with its HTTP methods, in document order. */
   static Map<String, List<String>> operations(Path description) throws IOException {
+    Map<String, List<String>> operations = new LinkedHashMap<>();
+    for (Map.Entry<String, Value> path : read(description).getFieldsOrThrow("paths").getStructValue().getFieldsMap().entrySet()) {
+      operations.put(path.getKey(), path.getValue().getStructValue().getFieldsMap().keySet().stream().sorted().toList());
+    }
+    return operations;
+  }
+
+  private static Struct read(Path description) throws IOException {
     Struct.Builder document = Struct.newBuilder();
     try {
       JsonFormat.parser().merge(Files.readString(description, StandardCharsets.UTF_8), document);
     } catch (InvalidProtocolBufferException e) {
       throw new AssertionError(description + " is not JSON", e);
     }
-    Map<String, List<String>> operations = new LinkedHashMap<>();
-    for (Map.Entry<String, Value> path : document.getFieldsOrThrow("paths").getStructValue().getFieldsMap().entrySet()) {
-      operations.put(path.getKey(), path.getValue().getStructValue().getFieldsMap().keySet().stream().sorted().toList());
-    }
-    return operations;
+    return document.build();
   }
 }

@@ -10,8 +10,10 @@ import com.google.rpc.BadRequest;
 import com.google.rpc.ErrorInfo;
 import com.google.rpc.RetryInfo;
 import com.google.rpc.Status;
+import io.churnwire.history.HistoryConfig;
 import io.churnwire.server.ServerApplication;
 import io.churnwire.server.ServerConfig;
+import io.churnwire.v1.ChurnInsightsServiceGrpc;
 import io.churnwire.v1.ChurnServiceGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -66,14 +68,16 @@ final class RestGateway implements AutoCloseable {
 
   /**
    * Starts a server on a free loopback port with {@code configure} applied to the test defaults,
-   * then Envoy in front of it.
+   * then Envoy in front of it. The server records its predictions in an embedded store of its own,
+   * a DuckDB file in the gateway's temporary directory.
    */
   static RestGateway start(UnaryOperator<ServerConfig> configure) throws IOException, InterruptedException {
     Path workDir = Files.createTempDirectory("churnwire-envoy-it");
     ServerConfig config = configure.apply(ServerConfig.defaults()
         .withHost("127.0.0.1")
         .withPort(0)
-        .withModelDir(io.churnwire.testsupport.DemoRegistry.shared()));
+        .withModelDir(io.churnwire.testsupport.DemoRegistry.shared())
+        .withHistory(HistoryConfig.defaults().withUrl("jdbc:duckdb:" + workDir.resolve("history.duckdb"))));
     ServerApplication server = ServerApplication.start(config);
     try {
       EnvoyProcess envoy = EnvoyProcess.start(server.port(), workDir);
@@ -89,6 +93,11 @@ final class RestGateway implements AutoCloseable {
   /** A blocking gRPC stub straight to the server, bypassing Envoy. */
   ChurnServiceGrpc.ChurnServiceBlockingStub grpc() {
     return ChurnServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
+  }
+
+  /** A blocking {@code ChurnInsightsService} stub straight to the server, bypassing Envoy. */
+  ChurnInsightsServiceGrpc.ChurnInsightsServiceBlockingStub insights() {
+    return ChurnInsightsServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
   }
 
   HttpResponse<String> get(String pathAndQuery) throws IOException, InterruptedException {

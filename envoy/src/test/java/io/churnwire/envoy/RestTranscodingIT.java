@@ -216,13 +216,19 @@ class RestTranscodingIT {
     assertEquals(Map.of(
             "/v1/customers:predict", List.of("get", "post"),
             "/v1/customers:batchPredict", List.of("post"),
-            "/v1/model", List.of("get")),
+            "/v1/model", List.of("get"),
+            "/v1/stats", List.of("get"),
+            "/v1/predictions", List.of("get"),
+            "/v1/customers/{customer_id}/predictions", List.of("get"),
+            "/v1/stats:riskDistribution", List.of("get"),
+            "/v1/stats:churnOverTime", List.of("get")),
         operations);
     for (Map.Entry<String, List<String>> path : operations.entrySet()) {
+      String concrete = path.getKey().replace("{customer_id}", "7590-VHVEG");
       for (String method : path.getValue()) {
         HttpResponse<String> answer = method.equals("get")
-            ? gateway.get(path.getKey())
-            : gateway.post(path.getKey(), "{}");
+            ? gateway.get(concrete)
+            : gateway.post(concrete, "{}");
         assertFalse(answer.statusCode() == 404 || answer.statusCode() >= 500,
             () -> method + " " + path.getKey() + " -> " + answer.statusCode() + " " + answer.body());
       }

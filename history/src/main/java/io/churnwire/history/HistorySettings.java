@@ -31,7 +31,7 @@ public final class HistorySettings {
   public static final String PASSWORD_VARIABLE = "CHURNWIRE_HISTORY_PASSWORD";
 
   /** The embedded store's file, relative to the working directory. */
-  public static final String DEFAULT_URL = "jdbc:duckdb:history/predictions.duckdb";
+  public static final String DEFAULT_URL = "jdbc:duckdb:var/predictions.duckdb";
 
   /** {@code on} or {@code off}; {@code true} and {@code false} are read too. Written as on/off. */
   static final ValueType<Boolean> ON_OFF = new ValueType<>("on or off", HistorySettings::onOff,

@@ -33,7 +33,7 @@ class HistorySettingsTest {
 
     assertEquals(HistoryConfig.defaults(), config);
     assertTrue(config.enabled());
-    assertEquals("jdbc:duckdb:history/predictions.duckdb", config.url());
+    assertEquals("jdbc:duckdb:var/predictions.duckdb", config.url());
     assertEquals(180, config.retentionDays());
     assertEquals(100_000, config.queueCapacity());
     assertFalse(config.postgresql());

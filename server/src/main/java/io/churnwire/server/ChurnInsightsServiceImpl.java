@@ -208,6 +208,7 @@ public final class ChurnInsightsServiceImpl extends ChurnInsightsServiceGrpc.Chu
   }
 
   private <Q, R> void answer(StreamObserver<R> responses, Validation<Q> validation, Query<Q, R> query) {
+    CallRecord.current().ifPresent(record -> record.choose(null));
     if (store.isEmpty()) {
       responses.onError(Statuses.toException(historyOff()));
       return;
@@ -220,7 +221,7 @@ public final class ChurnInsightsServiceImpl extends ChurnInsightsServiceGrpc.Chu
       return;
     }
     Context context = Context.current();
-    boolean submitted = executor.submit(context.wrap(() -> {
+    boolean submitted = executor.submit(TaskContext.carry(context.wrap(() -> {
       if (context.isCancelled()) {
         return;
       }
@@ -242,7 +243,7 @@ public final class ChurnInsightsServiceImpl extends ChurnInsightsServiceGrpc.Chu
       }
       responses.onNext(answer);
       responses.onCompleted();
-    }));
+    })));
     if (!submitted) {
       responses.onError(Statuses.toException(Status.newBuilder()
           .setCode(Code.RESOURCE_EXHAUSTED_VALUE)

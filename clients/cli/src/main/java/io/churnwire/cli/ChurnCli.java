@@ -13,13 +13,16 @@ import picocli.CommandLine.Model.UsageMessageSpec;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine;
 
-/** The {@code churnwire} command: one customer scored from the shell, the model described, or a load run. */
+/**
+ * The {@code churnwire} command: one customer scored from the shell, the model described, the
+ * statistics of the recorded predictions, or a load run.
+ */
 @Command(
     name = "churnwire",
     mixinStandardHelpOptions = true,
     versionProvider = ChurnCli.Version.class,
     description = "Calls a Churnwire server over gRPC.",
-    subcommands = {PredictCommand.class, MetadataCommand.class, LoadCommand.class,
+    subcommands = {PredictCommand.class, MetadataCommand.class, StatsCommand.class, LoadCommand.class,
         CommandLine.HelpCommand.class})
 public final class ChurnCli implements Runnable {
   /** Exit code when the server refused the request as invalid; usage errors share it. */
@@ -39,6 +42,7 @@ public final class ChurnCli implements Runnable {
     CommandLine commandLine = new CommandLine(new ChurnCli()).setCaseInsensitiveEnumValuesAllowed(true);
     listSettings(commandLine.getSubcommands().get("predict"), CliSettings.PREDICT);
     listSettings(commandLine.getSubcommands().get("metadata"), CliSettings.METADATA);
+    listSettings(commandLine.getSubcommands().get("stats"), CliSettings.STATS);
     listSettings(commandLine.getSubcommands().get("load"), CliSettings.LOAD);
     return commandLine;
   }

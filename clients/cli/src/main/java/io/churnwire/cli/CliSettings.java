@@ -1,6 +1,7 @@
 package io.churnwire.cli;
 
 import static io.churnwire.cli.Converters.DURATION;
+import static io.churnwire.cli.Converters.TIME;
 import static io.churnwire.config.Rule.between;
 import static io.churnwire.config.Rule.notBlank;
 import static io.churnwire.config.Rule.positive;
@@ -16,6 +17,7 @@ import io.churnwire.config.Settings;
 import io.churnwire.config.ValueType;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -89,6 +91,12 @@ final class CliSettings {
 
   static final Setting<Boolean> QUIET = setting("quiet", BOOLEAN, false, "no progress display");
 
+  static final Setting<Optional<Instant>> START_TIME = setting("start-time", optional(TIME), Optional.empty(),
+      "only predictions at or after this time, e.g. `2026-12-01T00:00:00Z`").showDefaultAs("none");
+
+  static final Setting<Optional<Instant>> END_TIME = setting("end-time", optional(TIME), Optional.empty(),
+      "only predictions before this time").showDefaultAs("none");
+
   private static final String CONFIG_VARIABLE = "CHURNWIRE_CLI_CONFIG";
 
   private static final Settings PREDICT_ONLY = Settings.of("churnwire predict",
@@ -107,6 +115,11 @@ final class CliSettings {
   static final Settings METADATA = Settings.of("churnwire metadata", "Prints the served model's metadata.",
       CONFIG_VARIABLE, TARGET, MAX_ATTEMPTS, TIMEOUT, TLS, TLS_CA_FILE, TLS_CERT_FILE, TLS_KEY_FILE, TOKEN,
       TOKEN_FILE).sharingFileWith(LOAD_ONLY);
+
+  /** The settings of {@code stats}: those of {@code metadata} and the time range. */
+  static final Settings STATS = Settings.of("churnwire stats", "Prints statistics of the recorded predictions.",
+      CONFIG_VARIABLE, TARGET, MAX_ATTEMPTS, TIMEOUT, TLS, TLS_CA_FILE, TLS_CERT_FILE, TLS_KEY_FILE, TOKEN,
+      TOKEN_FILE, START_TIME, END_TIME).sharingFileWith(LOAD_ONLY);
 
   /** The settings of {@code load}; each call's deadline is drawn between its two timeouts. */
   static final Settings LOAD = LOAD_ONLY.sharingFileWith(PREDICT_ONLY);

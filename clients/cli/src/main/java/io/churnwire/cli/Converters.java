@@ -6,6 +6,8 @@ import io.churnwire.v1.Contract;
 import io.churnwire.v1.InternetService;
 import io.churnwire.v1.PaymentMethod;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.Locale;
@@ -27,6 +29,18 @@ final class Converters {
    */
   static final ValueType<Duration> DURATION =
       new ValueType<>("a duration such as 250ms, 5s or 2m", Converters::duration, Converters::format);
+
+  /** An RFC 3339 time in UTC or with an offset, {@code 2026-12-01T00:00:00Z}; written in UTC. */
+  static final ValueType<Instant> TIME =
+      new ValueType<>("an RFC 3339 time such as 2026-12-01T00:00:00Z", Converters::time, Instant::toString);
+
+  private static Instant time(String value) {
+    try {
+      return OffsetDateTime.parse(value.trim()).toInstant();
+    } catch (DateTimeParseException e) {
+      throw new IllegalArgumentException("'" + value + "' is not an RFC 3339 time such as 2026-12-01T00:00:00Z", e);
+    }
+  }
 
   private static Duration duration(String value) {
     Matcher matcher = DURATION_TEXT.matcher(value.trim().toLowerCase(Locale.ROOT));

@@ -9,6 +9,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -76,6 +77,24 @@ class CliSettingsTest {
   }
 
   @Test
+  void stats_timeRange_isReadAsRfc3339WithAnOffset() {
+    var values = CliSettings.STATS.resolve(
+        new String[] {"--start-time=2026-12-01T01:00:00+01:00", "--end-time", "2026-12-02T00:00:00.250Z"}, Map.of());
+
+    assertEquals(Optional.of(Instant.parse("2026-12-01T00:00:00Z")), values.get(CliSettings.START_TIME));
+    assertEquals(Optional.of(Instant.parse("2026-12-02T00:00:00.250Z")), values.get(CliSettings.END_TIME));
+  }
+
+  @Test
+  void stats_timeThatIsNotRfc3339_isRefusedNamingTheFlag() {
+    var error = assertThrows(IllegalArgumentException.class,
+        () -> CliSettings.STATS.resolve(new String[] {"--start-time=yesterday"}, Map.of()));
+
+    assertTrue(error.getMessage().contains("--start-time"), error::getMessage);
+    assertTrue(error.getMessage().contains("RFC 3339"), error::getMessage);
+  }
+
+  @Test
   void unknownFlag_isAUsageErrorNamingIt() {
     StringWriter err = new StringWriter();
 
@@ -94,5 +113,7 @@ class CliSettingsTest {
         "clients/cli/README.md's table of predict and metadata differs; use:\n" + CliSettings.PREDICT.table());
     assertTrue(readme.contains(CliSettings.LOAD.table()),
         "clients/cli/README.md's table of load differs; use:\n" + CliSettings.LOAD.table());
+    assertTrue(readme.contains(CliSettings.STATS.table()),
+        "clients/cli/README.md's table of stats differs; use:\n" + CliSettings.STATS.table());
   }
 }

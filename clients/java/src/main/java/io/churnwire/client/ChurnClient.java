@@ -34,7 +34,9 @@ import java.util.function.Consumer;
  * around the generated stubs: a deadline on every call, retries of overload and unavailability that
  * wait as long as the server asks (see {@link RetrySettings}), errors as {@link ChurnClientException}
  * with the field violations of bad input already unpacked, and a {@code PredictBatch} helper that
- * honours flow control. TLS, mTLS and the bearer token come from {@link ClientSecurity}.
+ * honours flow control. TLS, mTLS and the bearer token come from {@link ClientSecurity}. The
+ * statistics over the server's prediction history ({@code churnwire.v1.ChurnInsightsService}) are
+ * on {@link #insights()}, over the same channel.
  *
  * <p>Thread-safe; share one per server. It owns its channel: {@link #close()} it when done.
  */
@@ -44,6 +46,7 @@ public final class ChurnClient implements AutoCloseable {
   private final Duration deadline;
   private final Duration streamDeadline;
   private final int batchWindow;
+  private final InsightsClient insights;
 
   private ChurnClient(Builder builder) {
     this.retryCounter = new RetryCounter();
@@ -63,6 +66,7 @@ public final class ChurnClient implements AutoCloseable {
     this.deadline = builder.deadline;
     this.streamDeadline = builder.streamDeadline;
     this.batchWindow = builder.batchWindow;
+    this.insights = new InsightsClient(channel, deadline);
   }
 
   private static ChannelCredentials credentials(ClientSecurity security) {
@@ -205,7 +209,15 @@ public final class ChurnClient implements AutoCloseable {
   }
 
   /**
-   * Retry attempts made so far by all calls of this client: attempts beyond each call's first,
+   * The calls of {@code ChurnInsightsService} (statistics, recorded predictions) on this client's
+   * channel, with its deadline, retries, security and tracing; closing this client ends them too.
+   */
+  public InsightsClient insights() {
+    return insights;
+  }
+
+  /**
+   * Retry attempts made so far by all calls of this client, insights included: attempts beyond each call's first,
    * after an {@code UNAVAILABLE} or {@code RESOURCE_EXHAUSTED} answer.
    */
   public long retries() {

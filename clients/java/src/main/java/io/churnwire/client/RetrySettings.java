@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.stream.Stream;
 
 /**
  * How the client retries {@code UNAVAILABLE} and {@code RESOURCE_EXHAUSTED} answers of its unary
@@ -13,7 +14,9 @@ import java.util.Objects;
  * overload answer, next to {@code google.rpc.RetryInfo}) the next attempt waits exactly that long
  * instead of the exponential backoff below.
  *
- * <p>The {@code PredictBatch} stream is never retried: its items may already have been answered.
+ * <p>Retried: {@code Predict}, {@code BatchPredict}, {@code GetModelMetadata} and every call of
+ * {@code ChurnInsightsService} (all reads). The {@code PredictBatch} stream is never retried: its
+ * items may already have been answered.
  *
  * @param maxAttempts       attempts per call, the first included; 1 turns retries off
  * @param initialBackoff    upper bound of the first randomised backoff when the server sent no pushback
@@ -23,6 +26,8 @@ import java.util.Objects;
 public record RetrySettings(int maxAttempts, Duration initialBackoff, Duration maxBackoff, double backoffMultiplier) {
   static final String SERVICE = "churnwire.v1.ChurnService";
   static final List<String> RETRIED_METHODS = List.of("Predict", "BatchPredict", "GetModelMetadata");
+  /** Every method of this service is retried. */
+  static final String INSIGHTS_SERVICE = "churnwire.v1.ChurnInsightsService";
 
   public RetrySettings {
     Objects.requireNonNull(initialBackoff, "initialBackoff");
@@ -73,8 +78,9 @@ public record RetrySettings(int maxAttempts, Duration initialBackoff, Duration m
         "maxBackoff", seconds(maxBackoff),
         "backoffMultiplier", backoffMultiplier,
         "retryableStatusCodes", List.of("UNAVAILABLE", "RESOURCE_EXHAUSTED"));
-    List<Map<String, String>> names = RETRIED_METHODS.stream()
-        .map(method -> Map.of("service", SERVICE, "method", method))
+    List<Map<String, String>> names = Stream.concat(
+            RETRIED_METHODS.stream().map(method -> Map.of("service", SERVICE, "method", method)),
+            Stream.of(Map.of("service", INSIGHTS_SERVICE)))
         .toList();
     return Map.of("methodConfig", List.of(Map.of("name", names, "retryPolicy", retryPolicy)));
   }
