@@ -122,6 +122,24 @@ ok = r.get("statusCodeDistribution", {}).get("OK", 0)
 print("%.0f %.2f %.2f %d" % (r["rps"], lat.get(50, float("nan")), lat.get(99, float("nan")), ok))'
   }
 
+  # The recorder writes asynchronously: wait until the store holds every answer, or its count
+  # has stood still for 3 s; what is missing then was dropped.
+  recorded() {
+    .tools/bin/grpcurl -plaintext -d '{}' "127.0.0.1:${ports[on]}" churnwire.v1.ChurnInsightsService/GetPredictionStats \
+      | python3 -c 'import json,sys; o=json.load(sys.stdin).get("overall", {}); print(int(o.get("prediction_count", o.get("predictionCount", 0))))'
+  }
+  settled() {
+    local count still=0 now
+    count="$(recorded)"
+    for _ in $(seq 120); do
+      [ "$count" -ge "${answered[on]}" ] && break
+      sleep 1
+      now="$(recorded)"
+      if [ "$now" = "$count" ]; then still=$((still + 1)); [ "$still" -ge 3 ] && break; else still=0; fi
+      count="$now"
+    done
+    echo "$count"
+  }
   declare -A answered=([off]=0 [on]=0)
   declare -A results
   last_rps=0
@@ -137,14 +155,16 @@ print("%.0f %.2f %.2f %d" % (r["rps"], lat.get(50, float("nan")), lat.get(99, fl
     last_rps="$rps"
     if [ -n "$6" ]; then results[$6]+="$rps/$p50/$p99/$cpu_us "; fi
   }
-  # Warm up both, then size the rounds so that one lasts about --duration seconds at the off-server's rate.
+  # Warm up both (JIT, pools), then size the rounds so that one lasts about --duration seconds at the off-server's rate.
   names=(off on)
-  run on 20000 Predict "$request" 1 ""
-  run off 20000 Predict "$request" 1 ""
+  run on 100000 Predict "$request" 1 ""
+  run off 100000 Predict "$request" 1 ""
   calls=$((last_rps * duration))
   for round in $(seq "$rounds"); do
     for name in "${names[@]}"; do run "$name" "$calls" Predict "$request" 1 "predict-$name"; done
   done
+  predict_answered="${answered[on]}"
+  predict_recorded="$(settled)"
   if [ "$batch_items" -gt 0 ]; then
     run on 200 PredictBatch "$stream" "$batch_items" ""
     run off 200 PredictBatch "$stream" "$batch_items" ""
@@ -153,26 +173,17 @@ print("%.0f %.2f %.2f %d" % (r["rps"], lat.get(50, float("nan")), lat.get(99, fl
       for name in "${names[@]}"; do run "$name" "$streams" PredictBatch "$stream" "$batch_items" "batch-$name"; done
     done
   fi
-
-  # The recorder writes asynchronously: wait until the count stops moving, then compare.
-  recorded() {
-    .tools/bin/grpcurl -plaintext -d '{}' "127.0.0.1:${ports[on]}" churnwire.v1.ChurnInsightsService/GetPredictionStats \
-      | python3 -c 'import json,sys; o=json.load(sys.stdin).get("overall", {}); print(int(o.get("prediction_count", o.get("predictionCount", 0))))'
-  }
-  count="$(recorded)"
-  for _ in $(seq 60); do
-    [ "$count" -ge "${answered[on]}" ] && break
-    sleep 1
-    now="$(recorded)"
-    [ "$now" = "$count" ] && break
-    count="$now"
-  done
+  count="$(settled)"
   dropped=$((answered[on] - count))
+  # The recorder's own warnings about dropped predictions, if any.
+  warnings="$(grep -i "dropped" "$work/on.log" "$work/on.out" 2>/dev/null | head -3 | cut -c1-300 || true)"
 
   overhead_table="$(python3 - "$concurrency" "$duration" "$rounds" "$batch_items" "${answered[on]}" "$count" "$dropped" \
+    "$predict_answered" "$predict_recorded" "$warnings" \
     "${results[predict-off]}" "${results[predict-on]}" "${results[batch-off]:-}" "${results[batch-on]:-}" <<'EOF'
 import statistics, sys
-concurrency, duration, rounds, items, answered, recorded, dropped = sys.argv[1:8]
+concurrency, duration, rounds, items, answered, recorded, dropped, predict_answered, predict_recorded, warnings = sys.argv[1:11]
+del sys.argv[1:4]
 def parse(text):
     return [tuple(float(x) for x in run.split("/")) for run in text.split()]
 print("| load | calls/s per round | median calls/s | p50 ms | p99 ms | server CPU per prediction, µs | ratio on/off |")
@@ -201,6 +212,11 @@ print("ghz: %s concurrent calls, rounds of about %s s (a fixed number of calls, 
 print()
 print("The history-on server answered %s predictions (warm-up included); its store holds %s: %s dropped."
       % (answered, recorded, max(0, int(dropped))))
+print("After the Predict rounds (before any stream): %s answered, %s recorded, %d dropped."
+      % (predict_answered, predict_recorded, max(0, int(predict_answered) - int(predict_recorded))))
+if warnings.strip():
+    print()
+    print("The on-server's log: " + " / ".join("`%s`" % line.split(":", 1)[-1].strip() for line in warnings.splitlines()))
 EOF
 )"
 fi
