@@ -5,8 +5,10 @@
 #             the recorder's batches, then times each insights query (warm-up, median of 5)
 #   overhead  two packaged servers on one model registry, --history=off and --history=on (DuckDB),
 #             both without access log and metrics, loaded in turn with ghz unary Predict round
-#             after round (and PredictBatch streams); afterwards the on-server's store must hold
-#             every prediction it answered (GetPredictionStats), else the shortfall is reported
+#             after round (and PredictBatch streams); after the Predict rounds and again after the
+#             streams the on-server's store must hold every prediction it answered
+#             (GetPredictionStats, once its queue has drained), else the shortfall is reported as
+#             dropped, with the recorder's own warnings from the server's log
 # Prints a markdown table (also written to target/bench/history.md, or --output FILE).
 # Options: --rows N (10000000), --append-budget S (900: appends stop after this long and the rest
 # is loaded by parallel appends), --rounds N (3), --duration S (20), --concurrency N (50),
