@@ -24,9 +24,6 @@ CREATE TABLE predictions (
   payment_method VARCHAR
 );
 
--- One customer's history.
-CREATE INDEX predictions_customer ON predictions (customer_id);
-
 -- Predictions per hour, model version and risk band, kept in the transaction that appends the
 -- predictions: statistics and churn over time read whole hours from here and only the partial
 -- hours at the edges of a range from the predictions themselves.
