@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -223,7 +224,7 @@ class HistoryRecorderTest {
 
     @Override
     public PredictionStats stats(TimeRange range) {
-      throw new UnsupportedOperationException();
+      return new PredictionStats(Summary.EMPTY, Map.of(), Map.of(), Optional.empty(), Optional.empty());
     }
 
     @Override

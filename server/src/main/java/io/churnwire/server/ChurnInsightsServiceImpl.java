@@ -1,8 +1,6 @@
 package io.churnwire.server;
 
-import com.google.protobuf.Any;
 import com.google.rpc.Code;
-import com.google.rpc.ErrorInfo;
 import com.google.rpc.Status;
 import io.churnwire.history.Granularity;
 import io.churnwire.history.HistoryException;
@@ -210,7 +208,7 @@ public final class ChurnInsightsServiceImpl extends ChurnInsightsServiceGrpc.Chu
   private <Q, R> void answer(StreamObserver<R> responses, Validation<Q> validation, Query<Q, R> query) {
     CallRecord.current().ifPresent(record -> record.choose(null));
     if (store.isEmpty()) {
-      responses.onError(Statuses.toException(historyOff()));
+      responses.onError(Statuses.toException(Statuses.historyOff()));
       return;
     }
     Q validated;
@@ -233,7 +231,7 @@ public final class ChurnInsightsServiceImpl extends ChurnInsightsServiceGrpc.Chu
         return;
       } catch (HistoryException e) {
         unavailable.log("prediction history unavailable: {}", SafeLog.value(e.getMessage(), SafeLog.MAX_MESSAGE_CHARS));
-        responses.onError(Statuses.toException(storeUnavailable()));
+        responses.onError(Statuses.toException(Statuses.historyUnavailable()));
         return;
       } catch (RuntimeException e) {
         failures.log("a prediction history query failed: {}", e);
@@ -245,29 +243,7 @@ public final class ChurnInsightsServiceImpl extends ChurnInsightsServiceGrpc.Chu
       responses.onCompleted();
     })));
     if (!submitted) {
-      responses.onError(Statuses.toException(Status.newBuilder()
-          .setCode(Code.RESOURCE_EXHAUSTED_VALUE)
-          .setMessage("too many prediction history queries at once (" + executor.capacity() + "); retry shortly")
-          .addDetails(Any.pack(ErrorInfo.newBuilder().setReason("INSIGHTS_CAPACITY_EXHAUSTED")
-              .setDomain(Statuses.DOMAIN).build()))
-          .build()));
+      responses.onError(Statuses.toException(Statuses.insightsBusy(executor.capacity())));
     }
-  }
-
-  private static Status historyOff() {
-    return Status.newBuilder()
-        .setCode(Code.FAILED_PRECONDITION_VALUE)
-        .setMessage("prediction history is off on this server (--history=off)")
-        .addDetails(Any.pack(ErrorInfo.newBuilder().setReason("HISTORY_OFF").setDomain(Statuses.DOMAIN).build()))
-        .build();
-  }
-
-  private static Status storeUnavailable() {
-    return Status.newBuilder()
-        .setCode(Code.UNAVAILABLE_VALUE)
-        .setMessage("the prediction history store is unavailable; retry later (predictions are still served)")
-        .addDetails(Any.pack(ErrorInfo.newBuilder().setReason("HISTORY_UNAVAILABLE")
-            .setDomain(Statuses.DOMAIN).build()))
-        .build();
   }
 }

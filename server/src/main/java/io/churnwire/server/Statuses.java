@@ -70,6 +70,34 @@ final class Statuses {
         .toStatus();
   }
 
+  /** {@code FAILED_PRECONDITION} for an insights call on a server whose history is off. */
+  static Status historyOff() {
+    return Status.newBuilder()
+        .setCode(Code.FAILED_PRECONDITION_VALUE)
+        .setMessage("prediction history is off on this server (--history=off)")
+        .addDetails(Any.pack(ErrorInfo.newBuilder().setReason("HISTORY_OFF").setDomain(DOMAIN).build()))
+        .build();
+  }
+
+  /** {@code UNAVAILABLE} while the history store does not answer; predictions are still served. */
+  static Status historyUnavailable() {
+    return Status.newBuilder()
+        .setCode(Code.UNAVAILABLE_VALUE)
+        .setMessage("the prediction history store is unavailable; retry later (predictions are still served)")
+        .addDetails(Any.pack(ErrorInfo.newBuilder().setReason("HISTORY_UNAVAILABLE").setDomain(DOMAIN).build()))
+        .build();
+  }
+
+  /** {@code RESOURCE_EXHAUSTED} when all {@code capacity} insights query places are taken. */
+  static Status insightsBusy(int capacity) {
+    return Status.newBuilder()
+        .setCode(Code.RESOURCE_EXHAUSTED_VALUE)
+        .setMessage("too many prediction history queries at once (" + capacity + "); retry shortly")
+        .addDetails(Any.pack(ErrorInfo.newBuilder().setReason("INSIGHTS_CAPACITY_EXHAUSTED").setDomain(DOMAIN)
+            .build()))
+        .build();
+  }
+
   static StatusRuntimeException toException(Status status) {
     return StatusProto.toStatusRuntimeException(status);
   }
