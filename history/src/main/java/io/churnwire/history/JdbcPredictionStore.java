@@ -279,6 +279,21 @@ final class JdbcPredictionStore implements PredictionStore {
   }
 
   @Override
+  public OutcomeCounts recordOutcomes(List<OutcomeRecord> outcomes, java.time.Duration horizon) {
+    throw new UnsupportedOperationException("outcomes are not stored yet");
+  }
+
+  @Override
+  public JoinedOutcomes joinedOutcomes(PredictionFilter filter, java.time.Duration horizon) {
+    throw new UnsupportedOperationException("outcomes are not stored yet");
+  }
+
+  @Override
+  public ServedFeatures servedFeatures(PredictionFilter filter, List<FeatureBinning> features) {
+    throw new UnsupportedOperationException("served features are not counted yet");
+  }
+
+  @Override
   public Optional<Instant> earliest() {
     return call("earliest", () -> {
       try (Connection connection = database.reader();

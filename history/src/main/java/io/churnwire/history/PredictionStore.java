@@ -1,5 +1,6 @@
 package io.churnwire.history;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -31,10 +32,36 @@ public interface PredictionStore extends AutoCloseable {
    */
   List<TimeBucket> churnOverTime(PredictionFilter filter, Granularity granularity);
 
+  /**
+   * Stores {@code outcomes} in one transaction, skipping duplicates (same customer and observation
+   * time, already stored or given twice), and tells how each stored one relates to the predictions:
+   * matched (a prediction for the customer within {@code horizon} before the observation), late (the
+   * customer has predictions, none within it) or unknown customer (none at all).
+   */
+  OutcomeCounts recordOutcomes(List<OutcomeRecord> outcomes, Duration horizon);
+
+  /**
+   * The predictions matching {@code filter} joined with outcomes: for each stored outcome and each
+   * model version, the most recent prediction of that version for the customer made within
+   * {@code horizon} before (or at) the observation time, if it matches {@code filter}.
+   */
+  JoinedOutcomes joinedOutcomes(PredictionFilter filter, Duration horizon);
+
+  /**
+   * The values of the feature columns of {@code features} over the predictions matching
+   * {@code filter}, counted per bin or level.
+   *
+   * @throws IllegalArgumentException for a column that is not a feature column
+   */
+  ServedFeatures servedFeatures(PredictionFilter filter, List<FeatureBinning> features);
+
   /** The time of the earliest prediction, if any. */
   Optional<Instant> earliest();
 
-  /** Deletes predictions (and roll-ups) older than {@code cutoff}; returns how many predictions went. */
+  /**
+   * Deletes predictions (and roll-ups) older than {@code cutoff}, and outcomes observed before it;
+   * returns how many predictions went.
+   */
   long deleteBefore(Instant cutoff);
 
   /** Throws {@link HistoryException} unless the store answers now. */

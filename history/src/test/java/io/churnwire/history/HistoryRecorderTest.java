@@ -243,6 +243,21 @@ class HistoryRecorderTest {
     }
 
     @Override
+    public OutcomeCounts recordOutcomes(List<OutcomeRecord> outcomes, java.time.Duration horizon) {
+      return OutcomeCounts.NONE;
+    }
+
+    @Override
+    public JoinedOutcomes joinedOutcomes(PredictionFilter filter, java.time.Duration horizon) {
+      return new JoinedOutcomes(new double[0], new boolean[0]);
+    }
+
+    @Override
+    public ServedFeatures servedFeatures(PredictionFilter filter, List<FeatureBinning> features) {
+      return new ServedFeatures(0, java.util.Map.of());
+    }
+
+    @Override
     public Optional<Instant> earliest() {
       return Optional.empty();
     }
