@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -303,18 +305,29 @@ final class JdbcPredictionStore implements PredictionStore {
     // In key order, so that two PostgreSQL transactions with common outcomes lock them in the same order.
     List<OutcomeRecord> unique = first.values().stream().sorted(OUTCOME_ORDER).toList();
     LocalDateTime recordedAt = Conditions.utc(Instant.now());
-    return call("recordOutcomes", () -> database.inTransaction(connection -> {
-      OutcomeTally tally = new OutcomeTally(outcomes.size() - unique.size());
-      for (int from = 0; from < unique.size(); from += OUTCOMES_PER_STATEMENT) {
-        List<OutcomeRecord> chunk = unique.subList(from, Math.min(unique.size(), from + OUTCOMES_PER_STATEMENT));
-        List<OutcomeKey> stored = insertOutcomes(connection, chunk, recordedAt);
-        tally.duplicates += chunk.size() - stored.size();
-        if (!stored.isEmpty()) {
-          classify(connection, stored, interval, tally);
+    return call("recordOutcomes", () -> {
+      // Read before the write, so that the writer (DuckDB's only one) is not held while the
+      // predictions are scanned, and a failure leaves nothing stored.
+      Map<OutcomeKey, Join> joins = new HashMap<>();
+      try (Connection connection = database.reader()) {
+        for (int from = 0; from < unique.size(); from += OUTCOMES_PER_STATEMENT) {
+          classify(connection, unique.subList(from, Math.min(unique.size(), from + OUTCOMES_PER_STATEMENT)),
+              interval, joins);
         }
       }
-      return tally.counts();
-    }));
+      List<OutcomeKey> stored = database.inTransaction(connection -> {
+        List<OutcomeKey> keys = new ArrayList<>(unique.size());
+        for (int from = 0; from < unique.size(); from += OUTCOMES_PER_STATEMENT) {
+          keys.addAll(insertOutcomes(connection,
+              unique.subList(from, Math.min(unique.size(), from + OUTCOMES_PER_STATEMENT)), recordedAt));
+        }
+        return keys;
+      });
+      Map<Join, Long> counts = new EnumMap<>(Join.class);
+      stored.forEach(key -> counts.merge(joins.get(key), 1L, Long::sum));
+      return new OutcomeCounts(stored.size(), outcomes.size() - stored.size(), counts.getOrDefault(Join.MATCHED, 0L),
+          counts.getOrDefault(Join.UNKNOWN_CUSTOMER, 0L), counts.getOrDefault(Join.LATE, 0L));
+    });
   }
 
   /** Inserts {@code outcomes} but those already stored; returns the keys of those it stored. */
@@ -342,33 +355,27 @@ final class JdbcPredictionStore implements PredictionStore {
   }
 
   /**
-   * Adds to {@code tally} whether each of the {@code outcomes} has a prediction for its customer
-   * within the horizon before it, a prediction of the customer at another time, or none: one join
-   * of the outcomes with the predictions.
+   * Puts in {@code joins} whether each of the {@code outcomes} has a prediction for its customer
+   * within the horizon before it, predictions of the customer at other times only, or none: one
+   * join of the outcomes with the predictions.
    */
-  private static void classify(Connection connection, List<OutcomeKey> outcomes, String interval,
-      OutcomeTally tally) throws SQLException {
-    String sql = "SELECT max(CASE WHEN p.predicted_at >= o.observed_at - " + interval
+  private static void classify(Connection connection, List<OutcomeRecord> outcomes, String interval,
+      Map<OutcomeKey, Join> joins) throws SQLException {
+    String sql = "SELECT o.customer_id, o.observed_at, max(CASE WHEN p.predicted_at >= o.observed_at - " + interval
         + " AND p.predicted_at <= o.observed_at THEN 1 ELSE 0 END), count(p.id) FROM (VALUES "
         + String.join(", ", Collections.nCopies(outcomes.size(), "(CAST(? AS VARCHAR), CAST(? AS TIMESTAMP))"))
         + ") AS o (customer_id, observed_at) LEFT JOIN predictions p ON p.customer_id = o.customer_id"
         + " GROUP BY o.customer_id, o.observed_at";
     try (PreparedStatement statement = connection.prepareStatement(sql)) {
       int index = 1;
-      for (OutcomeKey outcome : outcomes) {
+      for (OutcomeRecord outcome : outcomes) {
         statement.setString(index++, outcome.customerId());
         statement.setObject(index++, Conditions.utc(outcome.observedAt()));
       }
       try (ResultSet row = statement.executeQuery()) {
         while (row.next()) {
-          tally.recorded++;
-          if (row.getInt(1) == 1) {
-            tally.matched++;
-          } else if (row.getLong(2) > 0) {
-            tally.late++;
-          } else {
-            tally.unknownCustomers++;
-          }
+          Join join = row.getInt(3) == 1 ? Join.MATCHED : row.getLong(4) > 0 ? Join.LATE : Join.UNKNOWN_CUSTOMER;
+          joins.put(new OutcomeKey(row.getString(1), instant(row, 2).orElseThrow()), join);
         }
       }
     }
@@ -712,21 +719,11 @@ final class JdbcPredictionStore implements PredictionStore {
   /** What identifies an outcome. */
   private record OutcomeKey(String customerId, Instant observedAt) {}
 
-  /** The counts of one call of {@link #recordOutcomes}, as its statements find them. */
-  private static final class OutcomeTally {
-    long recorded;
-    long duplicates;
-    long matched;
-    long unknownCustomers;
-    long late;
-
-    OutcomeTally(long duplicates) {
-      this.duplicates = duplicates;
-    }
-
-    OutcomeCounts counts() {
-      return new OutcomeCounts(recorded, duplicates, matched, unknownCustomers, late);
-    }
+  /** How an outcome relates to the predictions of its customer. */
+  private enum Join {
+    MATCHED,
+    LATE,
+    UNKNOWN_CUSTOMER
   }
 
   /** Joined probabilities and outcomes as they are read, in arrays that grow. */
