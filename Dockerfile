@@ -7,15 +7,22 @@
 # program files, and works on a read-only root file system: the only writable places are the
 # model registry volume (/models, trainer only) and a tmpfs on /tmp (see docker-compose.yml).
 FROM eclipse-temurin:25-jdk AS build
+# npm fetches the JavaScript libraries the console module packs (console/package-lock.json).
+RUN apt-get update -qq \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends npm >/dev/null \
+ && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
 # Envoy's configuration is envoy/envoy.yaml rendered for the compose network, plaintext inside it
-# (the optional TLS blocks deleted); TLS needs certificates, so it is a deployment's own choice
-# (scripts/envoy.sh --tls-cert-file ... renders it; envoy/README.md).
+# (the optional TLS blocks deleted), with the server's gRPC port and its HTTP port (the console and
+# the API docs) as upstreams; TLS needs certificates, so it is a deployment's own choice
+# (scripts/envoy.sh --tls-cert-file ... renders it; envoy/README.md). The Helm chart renders its own
+# configuration from the same template and mounts it beside the descriptor set baked in here.
 RUN ./mvnw -B -q -pl server,trainer,bridge -am package -DskipTests \
  && sed -e '/# BEGIN REST_TLS$/,/# END REST_TLS$/d' -e '/# BEGIN UPSTREAM_TLS$/,/# END UPSTREAM_TLS$/d' \
         -e 's|${REST_ADDRESS}|0.0.0.0|g' -e 's|${REST_PORT}|8080|g' -e 's|${ADMIN_PORT}|9901|g' \
         -e 's|${UPSTREAM_HOST}|server|g' -e 's|${UPSTREAM_PORT}|50051|g' \
+        -e 's|${HTTP_UPSTREAM_HOST}|server|g' -e 's|${HTTP_UPSTREAM_PORT}|9464|g' \
         -e 's|${DESCRIPTOR}|/etc/envoy/churnwire.pb|g' envoy/envoy.yaml > envoy/envoy.compose.yaml \
  && if grep -n '\${' envoy/envoy.compose.yaml; then echo "envoy.yaml placeholder left unrendered" >&2; exit 1; fi
 
