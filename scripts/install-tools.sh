@@ -26,6 +26,10 @@ fi
 [ -x "$tools/bin/protoc-gen-openapiv2" ] || \
   go install "github.com/grpc-ecosystem/grpc-gateway/v2/protoc-gen-openapiv2@$GRPC_GATEWAY_VERSION"
 
+# helm lints and renders the chart in deploy/helm (scripts/test-deploy.sh).
+HELM_VERSION=v3.22.0
+[ -x "$tools/bin/helm" ] || go install "helm.sh/helm/v3/cmd/helm@$HELM_VERSION"
+
 if [ ! -x "$tools/venv/bin/python" ]; then
   python3 -m venv "$tools/venv"
 fi
