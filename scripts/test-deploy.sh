@@ -157,6 +157,16 @@ for file in "$tests"/must-fail/*.yaml; do
   passed "$(basename "$file" .yaml): $expected"
 done
 
+# A placeholder that envoy/envoy.yaml gains and the chart does not fill stops the rendering.
+cp -rL "$chart" "$work/chart-new-placeholder"
+printf '# listens on ${NEW_PLACEHOLDER}\n' >>"$work/chart-new-placeholder/files/envoy.yaml"
+if helm_quiet template churnwire "$work/chart-new-placeholder" --kube-version "${kube_versions[0]}" >/dev/null 2>"$work/must-fail.txt"; then
+  fail "helm template rendered an envoy.yaml with a placeholder it does not fill"
+fi
+grep -qF 'envoy.yaml has placeholders the chart does not fill: ${NEW_PLACEHOLDER}' "$work/must-fail.txt" \
+  || { cat "$work/must-fail.txt" >&2; fail "an unfilled envoy.yaml placeholder failed the rendering without naming it"; }
+passed "a new placeholder in envoy/envoy.yaml that the chart does not fill is refused, named"
+
 echo "== docker-compose.yml"
 "$check_jsonschema" --builtin-schema vendor.compose-spec docker-compose.yml >/dev/null \
   || { "$check_jsonschema" --builtin-schema vendor.compose-spec docker-compose.yml >&2 || true; fail "docker-compose.yml does not follow the Compose Specification"; }
