@@ -99,6 +99,11 @@ final class MonitoringMetrics implements ModelMonitor.OutcomeListener {
     last.set(snapshot);
   }
 
+  /** What the gauges report now. */
+  Snapshot snapshot() {
+    return last.get();
+  }
+
   private void featureGauge(Meter meter, String name, String description,
       java.util.function.Function<FeatureDrift, OptionalDouble> value) {
     versionGauge(meter, name, description, (snapshot, gauge) -> snapshot.drift().ifPresent(drift -> {
