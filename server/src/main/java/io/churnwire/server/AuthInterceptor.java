@@ -1,7 +1,7 @@
 package io.churnwire.server;
 
-import io.grpc.Grpc;
 import io.churnwire.v1.ChurnMonitoringServiceGrpc;
+import io.grpc.Grpc;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServerCall;

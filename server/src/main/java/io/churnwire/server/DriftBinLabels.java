@@ -24,6 +24,9 @@ final class DriftBinLabels {
     if (value == 0) {
       return "0";
     }
+    if (!Double.isFinite(value)) {
+      return value > 0 ? "+inf" : value < 0 ? "-inf" : "NaN";
+    }
     return BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
   }
 }

@@ -215,8 +215,8 @@ final class ModelMonitor {
     long[] served = new long[frequencies.length + 1];
     long[] binCounts = counts.counts();
     for (int i = 0; i < frequencies.length; i++) {
-      labels.add(spec.isCategorical() ? FeatureBinding.enumValueName(spec, spec.levels().get(i))
-          : DriftBinLabels.numeric(reference.binEdges(), i));
+      labels.add(!spec.isCategorical() ? DriftBinLabels.numeric(reference.binEdges(), i)
+          : i < spec.levels().size() ? FeatureBinding.enumValueName(spec, spec.levels().get(i)) : "level " + i);
       shares[i] = sum > 0 ? frequencies[i] / sum : 0;
       served[i] = binCounts[i];
     }

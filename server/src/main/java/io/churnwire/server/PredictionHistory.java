@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
  * The server's prediction history, started and stopped as one: the store, the recorder the data
  * plane hands every answered prediction to, retention, {@code ChurnInsightsService} and
  * {@code ChurnMonitoringService} with their own query threads, their health, and the refresher of
- * the monitoring gauges. Stopping flushes what is queued before the store
- * closes, so a clean stop loses no prediction.
+ * the monitoring gauges. Stopping flushes what is queued before the store closes, so a clean stop
+ * loses no prediction.
  */
 final class PredictionHistory implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PredictionHistory.class);
