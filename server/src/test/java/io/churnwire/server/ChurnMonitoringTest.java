@@ -17,6 +17,7 @@ import io.churnwire.runtime.ModelMetadata;
 import io.churnwire.runtime.ModelRegistry;
 import io.churnwire.testsupport.Customers;
 import io.churnwire.testsupport.DemoRegistry;
+import io.churnwire.training.ModelTrainer;
 import io.churnwire.v1.BatchPredictRequest;
 import io.churnwire.v1.BatchPredictResponse;
 import io.churnwire.v1.ChurnInsightsServiceGrpc;
@@ -287,6 +288,42 @@ class ChurnMonitoringTest {
       assertEquals(feature.getJensenShannonDistance(), scrape.value("churnwire_feature_drift_jensen_shannon", labels),
           1e-9, feature.getFeature());
     }
+  }
+
+  @Test
+  void aVersionTheRegistryHoldsButDoesNotServe_isMeasuredWithItsOwnThresholdAndPromotedMetrics() throws Exception {
+    Path registry = dir.resolve("registry");
+    ModelTrainer.Result forest = TestModels.forest();
+    String other = forest.registerIn(ModelRegistry.at(registry), null).version();
+    ServerConfig config = config().withModelDir(registry);
+    application = ServerApplication.startOnNetty(config, TestModels::small);
+    channel = NettyChannelBuilder.forAddress("127.0.0.1", application.port()).usePlaintext().build();
+    Instant start = Instant.now();
+    score(List.of(TelcoRequests.of("served-only", DemoRegistry.DATA.rows()[0])));
+    awaitRecorded(start, 1);
+
+    GetModelPerformanceResponse performance = monitoring().getModelPerformance(
+        GetModelPerformanceRequest.newBuilder().setModelVersion(other).build());
+    GetFeatureDriftResponse drift = monitoring().getFeatureDrift(
+        GetFeatureDriftRequest.newBuilder().setModelVersion(other).build());
+
+    assertFalse(other.equals(servedVersion()));
+    assertEquals(other, performance.getModelVersion());
+    assertEquals(forest.model().decisionThreshold(), performance.getDecisionThreshold());
+    assertEquals(forest.model().metadata().metrics().rocAuc(), performance.getPromoted().getRocAuc());
+    assertEquals(0, performance.getOutcomeCount());
+    assertFalse(performance.getRealised().hasRocAuc(), "no ROC AUC without outcomes");
+    assertEquals(other, drift.getModelVersion());
+    assertEquals(0, drift.getPredictionCount(), "the served version's prediction is not the other's");
+    for (FeatureDrift feature : drift.getFeaturesList()) {
+      assertEquals(DriftLevel.DRIFT_LEVEL_NO_OBSERVATIONS, feature.getLevel(), feature.getFeature());
+      assertFalse(feature.hasPsi(), feature.getFeature());
+      assertEquals(0, feature.getObservationCount());
+    }
+    assertFalse(drift.hasDriftedFeatureShare(), "no share without observations");
+    assertFalse(drift.getDrifted());
+    assertEquals(Duration.ofHours(24).toSeconds(),
+        drift.getEndTime().getSeconds() - drift.getStartTime().getSeconds(), "the default window");
   }
 
   @Test
