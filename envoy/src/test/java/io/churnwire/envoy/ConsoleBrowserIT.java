@@ -164,9 +164,9 @@ class ConsoleBrowserIT {
     browser.get(gateway.envoy.rest("/docs/").toString());
     new WebDriverWait(browser, PAGE_WAIT).until(page -> !page.findElements(By.cssSelector(".opblock")).isEmpty());
 
-    List<String> tags = browser.findElements(By.cssSelector(".opblock-tag")).stream()
-        .map(tag -> tag.getDomAttribute("data-tag")).toList();
-    assertEquals(List.of("ChurnService", "ChurnInsightsService", "ChurnMonitoringService"), tags);
+    Set<String> tags = browser.findElements(By.cssSelector(".opblock-tag")).stream()
+        .map(tag -> tag.getDomAttribute("data-tag")).collect(Collectors.toSet());
+    assertEquals(Set.of("ChurnService", "ChurnInsightsService", "ChurnMonitoringService"), tags);
     Set<String> paths = browser.findElements(By.cssSelector(".opblock-summary-path")).stream()
         .map(path -> path.getDomAttribute("data-path")).collect(Collectors.toSet());
     assertTrue(paths.containsAll(Set.of("/v1/outcomes", "/v1/monitoring/performance", "/v1/monitoring/drift")),
@@ -213,7 +213,14 @@ class ConsoleBrowserIT {
     try {
       new WebDriverWait(browser, PAGE_WAIT).until(page -> chartPoints().values().stream().allMatch(count -> count > 0));
     } catch (TimeoutException e) {
-      throw new AssertionError("not every chart drew data: " + chartPoints() + "; errors shown: " + visibleErrors(), e);
+      AssertionError failure = new AssertionError("not every chart drew data: " + chartPoints() + "; errors shown: "
+          + visibleErrors() + "; the page is in envoy/target/console-failed.png", e);
+      try {
+        screenshot(TARGET.resolve("console-failed.png"));
+      } catch (IOException | RuntimeException screenshotFailure) {
+        failure.addSuppressed(screenshotFailure);
+      }
+      throw failure;
     }
     return chartPoints();
   }
