@@ -352,10 +352,12 @@ async function loadChurnOverTime() {
     const buckets = answer.buckets || [];
     const labels = buckets.map((bucket) => new Date(bucket.start_time)
       .toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }));
+    // An hour without predictions has no churn rate: a gap in the rate lines, not a zero.
+    const rate = (bucket, field) => (count(bucket.summary?.prediction_count) === 0 ? null : bucket.summary[field] ?? 0);
     charts.overTime.draw(labels, [
-      { label: 'predicted churn rate', yAxisID: 'rate', data: buckets.map((b) => b.summary?.predicted_churn_rate ?? 0),
+      { label: 'predicted churn rate', yAxisID: 'rate', data: buckets.map((b) => rate(b, 'predicted_churn_rate')),
         borderColor: COLORS.red, backgroundColor: COLORS.red, tension: 0.2 },
-      { label: 'mean churn probability', yAxisID: 'rate', data: buckets.map((b) => b.summary?.mean_churn_probability ?? 0),
+      { label: 'mean churn probability', yAxisID: 'rate', data: buckets.map((b) => rate(b, 'mean_churn_probability')),
         borderColor: COLORS.amber, backgroundColor: COLORS.amber, borderDash: [4, 4], tension: 0.2 },
       { label: 'predictions', yAxisID: 'count', data: buckets.map((b) => count(b.summary?.prediction_count)),
         borderColor: COLORS.blue, backgroundColor: COLORS.blue, tension: 0.2 },

@@ -33,6 +33,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -154,7 +155,7 @@ class MonitoringRestIT {
 
   @Test
   void drift_coversEveryFeatureOfTheModel_countingEveryServedValue_asGrpcAnswers() throws Exception {
-    Instant end = Instant.now().plusSeconds(60);
+    Instant end = Instant.now().truncatedTo(ChronoUnit.MILLIS).plusSeconds(60);
     Instant start = end.minus(Duration.ofHours(1));
 
     HttpResponse<String> rest = gateway.get("/v1/monitoring/drift?start_time=" + rfc3339(start) + "&end_time=" + rfc3339(end));
