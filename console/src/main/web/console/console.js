@@ -83,6 +83,12 @@ function formatTime(rfc3339) {
   return rfc3339 ? new Date(rfc3339).toLocaleString() : '–';
 }
 
+function formatShortTime(rfc3339) {
+  return rfc3339
+    ? new Date(rfc3339).toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' })
+    : '–';
+}
+
 function formatOptional(value, format) {
   return value === undefined || value === null ? '–' : format.format(value);
 }
@@ -350,8 +356,7 @@ async function loadChurnOverTime() {
     start.setUTCMinutes(0, 0, 0);
     const answer = await api(`/v1/stats:churnOverTime?granularity=TIME_GRANULARITY_HOUR&start_time=${encodeURIComponent(start.toISOString())}`);
     const buckets = answer.buckets || [];
-    const labels = buckets.map((bucket) => new Date(bucket.start_time)
-      .toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }));
+    const labels = buckets.map((bucket) => formatShortTime(bucket.start_time));
     // An hour without predictions has no churn rate: a gap in the rate lines, not a zero.
     const rate = (bucket, field) => (count(bucket.summary?.prediction_count) === 0 ? null : bucket.summary[field] ?? 0);
     charts.overTime.draw(labels, [
@@ -394,7 +399,7 @@ async function loadRiskiest() {
       const tr = row([
         record.customer_id || '(no customer id)',
         percent.format(record.churn_probability ?? 0),
-        formatTime(record.predict_time),
+        formatShortTime(record.predict_time),
         features.tenure_in_months ?? '–',
         enumLabel(features.contract, 'CONTRACT_'),
         features.satisfaction_score ?? '–',
