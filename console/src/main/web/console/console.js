@@ -400,7 +400,7 @@ async function loadRiskiest() {
         record.customer_id || '(no customer id)',
         percent.format(record.churn_probability ?? 0),
         formatShortTime(record.predict_time),
-        features.tenure_in_months ?? '–',
+        features.tenure_in_months === undefined ? '–' : `${features.tenure_in_months} mo`,
         enumLabel(features.contract, 'CONTRACT_'),
         features.satisfaction_score ?? '–',
         explain,

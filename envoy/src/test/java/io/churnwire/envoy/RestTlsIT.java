@@ -89,7 +89,8 @@ class RestTlsIT {
     List<String> restTls = List.of(
         "--tls-cert-file=" + restCertificate.certificate(),
         "--tls-key-file=" + restCertificate.key());
-    tls = EnvoyProcess.start(server.port(), directory("tls"), concat(restTls, upstreamMutualTls), true);
+    tls = EnvoyProcess.start(server.port(), directory("tls"), concat(restTls, upstreamMutualTls,
+        List.of("--http-upstream=127.0.0.1:" + server.metricsPort())), true);
     mutualTls = EnvoyProcess.start(server.port(), directory("mtls"),
         concat(restTls, upstreamMutualTls, List.of("--tls-client-ca-file=" + authority.caFile())), true);
     wrongServerName = EnvoyProcess.start(server.port(), directory("wrong-name"),
@@ -132,6 +133,16 @@ class RestTlsIT {
     assertEquals(200, metadata.statusCode(), metadata::body);
     assertTrue(parse(metadata.body(), GetModelMetadataResponse.newBuilder(), GetModelMetadataResponse.class)
         .hasModel(), metadata::body);
+  }
+
+  @Test
+  void console_overHttps_comesFromTheServersPlainHttpPort_besideTheMutualTlsGrpcUpstream() throws Exception {
+    HttpResponse<String> page = https(Optional.empty()).send(get(tls.rest("/console/"), Optional.empty()),
+        HttpResponse.BodyHandlers.ofString());
+
+    assertEquals(200, page.statusCode(), page::body);
+    assertEquals("text/html; charset=utf-8", page.headers().firstValue("content-type").orElseThrow());
+    assertTrue(page.body().contains("<title>Churnwire console</title>"), page::body);
   }
 
   @Test
