@@ -57,8 +57,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * real Envoy in front of the real server, after a few hundred REST predictions and the outcomes of
  * those customers: every chart draws data, the numbers shown are the API's, Explain shows the
  * factors of a customer's probability, Swagger UI renders every service's operations, and the
- * browser logs no error. Full-page screenshots land in {@code envoy/target/console.png} and
- * {@code envoy/target/docs.png}.
+ * browser logs no error. Full-page screenshots land in {@code envoy/target/console.png} (with an
+ * explanation shown) and {@code envoy/target/docs.png}.
  *
  * <p>Ordered, because Explain scores a customer again, which adds a prediction to the statistics
  * the first test compares.
@@ -136,7 +136,7 @@ class ConsoleBrowserIT {
 
   @Test
   @Order(2)
-  void explain_showsTheFactorsOfTheRiskiestCustomersProbability() {
+  void explain_showsTheFactorsOfTheRiskiestCustomersProbability() throws Exception {
     browserLog();
     openConsole();
     WebElement riskiest = browser.findElement(By.cssSelector("#riskiest-table tbody tr"));
@@ -153,6 +153,7 @@ class ConsoleBrowserIT {
     assertFalse(factors.isEmpty());
     assertTrue(features.containsAll(factors), () -> factors + " are not all features of " + features);
     assertTrue(explanation.getText().contains(riskiest.getDomAttribute("data-customer")), explanation::getText);
+    screenshot(TARGET.resolve("console.png"));
     assertEquals(List.of(), severe(browserLog()));
   }
 
