@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.rpc.Code;
 import com.google.rpc.Status;
+import io.churnwire.history.HistoryConfig;
 import io.churnwire.server.ServerApplication;
 import io.churnwire.server.ServerConfig;
 import io.churnwire.testsupport.Customers;
@@ -78,6 +79,7 @@ class RestTlsIT {
         .withHost("127.0.0.1").withPort(0)
         .withAdminAddress("127.0.0.1", 0)
         .withModelDir(DemoRegistry.shared())
+        .withHistory(HistoryConfig.defaults().withUrl("jdbc:duckdb:" + workDir.resolve("history.duckdb")))
         .withTls(serverCertificate.certificate(), serverCertificate.key(), 0)
         .withClientCa(authority.caFile())
         .withAuthTokens(tokens, 0));
