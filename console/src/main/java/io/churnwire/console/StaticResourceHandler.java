@@ -3,6 +3,7 @@ package io.churnwire.console;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -17,11 +18,13 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
+import java.util.zip.GZIPOutputStream;
 
 /**
  * Serves the files below one class-path directory at one URL path of the JDK's HTTP server, so the
@@ -31,11 +34,15 @@ import java.util.regex.Pattern;
  * {@code ..} or dot segment, an escape, an unknown file type, a directory) is a 404, so nothing
  * else on the class path can be read through it. Every answer is revalidated by its entity tag
  * ({@code Cache-Control: no-cache}, {@code 304} when unchanged), so a new release is picked up on
- * the next load while unchanged files cost no transfer.
+ * the next load while unchanged files cost no transfer. Text goes gzipped to clients that take it
+ * (Swagger UI's bundle shrinks to about a third), compressed once per file.
  */
 public final class StaticResourceHandler implements HttpHandler {
   /** The file a directory path ({@code /console/}) stands for. */
   static final String INDEX = "index.html";
+
+  /** Text smaller than this goes uncompressed: gzip would save next to nothing. */
+  private static final int GZIP_FROM_BYTES = 1024;
 
   /** Path segments as the site's own files are named: letters, digits, {@code . _ -}, no leading dot. */
   private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]*");
@@ -61,7 +68,8 @@ public final class StaticResourceHandler implements HttpHandler {
   private final String mount;
   private final String resourceRoot;
   private final ClassLoader loader;
-  private final Map<String, Optional<Resource>> resources = new ConcurrentHashMap<>();
+  /** Files found so far; misses are not kept, so made-up paths cannot grow it. */
+  private final Map<String, Resource> resources = new ConcurrentHashMap<>();
 
   /**
    * Serves {@code mount} (a URL path ending in {@code /}, such as {@code /console/}) from the
@@ -93,13 +101,14 @@ public final class StaticResourceHandler implements HttpHandler {
         return;
       }
       Optional<Resource> found = relativePath(exchange.getRequestURI().getRawPath())
-          .flatMap(relative -> resources.computeIfAbsent(relative, this::load));
+          .map(relative -> resources.computeIfAbsent(relative, this::loadOrNull));
       if (found.isEmpty()) {
         sendText(exchange, 404, "not found\n", head);
         return;
       }
       Resource resource = found.get();
       headers.set("Content-Type", resource.contentType());
+      headers.set("Vary", "Accept-Encoding");
       headers.set("ETag", resource.etag());
       headers.set("Cache-Control", "no-cache");
       headers.set("X-Content-Type-Options", "nosniff");
@@ -109,14 +118,19 @@ public final class StaticResourceHandler implements HttpHandler {
         exchange.sendResponseHeaders(304, -1);
         return;
       }
+      byte[] body = resource.body();
+      if (resource.gzipped().isPresent() && acceptsGzip(exchange.getRequestHeaders().get("Accept-Encoding"))) {
+        body = resource.gzipped().get();
+        headers.set("Content-Encoding", "gzip");
+      }
       if (head) {
-        headers.set("Content-Length", Integer.toString(resource.body().length));
+        headers.set("Content-Length", Integer.toString(body.length));
         exchange.sendResponseHeaders(200, -1);
         return;
       }
-      exchange.sendResponseHeaders(200, resource.body().length);
-      try (OutputStream body = exchange.getResponseBody()) {
-        body.write(resource.body());
+      exchange.sendResponseHeaders(200, body.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(body);
       }
     }
   }
@@ -141,16 +155,21 @@ public final class StaticResourceHandler implements HttpHandler {
     return contentType(relative).isPresent() ? Optional.of(relative) : Optional.empty();
   }
 
-  private Optional<Resource> load(String relative) {
+  /** The file, or null when the class path has no such file. */
+  private Resource loadOrNull(String relative) {
     String name = resourceRoot + "/" + relative;
     URL url = loader.getResource(name);
     try {
       if (url == null || isDirectory(url)) {
-        return Optional.empty();
+        return null;
       }
       try (InputStream in = url.openStream()) {
         byte[] body = in.readAllBytes();
-        return Optional.of(new Resource(contentType(relative).orElseThrow(), body, etag(body)));
+        String type = contentType(relative).orElseThrow();
+        Optional<byte[]> gzipped = type.startsWith("image/png") || body.length < GZIP_FROM_BYTES
+            ? Optional.empty()
+            : Optional.of(gzip(body));
+        return new Resource(type, body, gzipped, etag(body));
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + name + " from the class path", e);
@@ -173,6 +192,30 @@ public final class StaticResourceHandler implements HttpHandler {
   private static Optional<String> contentType(String relative) {
     int dot = relative.lastIndexOf('.');
     return dot < 0 ? Optional.empty() : Optional.ofNullable(CONTENT_TYPES.get(relative.substring(dot + 1)));
+  }
+
+  private static byte[] gzip(byte[] body) throws IOException {
+    ByteArrayOutputStream compressed = new ByteArrayOutputStream(body.length / 3);
+    try (GZIPOutputStream out = new GZIPOutputStream(compressed)) {
+      out.write(body);
+    }
+    return compressed.toByteArray();
+  }
+
+  /** Whether an {@code Accept-Encoding} header takes gzip (and does not refuse it with q=0). */
+  static boolean acceptsGzip(List<String> acceptEncoding) {
+    if (acceptEncoding == null) {
+      return false;
+    }
+    for (String header : acceptEncoding) {
+      for (String coding : header.split(",")) {
+        String[] parts = coding.strip().split(";");
+        if (parts[0].strip().equalsIgnoreCase("gzip")) {
+          return !(parts.length > 1 && parts[1].strip().replace(" ", "").matches("q=0(\\.0*)?"));
+        }
+      }
+    }
+    return false;
   }
 
   private static String etag(byte[] body) {
@@ -198,8 +241,8 @@ public final class StaticResourceHandler implements HttpHandler {
     }
   }
 
-  /** One file as served: its bytes, their type and their entity tag. */
-  private record Resource(String contentType, byte[] body, String etag) {
+  /** One file as served: its bytes (and gzipped, when worth it), their type and their entity tag. */
+  private record Resource(String contentType, byte[] body, Optional<byte[]> gzipped, String etag) {
     /** Whether an {@code If-None-Match} header names this version (or any, {@code *}). */
     boolean matches(String ifNoneMatch) {
       if (ifNoneMatch == null) {

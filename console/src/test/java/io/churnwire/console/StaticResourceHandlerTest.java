@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -16,8 +17,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -110,6 +113,37 @@ class StaticResourceHandlerTest {
     String policy = page.headers().firstValue("content-security-policy").orElseThrow();
     assertTrue(policy.startsWith("default-src 'self'"), policy);
     assertTrue(policy.contains("frame-ancestors 'none'"), policy);
+  }
+
+  @Test
+  void clientsTakingGzip_getTheFileGzipped_andOthersGetItPlain() throws Exception {
+    HttpResponse<String> plain = get("/docs/vendor/swagger-ui/swagger-ui-bundle.js");
+
+    HttpResponse<byte[]> gzipped = http.send(HttpRequest.newBuilder(uri("/docs/vendor/swagger-ui/swagger-ui-bundle.js"))
+        .header("Accept-Encoding", "br, gzip;q=0.8").timeout(Duration.ofSeconds(10)).GET().build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+
+    assertTrue(plain.headers().firstValue("content-encoding").isEmpty());
+    assertEquals("gzip", gzipped.headers().firstValue("content-encoding").orElseThrow());
+    assertEquals("Accept-Encoding", gzipped.headers().firstValue("vary").orElseThrow());
+    byte[] unzipped;
+    try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(gzipped.body()))) {
+      unzipped = in.readAllBytes();
+    }
+    assertEquals(plain.body(), new String(unzipped, StandardCharsets.UTF_8));
+    assertTrue(gzipped.body().length < unzipped.length / 2, "compressed to " + gzipped.body().length);
+    assertEquals(plain.headers().firstValue("etag"), gzipped.headers().firstValue("etag"));
+  }
+
+  @Test
+  void acceptsGzip_readsTheCodingsAndTheirWeights() {
+    assertTrue(StaticResourceHandler.acceptsGzip(List.of("gzip")));
+    assertTrue(StaticResourceHandler.acceptsGzip(List.of("br", "GZIP; q=0.5")));
+    assertTrue(StaticResourceHandler.acceptsGzip(List.of("deflate, gzip")));
+    assertFalse(StaticResourceHandler.acceptsGzip(List.of("gzip;q=0")));
+    assertFalse(StaticResourceHandler.acceptsGzip(List.of("gzip; q=0.000")));
+    assertFalse(StaticResourceHandler.acceptsGzip(List.of("identity, br")));
+    assertFalse(StaticResourceHandler.acceptsGzip(null));
   }
 
   @Test
