@@ -193,7 +193,7 @@ class ConsoleBrowserIT {
     ChromeOptions options = new ChromeOptions()
         .setBinary(new File("/usr/bin/chromium"))
         .addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1400,2200",
-            "--lang=en-US");
+            "--hide-scrollbars", "--lang=en-US");
     LoggingPreferences logging = new LoggingPreferences();
     logging.enable(LogType.BROWSER, Level.ALL);
     options.setCapability("goog:loggingPrefs", logging);
@@ -250,20 +250,24 @@ class ConsoleBrowserIT {
         .map(LogEntry::getMessage).toList();
   }
 
-  /** The whole page, beyond the window, through the DevTools protocol. */
+  /**
+   * The whole page, through the DevTools protocol: the viewport grows to the page's height (the
+   * width stays, so nothing reflows), the charts redraw at once for it, and the capture follows.
+   */
   private static void screenshot(Path file) throws IOException {
-    @SuppressWarnings("unchecked")
-    Map<String, Object> metrics = (Map<String, Object>) browser.executeCdpCommand("Page.getLayoutMetrics", Map.of());
-    @SuppressWarnings("unchecked")
-    Map<String, Object> size = (Map<String, Object>) metrics.get("cssContentSize");
-    Map<String, Object> clip = Map.of("x", 0, "y", 0,
-        "width", ((Number) size.get("width")).doubleValue(),
-        "height", ((Number) size.get("height")).doubleValue(),
-        "scale", 1);
-    Map<String, Object> shot = browser.executeCdpCommand("Page.captureScreenshot",
-        Map.of("format", "png", "captureBeyondViewport", true, "clip", clip));
-    Files.createDirectories(file.getParent());
-    Files.write(file, Base64.getDecoder().decode((String) shot.get("data")));
+    long width = ((Number) browser.executeScript("return window.innerWidth")).longValue();
+    long height = ((Number) browser.executeScript("return Math.ceil(document.documentElement.scrollHeight)")).longValue();
+    browser.executeCdpCommand("Emulation.setDeviceMetricsOverride",
+        Map.of("width", width, "height", height, "deviceScaleFactor", 1, "mobile", false));
+    try {
+      browser.executeScript("if (window.Chart) { Object.values(Chart.instances).forEach((chart) => { "
+          + "chart.resize(); chart.update('none'); }); }");
+      Map<String, Object> shot = browser.executeCdpCommand("Page.captureScreenshot", Map.of("format", "png"));
+      Files.createDirectories(file.getParent());
+      Files.write(file, Base64.getDecoder().decode((String) shot.get("data")));
+    } finally {
+      browser.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
+    }
   }
 
   /** Scores {@code customers} through Envoy's batch endpoint; answers each customer's probability. */
