@@ -139,7 +139,8 @@ public final class ServerApplication implements AutoCloseable {
       throw e;
     }
     if (telemetry.metricsPort() < 0) {
-      log.info("metrics port off: no web console at {} nor API docs at {}", ConsoleSite.CONSOLE_PATH, ConsoleSite.DOCS_PATH);
+      log.info("metrics port off: no web console at {} nor API docs at {}",
+          ConsoleSite.CONSOLE_PATH, ConsoleSite.DOCS_PATH);
     } else {
       ConsoleSite.handlers().forEach(telemetry::handle);
     }
