@@ -1,5 +1,6 @@
 package io.churnwire.server;
 
+import io.churnwire.console.ConsoleSite;
 import io.churnwire.runtime.ChurnModel;
 import io.churnwire.runtime.ModelRegistry;
 import io.churnwire.telemetry.Telemetry;
@@ -136,6 +137,12 @@ public final class ServerApplication implements AutoCloseable {
     } catch (IOException e) {
       security.close();
       throw e;
+    }
+    if (telemetry.metricsPort() < 0) {
+      log.info("metrics port off: no web console at {} nor API docs at {}",
+          ConsoleSite.CONSOLE_PATH, ConsoleSite.DOCS_PATH);
+    } else {
+      ConsoleSite.handlers().forEach(telemetry::handle);
     }
     GrpcOpenTelemetry callMetrics = GrpcOpenTelemetry.newBuilder().sdk(telemetry.openTelemetry()).build();
     callMetrics.configureServerBuilder(builder);
