@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts Envoy in front of a Churnwire server that is already running (scripts/run.sh): REST/JSON
-# on port 8080, transcoded to gRPC on 127.0.0.1:50051; Envoy's admin API on 127.0.0.1:9901 only.
+# on port 8080, transcoded to gRPC on 127.0.0.1:50051, and the web console (/console/) and Swagger
+# UI (/docs/) from the server's HTTP port 127.0.0.1:9464; Envoy's admin API on 127.0.0.1:9901 only.
 # Optionally TLS (or mTLS) on the REST listener and TLS (or mTLS) to the server.
 # Renders envoy/envoy.yaml into envoy/target/envoy.yaml (and, with TLS, the SDS files of
 # envoy/secrets/ into envoy/target/envoy.secrets/) and runs .tools/bin/envoy (or $ENVOY).
@@ -14,6 +15,7 @@ rest_address="${CHURNWIRE_REST_ADDRESS:-0.0.0.0}"
 rest_port="${CHURNWIRE_REST_PORT:-8080}"
 admin_port="${CHURNWIRE_ENVOY_ADMIN_PORT:-9901}"
 upstream="${CHURNWIRE_UPSTREAM:-127.0.0.1:50051}"
+http_upstream="${CHURNWIRE_HTTP_UPSTREAM:-127.0.0.1:9464}"
 rest_tls_cert="${CHURNWIRE_REST_TLS_CERT_FILE:-}"
 rest_tls_key="${CHURNWIRE_REST_TLS_KEY_FILE:-}"
 rest_tls_client_ca="${CHURNWIRE_REST_TLS_CLIENT_CA_FILE:-}"
@@ -34,6 +36,9 @@ scripts/run.sh first). Stop it with Ctrl-C. Options after -- are passed to Envoy
   --rest-port=PORT      REST port                         (CHURNWIRE_REST_PORT, default 8080)
   --admin-port=PORT     Envoy admin port on 127.0.0.1     (CHURNWIRE_ENVOY_ADMIN_PORT, default 9901)
   --upstream=HOST:PORT  the Churnwire gRPC server         (CHURNWIRE_UPSTREAM, default 127.0.0.1:50051)
+  --http-upstream=HOST:PORT
+                        the server's HTTP (metrics) port, which serves /console/ and /docs/
+                        (CHURNWIRE_HTTP_UPSTREAM, default 127.0.0.1:9464; plain HTTP)
   --config-file=PATH    where the rendered configuration is written
                         (CHURNWIRE_ENVOY_CONFIG, default envoy/target/envoy.yaml)
 
@@ -77,6 +82,7 @@ while [ $# -gt 0 ]; do
     --rest-port=*) rest_port="${arg#*=}" ;;
     --admin-port=*) admin_port="${arg#*=}" ;;
     --upstream=*) upstream="${arg#*=}" ;;
+    --http-upstream=*) http_upstream="${arg#*=}" ;;
     --config-file=*) config="${arg#*=}" ;;
     --tls-cert-file=*) rest_tls_cert="${arg#*=}" ;;
     --tls-key-file=*) rest_tls_key="${arg#*=}" ;;
@@ -93,13 +99,18 @@ done
 
 upstream_host="${upstream%:*}"
 upstream_port="${upstream##*:}"
-for value in "$rest_port" "$admin_port" "$upstream_port"; do
+http_upstream_host="${http_upstream%:*}"
+http_upstream_port="${http_upstream##*:}"
+for value in "$rest_port" "$admin_port" "$upstream_port" "$http_upstream_port"; do
   if ! [[ "$value" =~ ^[0-9]+$ ]]; then
     fail "'$value' is not a port number"
   fi
 done
 if [ -z "$upstream_host" ] || [ "$upstream_host" = "$upstream" ]; then
   fail "--upstream must be HOST:PORT, got '$upstream'"
+fi
+if [ -z "$http_upstream_host" ] || [ "$http_upstream_host" = "$http_upstream" ]; then
+  fail "--http-upstream must be HOST:PORT, got '$http_upstream'"
 fi
 
 # A PEM file option, stored in the variable $1: made absolute against the directory the script
@@ -231,6 +242,8 @@ value REST_PORT "$rest_port"
 value ADMIN_PORT "$admin_port"
 value UPSTREAM_HOST "$upstream_host"
 value UPSTREAM_PORT "$upstream_port"
+value HTTP_UPSTREAM_HOST "$http_upstream_host"
+value HTTP_UPSTREAM_PORT "$http_upstream_port"
 value DESCRIPTOR "$descriptor"
 value SECRETS_DIR "$secrets_dir"
 mkdir -p "$(dirname "$config")"
@@ -249,6 +262,8 @@ mv "$config.tmp" "$config"
 
 echo "churnwire-envoy: REST on $rest_scheme://$rest_address:$rest_port -> $upstream_description;" \
   "admin on 127.0.0.1:$admin_port"
+echo "churnwire-envoy: console (from $http_upstream_host:$http_upstream_port) on $rest_scheme://localhost:$rest_port/console/," \
+  "API docs on $rest_scheme://localhost:$rest_port/docs/"
 echo "churnwire-envoy: try  curl -s ${rest_tls_cert:+--cacert CA.pem }$rest_scheme://localhost:$rest_port/v1/model"
 exec "$envoy_bin" --config-path "$config" --disable-hot-restart --log-level "${ENVOY_LOG_LEVEL:-warn}" \
   ${envoy_args[@]+"${envoy_args[@]}"}

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs the command-line tools the build and the tests use into .tools/ inside the checkout,
 # from the public registries only (npm, the Go module proxy, PyPI), and from Debian's packages
-# Prometheus (prometheus and promtool) and the PostgreSQL 15 server the history tests start. Idempotent: a tool already present is not fetched again.
+# Prometheus (prometheus and promtool), the PostgreSQL 15 server the history tests start, and
+# Chromium with its chromedriver for the console's browser test. Idempotent: a tool already
+# present is not fetched again.
 # `--with-bench` also installs ghz, the gRPC load tester.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -38,13 +40,18 @@ ln -sf "$tools/venv/bin/envoy" "$tools/bin/envoy" 2>/dev/null || true
 
 # The observability tests start their own Prometheus on a free loopback port with a temporary
 # TSDB; a system prometheus service the package may start on :9090 is never used. The history
-# tests likewise initialise their own PostgreSQL in a temporary directory on a free port.
+# tests likewise initialise their own PostgreSQL in a temporary directory on a free port. The
+# console's browser test drives a headless Chromium through Debian's chromedriver, whose version
+# always matches the browser's.
 apt_packages=()
 if ! command -v prometheus >/dev/null || ! command -v promtool >/dev/null; then
   apt_packages+=(prometheus)
 fi
 if [ ! -x /usr/lib/postgresql/15/bin/initdb ] || [ ! -x /usr/lib/postgresql/15/bin/pg_ctl ]; then
   apt_packages+=(postgresql)
+fi
+if ! command -v chromium >/dev/null || [ ! -x /usr/bin/chromedriver ]; then
+  apt_packages+=(chromium chromium-driver)
 fi
 if [ "${#apt_packages[@]}" -gt 0 ]; then
   as_root=()
@@ -58,4 +65,4 @@ if [ "${#apt_packages[@]}" -gt 0 ]; then
 fi
 
 echo "tools installed in $tools/bin; prometheus $(prometheus --version 2>&1 | sed -n '1s/^prometheus, version \([^ ]*\).*/\1/p');" \
-  "$(/usr/lib/postgresql/15/bin/postgres --version)"
+  "$(/usr/lib/postgresql/15/bin/postgres --version); $(chromium --version 2>/dev/null)"

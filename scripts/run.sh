@@ -8,7 +8,7 @@ set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$churnwire_root"
 jar=server/target/churnwire-server.jar
-if [ ! -f "$jar" ] || [ -n "$(find proto contracts/src runtime/src config/src telemetry/src history/src server/src pom.xml */pom.xml -newer "$jar" -print -quit 2>/dev/null)" ]; then
+if [ ! -f "$jar" ] || [ -n "$(find proto contracts/src runtime/src config/src telemetry/src history/src monitoring/src console/src console/package.json console/package-lock.json envoy/openapi/churnwire.swagger.json server/src pom.xml */pom.xml -newer "$jar" -print -quit 2>/dev/null)" ]; then
   ./mvnw -B -q -pl server -am package -DskipTests
 fi
 registry="${CHURNWIRE_MODEL_DIR:-models/default}"

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -115,14 +116,53 @@ class EnvoyScriptIT {
   }
 
   @Test
-  void inconsistentTlsOptions_areRefusedNamingTheOption_beforeEnvoyStarts() throws Exception {
+  void httpUpstream_servesTheConsoleAndDocsRoutes_overPlainHttp_evenWithTlsToTheGrpcServer() throws Exception {
+    Run run = validate("http-upstream", "--http-upstream=churnwire-server:9464",
+        "--upstream-tls-ca-file=" + authority.caFile());
+
+    assertEquals(0, run.exitCode(), run::output);
+    Map<String, Object> cluster = cluster(run.yaml(), "churnwire_http");
+    Map<String, Object> endpoint = first(path(first(path(cluster, "load_assignment", "endpoints")), "lb_endpoints"));
+    assertEquals(Map.of("address", "churnwire-server", "port_value", 9464),
+        path(endpoint, "endpoint", "address", "socket_address"));
+    assertFalse(cluster.containsKey("transport_socket"), cluster::toString);
+    assertTrue(cluster(run.yaml(), "churnwire_grpc").containsKey("transport_socket"));
+    Map<String, String> clusterOfPrefix = new HashMap<>();
+    for (Object route : (List<?>) path(first(path(httpConnectionManager(run.yaml()), "route_config", "virtual_hosts")),
+        "routes")) {
+      Map<String, Object> match = map(path(route, "match"));
+      if (match.containsKey("prefix") && map(route).containsKey("route")) {
+        clusterOfPrefix.put((String) match.get("prefix"), (String) path(route, "route", "cluster"));
+      }
+    }
+    assertEquals("churnwire_http", clusterOfPrefix.get("/console/"));
+    assertEquals("churnwire_http", clusterOfPrefix.get("/docs/"));
+    assertEquals("churnwire_grpc", clusterOfPrefix.get("/churnwire.v1.ChurnMonitoringService/"));
+    assertFalse(clusterOfPrefix.containsKey("/metrics"), clusterOfPrefix::toString);
+  }
+
+  @Test
+  void withoutHttpUpstream_theConsoleComesFromTheDefaultMetricsPort() throws Exception {
+    Run run = validate("default-http-upstream");
+
+    assertEquals(0, run.exitCode(), run::output);
+    Map<String, Object> endpoint = first(path(first(path(cluster(run.yaml(), "churnwire_http"),
+        "load_assignment", "endpoints")), "lb_endpoints"));
+    assertEquals(Map.of("address", "127.0.0.1", "port_value", 9464),
+        path(endpoint, "endpoint", "address", "socket_address"));
+  }
+
+  @Test
+  void inconsistentOptions_areRefusedNamingTheOption_beforeEnvoyStarts() throws Exception {
     Map<List<String>, String> refusals = Map.of(
         List.of("--tls-cert-file=" + certificate.certificate()), "--tls-cert-file needs --tls-key-file",
         List.of("--tls-client-ca-file=" + authority.caFile()), "--tls-client-ca-file needs --tls-cert-file",
         List.of("--upstream-tls-cert-file=" + certificate.certificate(), "--upstream-tls-key-file=" + certificate.key()),
         "need --upstream-tls-ca-file",
         List.of("--upstream-tls-ca-file=" + workDir.resolve("missing.pem")),
-        "--upstream-tls-ca-file: no readable file at " + workDir.resolve("missing.pem"));
+        "--upstream-tls-ca-file: no readable file at " + workDir.resolve("missing.pem"),
+        List.of("--http-upstream=9464"), "--http-upstream must be HOST:PORT, got '9464'",
+        List.of("--http-upstream=127.0.0.1:console"), "'console' is not a port number");
 
     for (Map.Entry<List<String>, String> refusal : refusals.entrySet()) {
       Run run = validate("refused", refusal.getKey().toArray(String[]::new));
@@ -162,6 +202,20 @@ class EnvoyScriptIT {
     } catch (IOException e) {
       throw new AssertionError("cannot read the SDS file " + file, e);
     }
+  }
+
+  private static Map<String, Object> cluster(Map<String, Object> yaml, String name) {
+    for (Object cluster : (List<?>) path(yaml, "static_resources", "clusters")) {
+      if (name.equals(map(cluster).get("name"))) {
+        return map(cluster);
+      }
+    }
+    throw new AssertionError("no cluster " + name + " in " + yaml);
+  }
+
+  private static Map<String, Object> httpConnectionManager(Map<String, Object> yaml) {
+    Map<String, Object> listener = first(path(yaml, "static_resources", "listeners"));
+    return map(path(first(path(first(listener.get("filter_chains")), "filters")), "typed_config"));
   }
 
   private static Map<String, Object> typedConfig(Map<String, Object> listener, String chains) {

@@ -44,7 +44,7 @@ class OpenApiIT {
 
     List<String> described = OpenApi.tags(OpenApi.shipped()).stream().sorted().toList();
 
-    assertEquals(List.of("ChurnInsightsService", "ChurnService"), transcoded);
+    assertEquals(List.of("ChurnInsightsService", "ChurnMonitoringService", "ChurnService"), transcoded);
     assertEquals(transcoded, described, "every service the transcoder serves belongs in the OpenAPI description: "
         + "add its proto to the includes of the 'openapi' execution in envoy/pom.xml");
   }

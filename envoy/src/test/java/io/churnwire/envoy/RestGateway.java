@@ -14,6 +14,7 @@ import io.churnwire.history.HistoryConfig;
 import io.churnwire.server.ServerApplication;
 import io.churnwire.server.ServerConfig;
 import io.churnwire.v1.ChurnInsightsServiceGrpc;
+import io.churnwire.v1.ChurnMonitoringServiceGrpc;
 import io.churnwire.v1.ChurnServiceGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -28,6 +29,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
 import java.util.concurrent.TimeUnit;
@@ -68,8 +70,9 @@ final class RestGateway implements AutoCloseable {
 
   /**
    * Starts a server on a free loopback port with {@code configure} applied to the test defaults,
-   * then Envoy in front of it. The server records its predictions in an embedded store of its own,
-   * a DuckDB file in the gateway's temporary directory.
+   * then Envoy in front of it (its console routes on the server's metrics port, when that is on).
+   * The server records its predictions in an embedded store of its own, a DuckDB file in the
+   * gateway's temporary directory.
    */
   static RestGateway start(UnaryOperator<ServerConfig> configure) throws IOException, InterruptedException {
     Path workDir = Files.createTempDirectory("churnwire-envoy-it");
@@ -80,7 +83,10 @@ final class RestGateway implements AutoCloseable {
         .withHistory(HistoryConfig.defaults().withUrl("jdbc:duckdb:" + workDir.resolve("history.duckdb"))));
     ServerApplication server = ServerApplication.start(config);
     try {
-      EnvoyProcess envoy = EnvoyProcess.start(server.port(), workDir);
+      List<String> httpUpstream = server.metricsPort() > 0
+          ? List.of("--http-upstream=127.0.0.1:" + server.metricsPort())
+          : List.of();
+      EnvoyProcess envoy = EnvoyProcess.start(server.port(), workDir, httpUpstream, true);
       ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
       return new RestGateway(server, envoy, channel, workDir);
     } catch (IOException | InterruptedException | RuntimeException e) {
@@ -98,6 +104,11 @@ final class RestGateway implements AutoCloseable {
   /** A blocking {@code ChurnInsightsService} stub straight to the server, bypassing Envoy. */
   ChurnInsightsServiceGrpc.ChurnInsightsServiceBlockingStub insights() {
     return ChurnInsightsServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
+  }
+
+  /** A blocking {@code ChurnMonitoringService} stub straight to the server, bypassing Envoy. */
+  ChurnMonitoringServiceGrpc.ChurnMonitoringServiceBlockingStub monitoring() {
+    return ChurnMonitoringServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
   }
 
   HttpResponse<String> get(String pathAndQuery) throws IOException, InterruptedException {

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.rpc.Code;
 import com.google.rpc.Status;
+import io.churnwire.history.HistoryConfig;
 import io.churnwire.server.ServerApplication;
 import io.churnwire.server.ServerConfig;
 import io.churnwire.testsupport.Customers;
@@ -78,6 +79,7 @@ class RestTlsIT {
         .withHost("127.0.0.1").withPort(0)
         .withAdminAddress("127.0.0.1", 0)
         .withModelDir(DemoRegistry.shared())
+        .withHistory(HistoryConfig.defaults().withUrl("jdbc:duckdb:" + workDir.resolve("history.duckdb")))
         .withTls(serverCertificate.certificate(), serverCertificate.key(), 0)
         .withClientCa(authority.caFile())
         .withAuthTokens(tokens, 0));
@@ -89,7 +91,8 @@ class RestTlsIT {
     List<String> restTls = List.of(
         "--tls-cert-file=" + restCertificate.certificate(),
         "--tls-key-file=" + restCertificate.key());
-    tls = EnvoyProcess.start(server.port(), directory("tls"), concat(restTls, upstreamMutualTls), true);
+    tls = EnvoyProcess.start(server.port(), directory("tls"), concat(restTls, upstreamMutualTls,
+        List.of("--http-upstream=127.0.0.1:" + server.metricsPort())), true);
     mutualTls = EnvoyProcess.start(server.port(), directory("mtls"),
         concat(restTls, upstreamMutualTls, List.of("--tls-client-ca-file=" + authority.caFile())), true);
     wrongServerName = EnvoyProcess.start(server.port(), directory("wrong-name"),
@@ -132,6 +135,16 @@ class RestTlsIT {
     assertEquals(200, metadata.statusCode(), metadata::body);
     assertTrue(parse(metadata.body(), GetModelMetadataResponse.newBuilder(), GetModelMetadataResponse.class)
         .hasModel(), metadata::body);
+  }
+
+  @Test
+  void console_overHttps_comesFromTheServersPlainHttpPort_besideTheMutualTlsGrpcUpstream() throws Exception {
+    HttpResponse<String> page = https(Optional.empty()).send(get(tls.rest("/console/"), Optional.empty()),
+        HttpResponse.BodyHandlers.ofString());
+
+    assertEquals(200, page.statusCode(), page::body);
+    assertEquals("text/html; charset=utf-8", page.headers().firstValue("content-type").orElseThrow());
+    assertTrue(page.body().contains("<title>Churnwire console</title>"), page::body);
   }
 
   @Test

@@ -213,15 +213,18 @@ class RestTranscodingIT {
   void everyOperationOfTheShippedOpenApi_isRoutedByEnvoy() throws Exception {
     Map<String, List<String>> operations = OpenApi.operations(OpenApi.shipped());
 
-    assertEquals(Map.of(
-            "/v1/customers:predict", List.of("get", "post"),
-            "/v1/customers:batchPredict", List.of("post"),
-            "/v1/model", List.of("get"),
-            "/v1/stats", List.of("get"),
-            "/v1/predictions", List.of("get"),
-            "/v1/customers/{customer_id}/predictions", List.of("get"),
-            "/v1/stats:riskDistribution", List.of("get"),
-            "/v1/stats:churnOverTime", List.of("get")),
+    assertEquals(Map.ofEntries(
+            Map.entry("/v1/customers:predict", List.of("get", "post")),
+            Map.entry("/v1/customers:batchPredict", List.of("post")),
+            Map.entry("/v1/model", List.of("get")),
+            Map.entry("/v1/stats", List.of("get")),
+            Map.entry("/v1/predictions", List.of("get")),
+            Map.entry("/v1/customers/{customer_id}/predictions", List.of("get")),
+            Map.entry("/v1/stats:riskDistribution", List.of("get")),
+            Map.entry("/v1/stats:churnOverTime", List.of("get")),
+            Map.entry("/v1/outcomes", List.of("post")),
+            Map.entry("/v1/monitoring/performance", List.of("get")),
+            Map.entry("/v1/monitoring/drift", List.of("get"))),
         operations);
     for (Map.Entry<String, List<String>> path : operations.entrySet()) {
       String concrete = path.getKey().replace("{customer_id}", "7590-VHVEG");

@@ -1,5 +1,6 @@
 package io.churnwire.server;
 
+import io.churnwire.console.ConsoleSite;
 import io.churnwire.runtime.ChurnModel;
 import io.churnwire.runtime.ModelRegistry;
 import io.churnwire.telemetry.Telemetry;
@@ -137,6 +138,12 @@ public final class ServerApplication implements AutoCloseable {
       security.close();
       throw e;
     }
+    if (telemetry.metricsPort() < 0) {
+      log.info("metrics port off: no web console at {} nor API docs at {}",
+          ConsoleSite.CONSOLE_PATH, ConsoleSite.DOCS_PATH);
+    } else {
+      ConsoleSite.handlers().forEach(telemetry::handle);
+    }
     GrpcOpenTelemetry callMetrics = GrpcOpenTelemetry.newBuilder().sdk(telemetry.openTelemetry()).build();
     callMetrics.configureServerBuilder(builder);
     adminBuilder.ifPresent(callMetrics::configureServerBuilder);
@@ -167,6 +174,8 @@ public final class ServerApplication implements AutoCloseable {
             new ChurnServiceImpl(new Predictor(models, stats, metrics, history.sink()), executor, stats, config, metrics)),
         new UndecodableRequestCounter(metrics))));
     builder.addService(security.secure(RequestGuard.guard(history.insightsService(Clock.systemUTC()))));
+    builder.addService(security.secure(RequestGuard.guard(history.monitoringService(models,
+        ModelRegistry.at(config.modelDir()), config.monitoring(), metrics, Clock.systemUTC()))));
     addCommonServices(builder, health, security);
     adminBuilder.ifPresent(admin -> {
       admin.addService(security.secure(RequestGuard.guard(new ModelAdminServiceImpl(reloader, models))));
