@@ -83,6 +83,14 @@ final class BridgeSettings {
   static final Setting<String> DLQ_TOPIC =
       setting("dlq-topic", TEXT, "churn.requests.dlq", "dead-letter topic").require(notBlank());
 
+  /** Empty turns the outcomes off; {@code run} then consumes the request topic alone. */
+  static final Setting<String> OUTCOMES_TOPIC = setting("outcomes-topic", TEXT, "churn.outcomes",
+      "topic of `Outcome`s recorded on the server (consumer group `<group-id>-outcomes`); empty = off");
+
+  static final Setting<Integer> OUTCOMES_BATCH_SIZE = setting("outcomes-batch-size", INTEGER, 500,
+      "outcomes per `RecordOutcomes` call, at most (the server takes up to its `--outcomes-max-batch`, 1000)")
+      .require(between(1, 1_000));
+
   static final Setting<Integer> MAX_IN_FLIGHT = setting("max-in-flight", INTEGER, 1_000,
       "records between poll and commit, at most").require(between(1, 1_000_000));
 
@@ -176,8 +184,8 @@ final class BridgeSettings {
       "Consumes PredictRequests, scores them on the server, produces PredictResponses.",
       "CHURNWIRE_BRIDGE_CONFIG",
       BOOTSTRAP_SERVERS, KAFKA_CONFIG, SERVER_TARGET, SERVER_TLS, SERVER_TLS_CA_FILE, SERVER_TLS_CERT_FILE,
-      SERVER_TLS_KEY_FILE, SERVER_TOKEN_FILE, SERVER_TOKEN, GROUP_ID, REQUEST_TOPIC, RESPONSE_TOPIC, DLQ_TOPIC, MAX_IN_FLIGHT,
-      MAX_POLL_RECORDS, COMMIT_INTERVAL, RETRY_INITIAL, RETRY_MAX, ITEM_MAX_ATTEMPTS, ITEM_MAX_AGE, ITEM_TIMEOUT,
+      SERVER_TLS_KEY_FILE, SERVER_TOKEN_FILE, SERVER_TOKEN, GROUP_ID, REQUEST_TOPIC, RESPONSE_TOPIC, DLQ_TOPIC,
+      OUTCOMES_TOPIC, OUTCOMES_BATCH_SIZE, MAX_IN_FLIGHT, MAX_POLL_RECORDS, COMMIT_INTERVAL, RETRY_INITIAL, RETRY_MAX, ITEM_MAX_ATTEMPTS, ITEM_MAX_AGE, ITEM_TIMEOUT,
       DRAIN_TIMEOUT, SESSION_TIMEOUT, PRODUCE_ATTEMPTS, MAX_BLOCK, MAX_REQUEST_SIZE, ON_UNDELIVERABLE, CLIENT_ID,
       TelemetrySettings.METRICS_HOST, METRICS_PORT, TelemetrySettings.LOG_FORMAT, TelemetrySettings.OTLP_ENDPOINT,
       TelemetrySettings.TRACE_SAMPLE_RATIO);
