@@ -127,6 +127,8 @@ public final class OutcomeLoop implements Runnable {
   private volatile long stopDeadlineNanos;
   private volatile Set<TopicPartition> assignment = Set.of();
   private boolean working;
+  /** The batch size to send: {@code outcomes-batch-size}, or less once the server refused a batch as too large. */
+  private int batchLimit;
   private Consumer<byte[], byte[]> consumer;
   private long lastSampleNanos = System.nanoTime() - SAMPLE_PERIOD.toNanos();
 
@@ -144,6 +146,7 @@ public final class OutcomeLoop implements Runnable {
     this.backoff = new Backoff(config.retryInitial(), config.retryMax());
     this.counters = counters;
     this.sizeLimit = new AnswerSizeLimit(config.maxRequestSize(), config.deadLetterTopic());
+    this.batchLimit = config.outcomesBatchSize();
   }
 
   /** Asks the loop to stop: the poll in hand is finished (up to the drain timeout) and committed. */
@@ -241,10 +244,9 @@ public final class OutcomeLoop implements Runnable {
    * gave them up, or stopped before they were accepted.
    */
   private boolean record(List<Pending> pending, List<DeadLetter> deadLetters) {
-    int limit = config.outcomesBatchSize();
     int transientFailures = 0;
     while (!pending.isEmpty()) {
-      List<Pending> batch = List.copyOf(pending.subList(0, Math.min(limit, pending.size())));
+      List<Pending> batch = List.copyOf(pending.subList(0, Math.min(batchLimit, pending.size())));
       var request = RecordOutcomesRequest.newBuilder();
       for (Pending outcome : batch) {
         outcome.attempts++;
@@ -268,7 +270,7 @@ public final class OutcomeLoop implements Runnable {
       }
       Code code = Code.forNumber(failure.getCode());
       if (code == Code.INVALID_ARGUMENT) {
-        limit = rejected(batch, failure, pending, deadLetters, limit);
+        rejected(batch, failure, pending, deadLetters);
       } else if (code != null && TRANSIENT.contains(code)) {
         counters.outcomeRetries.incrementAndGet();
         Duration delay = backoff.delay(++transientFailures);
@@ -298,16 +300,16 @@ public final class OutcomeLoop implements Runnable {
   /**
    * A batch the server refused as invalid, which recorded nothing: the outcomes its violations
    * name are dead-lettered and leave {@code pending}; a refusal of the batch itself halves the
-   * batch size, down to one outcome, which is then dead-lettered. Returns the batch size to use.
+   * batch size for good (the server takes fewer than {@code outcomes-batch-size}), down to one
+   * outcome, which is then dead-lettered.
    */
-  private int rejected(List<Pending> batch, Status failure, List<Pending> pending, List<DeadLetter> deadLetters,
-      int limit) {
+  private void rejected(List<Pending> batch, Status failure, List<Pending> pending, List<DeadLetter> deadLetters) {
     OutcomeViolations violations = OutcomeViolations.of(failure, batch.size());
     if (violations.byOutcome().isEmpty() && batch.size() > 1) {
-      int smaller = Math.max(1, batch.size() / 2);
+      batchLimit = Math.max(1, batch.size() / 2);
       LOG.warn("Server refused a batch of {} outcomes as a whole ({}); sending at most {} at a time", batch.size(),
-          violations.ofBatch().isEmpty() ? failure.getMessage() : violations.ofBatch(), smaller);
-      return smaller;
+          violations.ofBatch().isEmpty() ? failure.getMessage() : violations.ofBatch(), batchLimit);
+      return;
     }
     var named = violations.byOutcome().isEmpty() ? Map.of(0, violations.ofBatch()) : violations.byOutcome();
     var refused = new HashSet<Pending>();
@@ -319,7 +321,6 @@ public final class OutcomeLoop implements Runnable {
           Code.INVALID_ARGUMENT.name(), failure.getMessage(), text, outcome.attempts)));
     });
     pending.removeAll(refused);
-    return limit;
   }
 
   /** Delivers the poll's dead letters in order; false when one could not be, which gives the outcomes up. */
