@@ -234,7 +234,9 @@ public final class OutcomeLoop implements Runnable {
     } finally {
       working = false;
       if (halted == null && consumer != null) {
-        consumer.resume(consumer.paused());
+        var paused = new HashSet<>(consumer.paused());
+        paused.retainAll(consumer.assignment());
+        consumer.resume(paused);
       }
     }
   }
