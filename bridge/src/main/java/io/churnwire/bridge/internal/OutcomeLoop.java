@@ -25,6 +25,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -35,6 +37,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -337,7 +340,7 @@ public final class OutcomeLoop implements Runnable {
         sends++;
         Throwable error;
         try {
-          producer.send(letter).get();
+          sendKeepingMembership(letter);
           BridgeCounters.increment(counters.outcomesDeadLetteredByReason, deadLetter.reason());
           if (letter.headers().lastHeader(BridgeHeaders.TRUNCATED) != null) {
             counters.truncated.incrementAndGet();
@@ -375,6 +378,26 @@ public final class OutcomeLoop implements Runnable {
       }
     }
     return true;
+  }
+
+  /**
+   * Sends a dead letter and waits for the broker's answer (at most the producer's
+   * {@code delivery.timeout.ms}), polling with the partitions paused meanwhile so a slow broker
+   * never costs the consumer its group membership.
+   */
+  private void sendKeepingMembership(ProducerRecord<byte[], byte[]> letter)
+      throws ExecutionException, InterruptedException {
+    Future<RecordMetadata> sent = producer.send(letter);
+    while (true) {
+      try {
+        sent.get(POLL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        return;
+      } catch (TimeoutException e) {
+        consumer.pause(consumer.assignment());
+        rewind(consumer.poll(Duration.ZERO));
+        sampleConsumer();
+      }
+    }
   }
 
   private DeadLetter deadLetter(ConsumerRecord<byte[], byte[]> source, DeadLetterCause cause) {
