@@ -42,7 +42,12 @@ final class Conditions {
 
   /** Binds the parameters from index 1; returns the next free index. */
   int bind(PreparedStatement statement) throws SQLException {
-    int index = 1;
+    return bind(statement, 1);
+  }
+
+  /** Binds the parameters from {@code first}, after others the statement has; returns the next free index. */
+  int bind(PreparedStatement statement, int first) throws SQLException {
+    int index = first;
     for (Object value : values) {
       statement.setObject(index++, value instanceof Instant instant ? utc(instant) : value);
     }

@@ -1,5 +1,6 @@
 package io.churnwire.history;
 
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -21,6 +22,22 @@ public record FeatureBinning(String column, double[] binEdges) {
   @Override
   public double[] binEdges() {
     return binEdges.clone();
+  }
+
+  /** Equal when the column and the edges are. */
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof FeatureBinning that && column.equals(that.column) && Arrays.equals(binEdges, that.binEdges);
+  }
+
+  @Override
+  public int hashCode() {
+    return 31 * column.hashCode() + Arrays.hashCode(binEdges);
+  }
+
+  @Override
+  public String toString() {
+    return "FeatureBinning[column=" + column + ", binEdges=" + Arrays.toString(binEdges) + "]";
   }
 
   /** Whether the column is counted by level. */

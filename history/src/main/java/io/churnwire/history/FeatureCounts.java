@@ -1,6 +1,8 @@
 package io.churnwire.history;
 
+import java.util.Arrays;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * How the served values of one feature column fell: per bin for a numeric column, per stored level
@@ -21,5 +23,23 @@ public record FeatureCounts(long[] binCounts, Map<String, Long> levelCounts, lon
   @Override
   public long[] binCounts() {
     return binCounts.clone();
+  }
+
+  /** Equal when the counts are. */
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof FeatureCounts that && Arrays.equals(binCounts, that.binCounts)
+        && levelCounts.equals(that.levelCounts) && missing == that.missing;
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(Arrays.hashCode(binCounts), levelCounts, missing);
+  }
+
+  @Override
+  public String toString() {
+    return "FeatureCounts[binCounts=" + Arrays.toString(binCounts) + ", levelCounts=" + levelCounts + ", missing="
+        + missing + "]";
   }
 }

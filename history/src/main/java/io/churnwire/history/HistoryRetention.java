@@ -12,9 +12,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps the history to its retention: shortly after start and then every hour, deletes the
- * predictions older than the configured number of days, in small chunks (each its own
- * transaction) so that recording goes on between them. A failed pass is logged and tried again
- * at the next one.
+ * predictions older than the configured number of days and the outcomes observed before then, in
+ * small chunks (each its own transaction) so that recording goes on between them. A failed pass is
+ * logged and tried again at the next one.
  */
 public final class HistoryRetention implements AutoCloseable {
   /** How often a pass runs. */

@@ -5,13 +5,18 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -54,6 +59,14 @@ final class JdbcPredictionStore implements PredictionStore {
   private static final String DELETE_CHUNK_SQL = "DELETE FROM predictions WHERE id IN (SELECT id FROM predictions"
       + " WHERE predicted_at < ? ORDER BY predicted_at, id LIMIT " + DELETE_CHUNK + ")"
       + " RETURNING predicted_at, model_version, risk_band, will_churn, probability";
+
+  private static final String DELETE_OUTCOMES_SQL = "DELETE FROM outcomes WHERE (customer_id, observed_at) IN"
+      + " (SELECT customer_id, observed_at FROM outcomes WHERE observed_at < ? ORDER BY observed_at LIMIT "
+      + DELETE_CHUNK + ")";
+  /** Outcomes written per statement, four parameters each: one statement for a default batch. */
+  static final int OUTCOMES_PER_STATEMENT = 1_000;
+  private static final Comparator<OutcomeRecord> OUTCOME_ORDER = Comparator.comparing(OutcomeRecord::customerId)
+      .thenComparing(OutcomeRecord::observedAt);
 
   private final Database database;
   private final Object migration = new Object();
@@ -279,18 +292,158 @@ final class JdbcPredictionStore implements PredictionStore {
   }
 
   @Override
-  public OutcomeCounts recordOutcomes(List<OutcomeRecord> outcomes, java.time.Duration horizon) {
-    throw new UnsupportedOperationException("outcomes are not stored yet");
+  public OutcomeCounts recordOutcomes(List<OutcomeRecord> outcomes, Duration horizon) {
+    String interval = interval(horizon);
+    Map<OutcomeKey, OutcomeRecord> first = new LinkedHashMap<>();
+    for (OutcomeRecord outcome : outcomes) {
+      OutcomeRecord clean = clean(outcome);
+      first.putIfAbsent(new OutcomeKey(clean.customerId(), clean.observedAt()), clean);
+    }
+    if (first.isEmpty()) {
+      return OutcomeCounts.NONE;
+    }
+    // In key order, so that two PostgreSQL transactions with common outcomes lock them in the same order.
+    List<OutcomeRecord> unique = first.values().stream().sorted(OUTCOME_ORDER).toList();
+    LocalDateTime recordedAt = Conditions.utc(Instant.now());
+    return call("recordOutcomes", () -> {
+      // Read before the write, so that the writer (DuckDB's only one) is not held while the
+      // predictions are scanned, and a failure leaves nothing stored.
+      Map<OutcomeKey, Join> joins = new HashMap<>();
+      try (Connection connection = database.reader()) {
+        for (int from = 0; from < unique.size(); from += OUTCOMES_PER_STATEMENT) {
+          classify(connection, unique.subList(from, Math.min(unique.size(), from + OUTCOMES_PER_STATEMENT)),
+              interval, joins);
+        }
+      }
+      List<OutcomeKey> stored = database.inTransaction(connection -> {
+        List<OutcomeKey> keys = new ArrayList<>(unique.size());
+        for (int from = 0; from < unique.size(); from += OUTCOMES_PER_STATEMENT) {
+          keys.addAll(insertOutcomes(connection,
+              unique.subList(from, Math.min(unique.size(), from + OUTCOMES_PER_STATEMENT)), recordedAt));
+        }
+        return keys;
+      });
+      Map<Join, Long> counts = new EnumMap<>(Join.class);
+      stored.forEach(key -> counts.merge(joins.get(key), 1L, Long::sum));
+      return new OutcomeCounts(stored.size(), outcomes.size() - stored.size(), counts.getOrDefault(Join.MATCHED, 0L),
+          counts.getOrDefault(Join.UNKNOWN_CUSTOMER, 0L), counts.getOrDefault(Join.LATE, 0L));
+    });
+  }
+
+  /** Inserts {@code outcomes} but those already stored; returns the keys of those it stored. */
+  private static List<OutcomeKey> insertOutcomes(Connection connection, List<OutcomeRecord> outcomes,
+      LocalDateTime recordedAt) throws SQLException {
+    String sql = "INSERT INTO outcomes (customer_id, observed_at, churned, recorded_at) VALUES "
+        + String.join(", ", Collections.nCopies(outcomes.size(), "(?, ?, ?, ?)"))
+        + " ON CONFLICT (customer_id, observed_at) DO NOTHING RETURNING customer_id, observed_at";
+    List<OutcomeKey> stored = new ArrayList<>(outcomes.size());
+    try (PreparedStatement insert = connection.prepareStatement(sql)) {
+      int index = 1;
+      for (OutcomeRecord outcome : outcomes) {
+        insert.setString(index++, outcome.customerId());
+        insert.setObject(index++, Conditions.utc(outcome.observedAt()));
+        insert.setBoolean(index++, outcome.churned());
+        insert.setObject(index++, recordedAt);
+      }
+      try (ResultSet row = insert.executeQuery()) {
+        while (row.next()) {
+          stored.add(new OutcomeKey(row.getString(1), instant(row, 2).orElseThrow()));
+        }
+      }
+    }
+    return stored;
+  }
+
+  /**
+   * Puts in {@code joins} whether each of the {@code outcomes} has a prediction for its customer
+   * within the horizon before it, predictions of the customer at other times only, or none: one
+   * join of the outcomes with the predictions.
+   */
+  private static void classify(Connection connection, List<OutcomeRecord> outcomes, String interval,
+      Map<OutcomeKey, Join> joins) throws SQLException {
+    String sql = "SELECT o.customer_id, o.observed_at, max(CASE WHEN p.predicted_at >= o.observed_at - " + interval
+        + " AND p.predicted_at <= o.observed_at THEN 1 ELSE 0 END), count(p.id) FROM (VALUES "
+        + String.join(", ", Collections.nCopies(outcomes.size(), "(CAST(? AS VARCHAR), CAST(? AS TIMESTAMP))"))
+        + ") AS o (customer_id, observed_at) LEFT JOIN predictions p ON p.customer_id = o.customer_id"
+        + " GROUP BY o.customer_id, o.observed_at";
+    try (PreparedStatement statement = connection.prepareStatement(sql)) {
+      int index = 1;
+      for (OutcomeRecord outcome : outcomes) {
+        statement.setString(index++, outcome.customerId());
+        statement.setObject(index++, Conditions.utc(outcome.observedAt()));
+      }
+      try (ResultSet row = statement.executeQuery()) {
+        while (row.next()) {
+          Join join = row.getInt(3) == 1 ? Join.MATCHED : row.getLong(4) > 0 ? Join.LATE : Join.UNKNOWN_CUSTOMER;
+          joins.put(new OutcomeKey(row.getString(1), instant(row, 2).orElseThrow()), join);
+        }
+      }
+    }
   }
 
   @Override
-  public JoinedOutcomes joinedOutcomes(PredictionFilter filter, java.time.Duration horizon) {
-    throw new UnsupportedOperationException("outcomes are not stored yet");
+  public JoinedOutcomes joinedOutcomes(PredictionFilter filter, Duration horizon) {
+    String interval = interval(horizon);
+    Duration window = microseconds(horizon);
+    Conditions pairs = new Conditions()
+        .and("p.predicted_at <= o.observed_at")
+        .and("p.predicted_at >= o.observed_at - " + interval)
+        .equal("p.model_version", filter.modelVersion())
+        .equal("o.customer_id", filter.customerId());
+    // The prediction an outcome is joined with lies within the horizon before it, so outcomes (and
+    // predictions) further than that from the range cannot give one in it: skipped early.
+    filter.range().start().ifPresent(start -> pairs.and("o.observed_at >= ?", start)
+        .and("p.predicted_at >= ?", start.minus(window)));
+    filter.range().end().ifPresent(end -> pairs.and("o.observed_at < ?", end.plus(window)));
+    Conditions chosen = new Conditions().and("recency = 1");
+    filter.range().start().ifPresent(start -> chosen.and("predicted_at >= ?", start));
+    filter.range().end().ifPresent(end -> chosen.and("predicted_at < ?", end));
+    chosen.equal("risk_band", filter.riskBand());
+    String sql = "SELECT probability, churned FROM (SELECT p.probability, p.predicted_at, p.risk_band, o.churned,"
+        + " ROW_NUMBER() OVER (PARTITION BY o.customer_id, o.observed_at, p.model_version"
+        + " ORDER BY p.predicted_at DESC, p.id DESC) AS recency"
+        + " FROM outcomes o JOIN predictions p ON p.customer_id = o.customer_id" + pairs.where() + ") joined"
+        + chosen.where();
+    return call("joinedOutcomes", () -> {
+      JoinedRows rows = new JoinedRows();
+      try (Connection connection = database.reader();
+          PreparedStatement statement = connection.prepareStatement(sql)) {
+        chosen.bind(statement, pairs.bind(statement));
+        try (ResultSet row = statement.executeQuery()) {
+          while (row.next()) {
+            rows.add(row.getDouble(1), row.getBoolean(2));
+          }
+        }
+      }
+      return rows.joined();
+    });
   }
 
   @Override
   public ServedFeatures servedFeatures(PredictionFilter filter, List<FeatureBinning> features) {
-    throw new UnsupportedOperationException("served features are not counted yet");
+    FeatureCountQuery query = FeatureCountQuery.of(features, matching(filter));
+    return call("servedFeatures", () -> {
+      try (Connection connection = database.reader()) {
+        return query.run(connection);
+      }
+    });
+  }
+
+  /**
+   * {@code horizon} as an SQL interval literal, to the microsecond the times hold. Built from a
+   * number, never from text a caller gave.
+   */
+  static String interval(Duration horizon) {
+    Duration micros = microseconds(horizon);
+    long count = Math.addExact(Math.multiplyExact(micros.getSeconds(), 1_000_000L), micros.getNano() / 1_000);
+    return "INTERVAL '" + count + " microseconds'";
+  }
+
+  private static Duration microseconds(Duration horizon) {
+    if (horizon.isNegative()) {
+      throw new IllegalArgumentException("the outcome horizon must not be negative, got " + horizon);
+    }
+    return horizon.truncatedTo(ChronoUnit.MICROS);
   }
 
   @Override
@@ -312,8 +465,21 @@ final class JdbcPredictionStore implements PredictionStore {
       int deleted = call("deleteBefore", () -> database.inTransaction(connection -> deleteChunk(connection, cutoff)));
       total += deleted;
       if (deleted < DELETE_CHUNK) {
-        return total;
+        break;
       }
+    }
+    int outcomes;
+    do {
+      outcomes = call("deleteBefore", () -> database.inTransaction(connection -> deleteOutcomes(connection, cutoff)));
+    } while (outcomes == DELETE_CHUNK);
+    return total;
+  }
+
+  /** Deletes the oldest chunk of outcomes observed before {@code cutoff}; returns how many went. */
+  private static int deleteOutcomes(Connection connection, Instant cutoff) throws SQLException {
+    try (PreparedStatement delete = connection.prepareStatement(DELETE_OUTCOMES_SQL)) {
+      delete.setObject(1, Conditions.utc(cutoff));
+      return delete.executeUpdate();
     }
   }
 
@@ -468,6 +634,12 @@ final class JdbcPredictionStore implements PredictionStore {
         f.totalLongDistanceCharges(), f.totalRevenue(), clean(f.contract()), clean(f.paymentMethod())));
   }
 
+  /** {@code outcome} as the store keeps it, like a prediction: to the microsecond, NUL characters replaced. */
+  static OutcomeRecord clean(OutcomeRecord outcome) {
+    return new OutcomeRecord(clean(outcome.customerId()), outcome.churned(),
+        outcome.observedAt().truncatedTo(ChronoUnit.MICROS));
+  }
+
   private static boolean plain(String text) {
     return text == null || text.indexOf('\u0000') < 0;
   }
@@ -541,6 +713,37 @@ final class JdbcPredictionStore implements PredictionStore {
     @Override
     public int compareTo(GroupKey other) {
       return ORDER.compare(this, other);
+    }
+  }
+
+  /** What identifies an outcome. */
+  private record OutcomeKey(String customerId, Instant observedAt) {}
+
+  /** How an outcome relates to the predictions of its customer. */
+  private enum Join {
+    MATCHED,
+    LATE,
+    UNKNOWN_CUSTOMER
+  }
+
+  /** Joined probabilities and outcomes as they are read, in arrays that grow. */
+  private static final class JoinedRows {
+    private double[] probabilities = new double[256];
+    private boolean[] churned = new boolean[256];
+    private int size;
+
+    void add(double probability, boolean outcome) {
+      if (size == probabilities.length) {
+        probabilities = Arrays.copyOf(probabilities, size * 2);
+        churned = Arrays.copyOf(churned, size * 2);
+      }
+      probabilities[size] = probability;
+      churned[size] = outcome;
+      size++;
+    }
+
+    JoinedOutcomes joined() {
+      return new JoinedOutcomes(Arrays.copyOf(probabilities, size), Arrays.copyOf(churned, size));
     }
   }
 }

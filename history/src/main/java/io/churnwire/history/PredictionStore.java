@@ -36,14 +36,20 @@ public interface PredictionStore extends AutoCloseable {
    * Stores {@code outcomes} in one transaction, skipping duplicates (same customer and observation
    * time, already stored or given twice), and tells how each stored one relates to the predictions:
    * matched (a prediction for the customer within {@code horizon} before the observation), late (the
-   * customer has predictions, none within it) or unknown customer (none at all).
+   * customer has predictions, none within it) or unknown customer (none at all). Both ends of the
+   * horizon are inclusive; times are kept to the microsecond.
+   *
+   * @throws IllegalArgumentException for a negative horizon
    */
   OutcomeCounts recordOutcomes(List<OutcomeRecord> outcomes, Duration horizon);
 
   /**
    * The predictions matching {@code filter} joined with outcomes: for each stored outcome and each
    * model version, the most recent prediction of that version for the customer made within
-   * {@code horizon} before (or at) the observation time, if it matches {@code filter}.
+   * {@code horizon} before (or at) the observation time (ties by the order stored), if it matches
+   * {@code filter}: the filter applies to the prediction chosen, never picks an older one instead.
+   *
+   * @throws IllegalArgumentException for a negative horizon
    */
   JoinedOutcomes joinedOutcomes(PredictionFilter filter, Duration horizon);
 
@@ -51,7 +57,8 @@ public interface PredictionStore extends AutoCloseable {
    * The values of the feature columns of {@code features} over the predictions matching
    * {@code filter}, counted per bin or level.
    *
-   * @throws IllegalArgumentException for a column that is not a feature column
+   * @throws IllegalArgumentException for a column that is not a feature column or is asked for twice,
+   *     bin edges given for a categorical column or none for a numeric one, or edges not ascending
    */
   ServedFeatures servedFeatures(PredictionFilter filter, List<FeatureBinning> features);
 

@@ -66,6 +66,29 @@ public record WindowDrift(List<FeatureDrift> features, DriftOptions options) {
     return new WindowDrift(features, options);
   }
 
+  /**
+   * The drift of served values already counted into the bins of the training {@code reference},
+   * as a store that counts per bin returns them, so that a window is measured without reading its
+   * rows.
+   *
+   * @param schema the model's features
+   * @param reference one training reference per feature of {@code schema}, in the same order
+   * @param observed the served values of each feature in the bins of its reference, in the same
+   *     order
+   */
+  public static WindowDrift measure(FeatureSchema schema, List<FeatureReference> reference,
+      List<BinnedCounts> observed, DriftOptions options) {
+    if (reference.size() != schema.size() || observed.size() != schema.size()) {
+      throw new IllegalArgumentException(reference.size() + " training references and " + observed.size()
+          + " observed counts for " + schema.size() + " features");
+    }
+    List<FeatureDrift> features = new ArrayList<>(schema.size());
+    for (int j = 0; j < schema.size(); j++) {
+      features.add(FeatureDrift.measure(schema.get(j).name(), reference.get(j), observed.get(j), options));
+    }
+    return new WindowDrift(features, options);
+  }
+
   /** The features that had observations in the window. */
   public long assessedFeatures() {
     return features.stream().filter(f -> f.level() != DriftLevel.NO_OBSERVATIONS).count();

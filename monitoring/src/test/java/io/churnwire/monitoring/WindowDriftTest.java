@@ -85,6 +85,40 @@ class WindowDriftTest {
   }
 
   @Test
+  void measure_fromBinnedCounts_equalsMeasuringTheRowsThemselves() {
+    FeatureSchema schema = FeatureSchema.telco();
+    Random random = new Random(11);
+    List<FeatureReference> reference = reference(schema, telcoRows(random, 3000));
+    double[][] served = telcoRows(random, 1000);
+    for (double[] row : served) {
+      row[4] *= 3;
+    }
+    List<BinnedCounts> counts = new ArrayList<>();
+    for (int j = 0; j < schema.size(); j++) {
+      double[] values = new double[served.length];
+      for (int i = 0; i < served.length; i++) {
+        values[i] = served[i][j];
+      }
+      counts.add(BinnedCounts.of(reference.get(j), values));
+    }
+
+    WindowDrift fromCounts = WindowDrift.measure(schema, reference, counts, DriftOptions.DEFAULTS);
+
+    assertEquals(WindowDrift.measure(schema, reference, served, DriftOptions.DEFAULTS), fromCounts);
+    assertEquals(List.of("tenure_in_months"),
+        fromCounts.driftedFeatures().stream().map(FeatureDrift::feature).toList());
+  }
+
+  @Test
+  void measure_countsNotMatchingTheSchema_areRejected() {
+    FeatureSchema schema = FeatureSchema.telco();
+    List<FeatureReference> reference = reference(schema, telcoRows(new Random(3), 500));
+
+    assertThrows(IllegalArgumentException.class,
+        () -> WindowDrift.measure(schema, reference, List.<BinnedCounts>of(), DriftOptions.DEFAULTS));
+  }
+
+  @Test
   void measure_referencesNotMatchingTheSchema_areRejected() {
     assertThrows(IllegalArgumentException.class,
         () -> WindowDrift.measure(FeatureSchema.telco(), List.of(), new double[0][], DriftOptions.DEFAULTS));

@@ -1,7 +1,9 @@
 package io.churnwire.server;
 
+import io.churnwire.v1.ChurnMonitoringServiceGrpc;
 import io.grpc.Grpc;
 import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
@@ -20,9 +22,10 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
 
 /**
- * Lets a call through only with the role its service needs: {@code predict} for
+ * Lets a call through only with the role its method needs: {@code predict} for
  * {@code ChurnService}, {@code admin} for {@code ModelAdminService}, {@code insights} for
- * {@code ChurnInsightsService}, any valid credential for reflection and every other service;
+ * {@code ChurnInsightsService} and the reads of {@code ChurnMonitoringService}, {@code outcomes}
+ * for its {@code RecordOutcomes}, any valid credential for reflection and every other service;
  * health is always open, so probes need no secret.
  *
  * <p>A caller's credentials are an {@code authorization: Bearer <token>} header and, with mTLS, the
@@ -36,6 +39,7 @@ final class AuthInterceptor implements ServerInterceptor {
   private static final Metadata.Key<String> AUTHORIZATION =
       Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
   private static final String BEARER = "bearer ";
+  private static final String RECORD_OUTCOMES = ChurnMonitoringServiceGrpc.getRecordOutcomesMethod().getFullMethodName();
   private static final RateLimitedLog refusals =
       new RateLimitedLog(LoggerFactory.getLogger(AuthInterceptor.class), Level.WARN, 10, TimeUnit.SECONDS);
 
@@ -52,7 +56,7 @@ final class AuthInterceptor implements ServerInterceptor {
     if (HealthGrpc.SERVICE_NAME.equals(service)) {
       return next.startCall(call, headers);
     }
-    Optional<Role> required = requiredRole(service);
+    Optional<Role> required = requiredRole(call.getMethodDescriptor().getFullMethodName());
     Optional<Set<Role>> roles = roles(call, headers, tokens.get());
     if (roles.isEmpty()) {
       return refuse(call, Status.UNAUTHENTICATED.withDescription(UNAUTHENTICATED_MESSAGE), "no valid credential");
@@ -65,15 +69,22 @@ final class AuthInterceptor implements ServerInterceptor {
     return next.startCall(call, headers);
   }
 
-  /** The role a service needs; empty for services any authenticated caller may use. */
-  static Optional<Role> requiredRole(String service) {
+  /**
+   * The role a method needs, by its full name ({@code churnwire.v1.ChurnService/Predict}); empty for
+   * methods any authenticated caller may use.
+   */
+  static Optional<Role> requiredRole(String fullMethodName) {
+    if (RECORD_OUTCOMES.equals(fullMethodName)) {
+      return Optional.of(Role.OUTCOMES);
+    }
+    String service = MethodDescriptor.extractFullServiceName(fullMethodName);
     if (ServiceNames.CHURN_SERVICE.equals(service)) {
       return Optional.of(Role.PREDICT);
     }
     if (ServiceNames.MODEL_ADMIN_SERVICE.equals(service)) {
       return Optional.of(Role.ADMIN);
     }
-    if (ServiceNames.INSIGHTS_SERVICE.equals(service)) {
+    if (ServiceNames.INSIGHTS_SERVICE.equals(service) || ServiceNames.MONITORING_SERVICE.equals(service)) {
       return Optional.of(Role.INSIGHTS);
     }
     return Optional.empty();

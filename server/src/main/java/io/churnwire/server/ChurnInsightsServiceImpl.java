@@ -1,9 +1,6 @@
 package io.churnwire.server;
 
-import com.google.rpc.Code;
-import com.google.rpc.Status;
 import io.churnwire.history.Granularity;
-import io.churnwire.history.HistoryException;
 import io.churnwire.history.PredictionFilter;
 import io.churnwire.history.PredictionStats;
 import io.churnwire.history.PredictionStore;
@@ -27,7 +24,6 @@ import io.churnwire.v1.ModelVersionSummary;
 import io.churnwire.v1.RiskBand;
 import io.churnwire.v1.RiskBandSummary;
 import io.churnwire.v1.TimeGranularity;
-import io.grpc.Context;
 import io.grpc.stub.StreamObserver;
 import java.time.Clock;
 import java.time.Instant;
@@ -36,10 +32,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.slf4j.event.Level;
 
 /**
  * {@code churnwire.v1.ChurnInsightsService}: the prediction history, asked over gRPC (and REST
@@ -48,13 +40,7 @@ import org.slf4j.event.Level;
  * service says so too); with the history off every call is {@code FAILED_PRECONDITION}.
  */
 public final class ChurnInsightsServiceImpl extends ChurnInsightsServiceGrpc.ChurnInsightsServiceImplBase {
-  private static final Logger log = LoggerFactory.getLogger(ChurnInsightsServiceImpl.class);
-  private static final RateLimitedLog unavailable = new RateLimitedLog(log, Level.WARN, 10, TimeUnit.SECONDS);
-  private static final RateLimitedLog failures =
-      new RateLimitedLog(log, Level.ERROR, 10, TimeUnit.SECONDS).withStackTraces();
-
-  private final Optional<PredictionStore> store;
-  private final InsightsExecutor executor;
+  private final HistoryCalls calls;
   private final Clock clock;
 
   /**
@@ -63,21 +49,8 @@ public final class ChurnInsightsServiceImpl extends ChurnInsightsServiceGrpc.Chu
    * @param clock what "now" is, the default end of a churn-over-time series
    */
   ChurnInsightsServiceImpl(Optional<PredictionStore> store, InsightsExecutor executor, Clock clock) {
-    this.store = store;
-    this.executor = executor;
+    this.calls = new HistoryCalls(store, executor);
     this.clock = clock;
-  }
-
-  /** A request turned into a query, or the fields it got wrong. */
-  @FunctionalInterface
-  private interface Validation<Q> {
-    Q validate() throws InvalidRequestException;
-  }
-
-  /** A query run against the store. */
-  @FunctionalInterface
-  private interface Query<Q, R> {
-    R run(PredictionStore store, Q query) throws InvalidRequestException;
   }
 
   @Override
@@ -205,45 +178,8 @@ public final class ChurnInsightsServiceImpl extends ChurnInsightsServiceGrpc.Chu
     return new Page(page.stream().map(HistoryProtos::record).toList(), next);
   }
 
-  private <Q, R> void answer(StreamObserver<R> responses, Validation<Q> validation, Query<Q, R> query) {
-    CallRecord.current().ifPresent(record -> record.choose(null));
-    if (store.isEmpty()) {
-      responses.onError(Statuses.toException(Statuses.historyOff()));
-      return;
-    }
-    Q validated;
-    try {
-      validated = validation.validate();
-    } catch (InvalidRequestException e) {
-      responses.onError(Statuses.toException(e.toStatus()));
-      return;
-    }
-    Context context = Context.current();
-    boolean submitted = executor.submit(TaskContext.carry(context.wrap(() -> {
-      if (context.isCancelled()) {
-        return;
-      }
-      R answer;
-      try {
-        answer = query.run(store.get(), validated);
-      } catch (InvalidRequestException e) {
-        responses.onError(Statuses.toException(e.toStatus()));
-        return;
-      } catch (HistoryException e) {
-        unavailable.log("prediction history unavailable: {}", SafeLog.value(e.getMessage(), SafeLog.MAX_MESSAGE_CHARS));
-        responses.onError(Statuses.toException(Statuses.historyUnavailable()));
-        return;
-      } catch (RuntimeException e) {
-        failures.log("a prediction history query failed: {}", e);
-        responses.onError(Statuses.toException(Status.newBuilder().setCode(Code.INTERNAL_VALUE)
-            .setMessage("the prediction history query failed inside the server").build()));
-        return;
-      }
-      responses.onNext(answer);
-      responses.onCompleted();
-    })));
-    if (!submitted) {
-      responses.onError(Statuses.toException(Statuses.insightsBusy(executor.capacity())));
-    }
+  private <Q, R> void answer(StreamObserver<R> responses, HistoryCalls.Validation<Q> validation,
+      HistoryCalls.Query<Q, R> query) {
+    calls.answer(responses, validation, query);
   }
 }

@@ -12,7 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps the health of {@code ChurnInsightsService} in step with its store: checked every few
+ * Keeps the health of {@code ChurnInsightsService} and {@code ChurnMonitoringService}, which both
+ * answer from the prediction history, in step with its store: checked every few
  * seconds, {@code SERVING} while the store answers and {@code NOT_SERVING} while it does not (or
  * when the history is off), independently of prediction, which stays {@code SERVING}. Logs each
  * change once.
@@ -65,16 +66,18 @@ final class HistoryHealth implements AutoCloseable {
     }
     Boolean previous = up;
     up = answered;
-    health.setStatus(ServiceNames.INSIGHTS_SERVICE, answered ? ServingStatus.SERVING : ServingStatus.NOT_SERVING);
+    ServingStatus status = answered ? ServingStatus.SERVING : ServingStatus.NOT_SERVING;
+    health.setStatus(ServiceNames.INSIGHTS_SERVICE, status);
+    health.setStatus(ServiceNames.MONITORING_SERVICE, status);
     if (store.isPresent() && previous != null && previous != answered) {
       if (answered) {
         log.info("prediction history store {} is reachable again", store.get().describe());
       } else {
-        log.warn("prediction history store {} is unreachable ({}); insights NOT_SERVING, predictions go on",
+        log.warn("prediction history store {} is unreachable ({}); insights and monitoring NOT_SERVING, predictions go on",
             store.get().describe(), problem);
       }
     } else if (store.isPresent() && previous == null && !answered) {
-      log.warn("prediction history store {} is unreachable ({}); insights NOT_SERVING until it answers",
+      log.warn("prediction history store {} is unreachable ({}); insights and monitoring NOT_SERVING until it answers",
           store.get().describe(), problem);
     }
   }

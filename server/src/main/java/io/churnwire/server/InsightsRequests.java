@@ -1,7 +1,5 @@
 package io.churnwire.server;
 
-import com.google.protobuf.Timestamp;
-import com.google.rpc.BadRequest.FieldViolation;
 import io.churnwire.history.Cursor;
 import io.churnwire.history.Granularity;
 import io.churnwire.history.PredictionFilter;
@@ -14,7 +12,6 @@ import io.churnwire.v1.ListPredictionsRequest;
 import io.churnwire.v1.RiskBand;
 import io.churnwire.v1.TimeGranularity;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -31,9 +28,6 @@ final class InsightsRequests {
   /** The most buckets one churn-over-time answer holds. */
   static final int MAX_TIME_BUCKETS = 10_000;
 
-  private static final long MIN_SECONDS = -62_135_596_800L;
-  private static final long MAX_SECONDS = 253_402_300_799L;
-
   private InsightsRequests() {}
 
   /** A page of predictions to read: what matches, where the page starts, and its size. */
@@ -47,7 +41,7 @@ final class InsightsRequests {
       Optional<String> modelVersion) {}
 
   static TimeRange stats(GetPredictionStatsRequest request) throws InvalidRequestException {
-    Violations violations = new Violations();
+    RequestViolations violations = new RequestViolations();
     TimeRange range = violations.range(request.hasStartTime(), request.getStartTime(), request.hasEndTime(),
         request.getEndTime());
     violations.throwIfAny();
@@ -55,7 +49,7 @@ final class InsightsRequests {
   }
 
   static PageQuery list(ListPredictionsRequest request) throws InvalidRequestException {
-    Violations violations = new Violations();
+    RequestViolations violations = new RequestViolations();
     int pageSize = violations.pageSize(request.getPageSize());
     TimeRange range = violations.range(request.hasStartTime(), request.getStartTime(), request.hasEndTime(),
         request.getEndTime());
@@ -68,7 +62,7 @@ final class InsightsRequests {
   }
 
   static PageQuery customer(ListCustomerPredictionsRequest request) throws InvalidRequestException {
-    Violations violations = new Violations();
+    RequestViolations violations = new RequestViolations();
     if (request.getCustomerId().isBlank()) {
       violations.add("customer_id", "is required");
     } else if (request.getCustomerId().length() > FeatureBinding.MAX_ID_LENGTH) {
@@ -85,7 +79,7 @@ final class InsightsRequests {
   }
 
   static DistributionQuery distribution(GetRiskDistributionRequest request) throws InvalidRequestException {
-    Violations violations = new Violations();
+    RequestViolations violations = new RequestViolations();
     int buckets = request.getBucketCount() == 0 ? DEFAULT_BUCKETS : request.getBucketCount();
     if (buckets < 1 || buckets > MAX_BUCKETS) {
       violations.add("bucket_count", "must be between 1 and " + MAX_BUCKETS + " (0 for the default "
@@ -99,7 +93,7 @@ final class InsightsRequests {
   }
 
   static TrendQuery churnOverTime(GetChurnOverTimeRequest request) throws InvalidRequestException {
-    Violations violations = new Violations();
+    RequestViolations violations = new RequestViolations();
     Granularity granularity = switch (request.getGranularity()) {
       case TIME_GRANULARITY_UNSPECIFIED, TIME_GRANULARITY_DAY -> Granularity.DAY;
       case TIME_GRANULARITY_HOUR -> Granularity.HOUR;
@@ -115,64 +109,5 @@ final class InsightsRequests {
     Optional<String> version = violations.modelVersion(request.getModelVersion());
     violations.throwIfAny();
     return new TrendQuery(granularity, range.start(), range.end(), version);
-  }
-
-  /** The violations of one request, collected so the answer names them all. */
-  private static final class Violations {
-    private final List<FieldViolation> found = new ArrayList<>();
-
-    void add(String field, String description) {
-      found.add(FieldViolation.newBuilder().setField(field).setDescription(description).build());
-    }
-
-    int pageSize(int requested) {
-      if (requested < 0 || requested > MAX_PAGE_SIZE) {
-        add("page_size", "must be between 0 and " + MAX_PAGE_SIZE + " (0 for the default " + DEFAULT_PAGE_SIZE
-            + "), got " + requested);
-      }
-      return requested == 0 ? DEFAULT_PAGE_SIZE : requested;
-    }
-
-    Optional<String> riskBand(RiskBand band) {
-      if (band == RiskBand.UNRECOGNIZED) {
-        add("risk_band", "unknown risk band; use RISK_BAND_LOW, RISK_BAND_MEDIUM or RISK_BAND_HIGH");
-        return Optional.empty();
-      }
-      return band == RiskBand.RISK_BAND_UNSPECIFIED ? Optional.empty() : Optional.of(band.name());
-    }
-
-    Optional<String> modelVersion(String version) {
-      if (version.length() > FeatureBinding.MAX_ID_LENGTH) {
-        add("model_version", "must be at most " + FeatureBinding.MAX_ID_LENGTH + " characters, got "
-            + version.length());
-        return Optional.empty();
-      }
-      return version.isEmpty() ? Optional.empty() : Optional.of(version);
-    }
-
-    TimeRange range(boolean hasStart, Timestamp start, boolean hasEnd, Timestamp end) {
-      Optional<Instant> from = hasStart ? instant("start_time", start) : Optional.empty();
-      Optional<Instant> until = hasEnd ? instant("end_time", end) : Optional.empty();
-      if (from.isPresent() && until.isPresent() && !from.get().isBefore(until.get())) {
-        add("end_time", "must be after start_time (" + from.get() + "), got " + until.get());
-        return TimeRange.ALL;
-      }
-      return new TimeRange(from, until);
-    }
-
-    private Optional<Instant> instant(String field, Timestamp timestamp) {
-      if (timestamp.getSeconds() < MIN_SECONDS || timestamp.getSeconds() > MAX_SECONDS
-          || timestamp.getNanos() < 0 || timestamp.getNanos() > 999_999_999) {
-        add(field, "is not a valid timestamp (years 1 to 9999)");
-        return Optional.empty();
-      }
-      return Optional.of(Instant.ofEpochSecond(timestamp.getSeconds(), timestamp.getNanos()));
-    }
-
-    void throwIfAny() throws InvalidRequestException {
-      if (!found.isEmpty()) {
-        throw new InvalidRequestException(found);
-      }
-    }
   }
 }

@@ -6,6 +6,7 @@ import io.churnwire.history.HistoryRecorder;
 import io.churnwire.history.HistoryRetention;
 import io.churnwire.history.PredictionStore;
 import io.churnwire.history.PredictionStores;
+import io.churnwire.runtime.ModelRegistry;
 import io.grpc.BindableService;
 import io.grpc.protobuf.services.HealthStatusManager;
 import java.io.IOException;
@@ -16,9 +17,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The server's prediction history, started and stopped as one: the store, the recorder the data
- * plane hands every answered prediction to, retention, {@code ChurnInsightsService} with its own
- * query threads, and that service's health. Stopping flushes what is queued before the store
- * closes, so a clean stop loses no prediction.
+ * plane hands every answered prediction to, retention, {@code ChurnInsightsService} and
+ * {@code ChurnMonitoringService} with their own query threads, their health, and the refresher of
+ * the monitoring gauges. Stopping flushes what is queued before the store closes, so a clean stop
+ * loses no prediction.
  */
 final class PredictionHistory implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PredictionHistory.class);
@@ -31,6 +33,7 @@ final class PredictionHistory implements AutoCloseable {
   private final Optional<HistoryRetention> retention;
   private final InsightsExecutor queries;
   private volatile HistoryHealth health;
+  private volatile Optional<MonitoringRefresher> refresher = Optional.empty();
 
   private PredictionHistory(Optional<PredictionStore> store, Optional<HistoryRecorder> recorder,
       Optional<HistoryRetention> retention, HistoryMetrics metrics) {
@@ -76,7 +79,29 @@ final class PredictionHistory implements AutoCloseable {
     return new ChurnInsightsServiceImpl(store, queries, clock);
   }
 
-  /** Keeps the insights service's health in {@code manager} in step with the store. */
+  /**
+   * {@code ChurnMonitoringService} over this history, measuring the model versions of {@code models}
+   * (the served one) and {@code registry}. With the history on, its metrics are registered on
+   * {@code metrics} and, unless {@code config.refreshSeconds()} is 0, the gauges of the served
+   * version are refreshed that often.
+   */
+  BindableService monitoringService(ModelHolder models, ModelRegistry registry, MonitoringConfig config,
+      ServerMetrics metrics, Clock clock) {
+    MonitoredModels monitored = new MonitoredModels(models, registry);
+    if (store.isEmpty()) {
+      return new ChurnMonitoringServiceImpl(store, queries,
+          new ModelMonitor(monitored, config, ModelMonitor.OutcomeListener.NONE, clock));
+    }
+    MonitoringMetrics monitoring = metrics.monitoring();
+    ModelMonitor monitor = new ModelMonitor(monitored, config, monitoring, clock);
+    if (config.refreshSeconds() > 0) {
+      refresher = Optional.of(MonitoringRefresher.start(store.get(), models, monitor, monitoring,
+          config.refreshSeconds()));
+    }
+    return new ChurnMonitoringServiceImpl(store, queries, monitor);
+  }
+
+  /** Keeps the health of the insights and monitoring services in {@code manager} in step with the store. */
   void reportHealth(HealthStatusManager manager) {
     health = HistoryHealth.start(store, manager, HEALTH_CHECK_MILLIS);
   }
@@ -84,6 +109,7 @@ final class PredictionHistory implements AutoCloseable {
   /** Stops answering queries, writes every queued prediction, then closes the store. */
   @Override
   public void close() {
+    refresher.ifPresent(MonitoringRefresher::close);
     if (health != null) {
       health.close();
     }

@@ -167,6 +167,8 @@ public final class ServerApplication implements AutoCloseable {
             new ChurnServiceImpl(new Predictor(models, stats, metrics, history.sink()), executor, stats, config, metrics)),
         new UndecodableRequestCounter(metrics))));
     builder.addService(security.secure(RequestGuard.guard(history.insightsService(Clock.systemUTC()))));
+    builder.addService(security.secure(RequestGuard.guard(history.monitoringService(models,
+        ModelRegistry.at(config.modelDir()), config.monitoring(), metrics, Clock.systemUTC()))));
     addCommonServices(builder, health, security);
     adminBuilder.ifPresent(admin -> {
       admin.addService(security.secure(RequestGuard.guard(new ModelAdminServiceImpl(reloader, models))));

@@ -88,6 +88,8 @@ import java.util.Properties;
  * @param accessLog               whether every call is logged in one line when it ends
  * @param telemetry               metrics port, log format and trace export
  * @param history                 whether and where predictions are recorded, and for how long
+ * @param monitoring              the outcome horizon, outcome batches, drift window and thresholds, and
+ *                                how often the monitoring gauges are recomputed
  */
 public record ServerConfig(
     String host,
@@ -121,7 +123,8 @@ public record ServerConfig(
     long authTokensReloadIntervalSeconds,
     boolean accessLog,
     TelemetryConfig telemetry,
-    HistoryConfig history) {
+    HistoryConfig history,
+    MonitoringConfig monitoring) {
 
   /** Checks every field against its setting's rule. */
   public ServerConfig {
@@ -157,6 +160,7 @@ public record ServerConfig(
     ACCESS_LOG.check(accessLog);
     java.util.Objects.requireNonNull(telemetry, "telemetry");
     java.util.Objects.requireNonNull(history, "history");
+    java.util.Objects.requireNonNull(monitoring, "monitoring");
     if (tlsCertFile.isPresent() != tlsKeyFile.isPresent()) {
       throw new IllegalArgumentException(
           "tls-cert-file and tls-key-file must be given together (TLS needs both the certificate and its key)");
@@ -219,7 +223,7 @@ public record ServerConfig(
         reloadRetryMillis, keepAliveTimeSeconds, keepAliveTimeoutSeconds, permitKeepAliveTimeSeconds,
         permitKeepAliveWithoutCalls, maxConnectionIdleSeconds, maxConnectionAgeSeconds, maxConnectionAgeGraceSeconds,
         maxConnections, adminHost, adminPort, tlsCertFile, tlsKeyFile, tlsClientCaFile, tlsReloadIntervalSeconds,
-        authTokensFile, authTokensReloadIntervalSeconds, accessLog, newTelemetry, history);
+        authTokensFile, authTokensReloadIntervalSeconds, accessLog, newTelemetry, history, monitoring);
   }
 
   /** Whether and where predictions are recorded; {@link HistoryConfig#off()} for none. */
@@ -229,7 +233,12 @@ public record ServerConfig(
         reloadRetryMillis, keepAliveTimeSeconds, keepAliveTimeoutSeconds, permitKeepAliveTimeSeconds,
         permitKeepAliveWithoutCalls, maxConnectionIdleSeconds, maxConnectionAgeSeconds, maxConnectionAgeGraceSeconds,
         maxConnections, adminHost, adminPort, tlsCertFile, tlsKeyFile, tlsClientCaFile, tlsReloadIntervalSeconds,
-        authTokensFile, authTokensReloadIntervalSeconds, accessLog, telemetry, newHistory);
+        authTokensFile, authTokensReloadIntervalSeconds, accessLog, telemetry, newHistory, monitoring);
+  }
+
+  /** The outcome horizon, outcome batches, drift window and thresholds, and the gauges' refresh. */
+  public ServerConfig withMonitoring(MonitoringConfig newMonitoring) {
+    return rebuilt(MonitoringSettings.with(values(), newMonitoring));
   }
 
   public ServerConfig withAccessLog(boolean on) {
@@ -345,11 +354,12 @@ public record ServerConfig(
         values.get(AUTH_TOKENS_RELOAD_INTERVAL_SECONDS),
         values.get(ACCESS_LOG),
         TelemetrySettings.config(values, TelemetrySettings.METRICS_PORT),
-        HistorySettings.config(values, environment));
+        HistorySettings.config(values, environment),
+        MonitoringSettings.config(values));
   }
 
   private Values values() {
-    return ALL.defaults()
+    return MonitoringSettings.with(ALL.defaults(), monitoring)
         .with(HOST, host)
         .with(PORT, port)
         .with(MODEL_DIR, modelDir)

@@ -122,6 +122,11 @@ public final class ServerMetrics implements ScoringTimer {
     return new HistoryMetrics(meter);
   }
 
+  /** Model monitoring's metrics, on the same meter; made only when the history is on. */
+  MonitoringMetrics monitoring() {
+    return new MonitoringMetrics(meter);
+  }
+
   /** Observes the permits of {@code executor}: taken now, and the whole capacity. */
   void observeScoring(ScoringExecutor executor) {
     meter.gaugeBuilder("churnwire.scoring.slots_in_use").ofLongs().setUnit("{slot}")

@@ -185,7 +185,7 @@ final class ServerSettings {
   static final Setting<Optional<Path>> AUTH_TOKENS_FILE = Setting.of("auth-tokens-file",
           "churnwire.auth.tokens-file", optional(PATH), Optional.empty(),
           "bearer tokens (`sha256:<hex> <roles>`) and mTLS subjects (`subject:<RFC 2253> <roles>`) with their roles"
-              + " (`predict`, `admin`, `insights`); without it every caller may do everything")
+              + " (`predict`, `admin`, `insights`, `outcomes`); without it every caller may do everything")
       .environment("CHURNWIRE_AUTH_TOKENS_FILE")
       .showDefaultAs("none (open)");
 
@@ -219,5 +219,8 @@ final class ServerSettings {
       TelemetrySettings.LOG_FORMAT, TelemetrySettings.OTLP_ENDPOINT, TelemetrySettings.TRACE_SAMPLE_RATIO,
       HistorySettings.HISTORY, HistorySettings.HISTORY_URL, HistorySettings.HISTORY_USER,
       HistorySettings.HISTORY_PASSWORD_FILE, HistorySettings.HISTORY_RETENTION_DAYS,
-      HistorySettings.HISTORY_QUEUE_CAPACITY);
+      HistorySettings.HISTORY_QUEUE_CAPACITY, MonitoringSettings.OUTCOME_HORIZON_DAYS,
+      MonitoringSettings.OUTCOMES_MAX_BATCH, MonitoringSettings.DRIFT_WINDOW_HOURS,
+      MonitoringSettings.DRIFT_MODERATE_PSI, MonitoringSettings.DRIFT_PSI_THRESHOLD,
+      MonitoringSettings.DRIFT_FEATURE_SHARE, MonitoringSettings.MONITORING_REFRESH_SECONDS);
 }

@@ -1,6 +1,7 @@
 package io.churnwire.server;
 
 import io.churnwire.v1.ChurnInsightsServiceGrpc;
+import io.churnwire.v1.ChurnMonitoringServiceGrpc;
 import io.churnwire.v1.ChurnServiceGrpc;
 import io.churnwire.v1.ModelAdminServiceGrpc;
 
@@ -14,6 +15,9 @@ public final class ServiceNames {
 
   /** {@code churnwire.v1.ChurnInsightsService}. */
   public static final String INSIGHTS_SERVICE = ChurnInsightsServiceGrpc.SERVICE_NAME;
+
+  /** {@code churnwire.v1.ChurnMonitoringService}. */
+  public static final String MONITORING_SERVICE = ChurnMonitoringServiceGrpc.SERVICE_NAME;
 
   private ServiceNames() {}
 }

@@ -128,23 +128,29 @@ public record ServingModel(ChurnModel model, FeatureBinding binding, ModelMetada
         .setTrainingRows(source.trainingRows())
         .setDecisionThreshold(source.decisionThreshold())
         .putAllParameters(source.parameters())
-        .setMetrics(io.churnwire.v1.EvaluationMetrics.newBuilder()
-            .setRocAuc(metrics.rocAuc())
-            .setPrAuc(metrics.prAuc())
-            .setAccuracy(metrics.accuracy())
-            .setPrecision(metrics.precision())
-            .setRecall(metrics.recall())
-            .setF1(metrics.f1())
-            .setTruePositives(metrics.truePositives())
-            .setFalsePositives(metrics.falsePositives())
-            .setTrueNegatives(metrics.trueNegatives())
-            .setFalseNegatives(metrics.falseNegatives())
-            .setEvaluationRows(metrics.evaluationRows())
-            .setMethod(metrics.method()));
+        .setMetrics(toProto(metrics));
     for (FeatureSpec spec : source.schema().features()) {
       builder.addFeatures(toProto(spec));
     }
     return builder.build();
+  }
+
+  /** A model's held-out evaluation as the API returns it. */
+  static io.churnwire.v1.EvaluationMetrics toProto(EvaluationMetrics metrics) {
+    return io.churnwire.v1.EvaluationMetrics.newBuilder()
+        .setRocAuc(metrics.rocAuc())
+        .setPrAuc(metrics.prAuc())
+        .setAccuracy(metrics.accuracy())
+        .setPrecision(metrics.precision())
+        .setRecall(metrics.recall())
+        .setF1(metrics.f1())
+        .setTruePositives(metrics.truePositives())
+        .setFalsePositives(metrics.falsePositives())
+        .setTrueNegatives(metrics.trueNegatives())
+        .setFalseNegatives(metrics.falseNegatives())
+        .setEvaluationRows(metrics.evaluationRows())
+        .setMethod(metrics.method())
+        .build();
   }
 
   private static io.churnwire.v1.FeatureSpec toProto(FeatureSpec spec) {

@@ -59,7 +59,7 @@ class AuthTokensTest {
     var error = assertThrows(IllegalArgumentException.class,
         () -> AuthTokens.parse(List.of("sha256:" + sha256("x") + " predict,root")));
 
-    assertEquals("line 1: unknown role 'root' (roles are predict, admin, insights)", error.getMessage());
+    assertEquals("line 1: unknown role 'root' (roles are predict, admin, insights, outcomes)", error.getMessage());
   }
 
   @Test

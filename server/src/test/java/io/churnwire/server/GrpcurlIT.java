@@ -58,11 +58,12 @@ class GrpcurlIT {
   }
 
   @Test
-  void list_onThePublicPort_showsTheChurnAndInsightsServicesHealthAndReflection() throws Exception {
+  void list_onThePublicPort_showsTheChurnInsightsAndMonitoringServicesHealthAndReflection() throws Exception {
     Result result = grpcurl(application.port(), List.of(), "list");
 
     assertEquals(0, result.exitCode, result::describe);
-    assertEquals(List.of("churnwire.v1.ChurnInsightsService", "churnwire.v1.ChurnService", "grpc.health.v1.Health",
+    assertEquals(List.of("churnwire.v1.ChurnInsightsService", "churnwire.v1.ChurnMonitoringService",
+            "churnwire.v1.ChurnService", "grpc.health.v1.Health",
             "grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection"),
         result.stdout.strip().lines().toList());
   }

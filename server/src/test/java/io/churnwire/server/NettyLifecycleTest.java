@@ -139,7 +139,8 @@ class NettyLifecycleTest {
     List<String> services = response.getListServicesResponse().getServiceList().stream()
         .map(ServiceResponse::getName).toList();
     assertTrue(services.containsAll(List.of("churnwire.v1.ChurnService", "grpc.health.v1.Health",
-        "grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection")), services::toString);
+        "grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection",
+        ServiceNames.INSIGHTS_SERVICE, ServiceNames.MONITORING_SERVICE)), services::toString);
   }
 
   @Test

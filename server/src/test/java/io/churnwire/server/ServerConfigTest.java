@@ -198,6 +198,53 @@ class ServerConfigTest {
   }
 
   @Test
+  void defaults_monitoring_areTheDocumentedOnes() {
+    MonitoringConfig monitoring = ServerConfig.defaults().monitoring();
+
+    assertEquals(java.time.Duration.ofDays(90), monitoring.outcomeHorizon());
+    assertEquals(1_000, monitoring.outcomesMaxBatch());
+    assertEquals(java.time.Duration.ofHours(24), monitoring.driftWindow());
+    assertEquals(new io.churnwire.monitoring.DriftOptions(0.1, 0.25, 0.5), monitoring.driftOptions());
+    assertEquals(60, monitoring.refreshSeconds());
+  }
+
+  @Test
+  void resolve_monitoringSettings_comeFromFlagsAndEnvironment_andRoundTrip() {
+    ServerConfig config = ServerConfig.resolve(new String[] {"--outcome-horizon-days=30", "--drift-psi-threshold",
+        "0.3", "--monitoring-refresh-seconds=0"}, Map.of("CHURNWIRE_DRIFT_FEATURE_SHARE", "0.25",
+        "CHURNWIRE_OUTCOMES_MAX_BATCH", "50"));
+
+    assertEquals(new MonitoringConfig(30, 50, 24, 0.1, 0.3, 0.25, 0), config.monitoring());
+    assertEquals(config, ServerConfig.fromProperties(config.toProperties()));
+    assertEquals(config.monitoring(), config.withPort(0).monitoring(), "rebuilding keeps the monitoring settings");
+  }
+
+  @Test
+  void resolve_moderatePsiAboveTheDriftedOne_isRejectedNamingBoth() {
+    var error = assertThrows(IllegalArgumentException.class,
+        () -> ServerConfig.resolve(new String[] {"--drift-moderate-psi=0.5"}, Map.of()));
+
+    assertEquals("drift-moderate-psi (0.5) must not exceed drift-psi-threshold (0.25)", error.getMessage());
+  }
+
+  @Test
+  void resolve_badMonitoringValues_areRejectedNamingTheSetting() {
+    var share = assertThrows(IllegalArgumentException.class,
+        () -> ServerConfig.resolve(new String[] {"--drift-feature-share=1.5"}, Map.of()));
+    var horizon = assertThrows(IllegalArgumentException.class,
+        () -> ServerConfig.resolve(new String[] {"--outcome-horizon-days=0"}, Map.of()));
+    var refresh = assertThrows(IllegalArgumentException.class,
+        () -> ServerConfig.resolve(new String[0], Map.of("CHURNWIRE_MONITORING_REFRESH_SECONDS", "soon")));
+
+    assertTrue(share.getMessage().startsWith("drift-feature-share must be above 0 and at most 1, got '1.5'"),
+        share.getMessage());
+    assertTrue(horizon.getMessage().startsWith("outcome-horizon-days must be between 1 and 3650, got '0'"),
+        horizon.getMessage());
+    assertTrue(refresh.getMessage().contains("monitoring-refresh-seconds"), refresh.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> new MonitoringConfig(90, 0, 24, 0.1, 0.25, 0.5, 60));
+  }
+
+  @Test
   void help_listsEveryFlagWithItsVariableAndKey() {
     String help = ServerSettings.ALL.help();
 

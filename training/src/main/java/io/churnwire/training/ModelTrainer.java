@@ -104,6 +104,16 @@ public final class ModelTrainer {
     return train(data, options, Listener.SILENT, false);
   }
 
+  /**
+   * The rows of {@code data} that {@code options} hold out for the evaluation report, ascending.
+   * Scoring exactly these rows with a model trained on {@code data} with {@code options} (and not
+   * refitted on all rows) reproduces the report's held-out metrics, which is how realised
+   * performance in production is put beside them.
+   */
+  public static int[] heldOutRows(TrainingData data, TrainingOptions options) {
+    return StratifiedSplit.holdout(data.labels(), options.testFraction(), options.seed()).test();
+  }
+
   static Result train(TrainingData data, TrainingOptions options, Listener listener, boolean compare) {
     java.util.Objects.requireNonNull(data, "data");
     java.util.Objects.requireNonNull(options, "options");

@@ -54,6 +54,20 @@ class ModelTrainerTest {
   }
 
   @Test
+  void heldOutRows_scoredWithTheModel_reproduceTheReportedRocAucAndCount() {
+    int[] heldOut = ModelTrainer.heldOutRows(DATA, FAST);
+    double[] scores = new double[heldOut.length];
+    int[] labels = new int[heldOut.length];
+    for (int i = 0; i < heldOut.length; i++) {
+      scores[i] = auto.model().churnProbability(DATA.rows()[heldOut[i]]);
+      labels[i] = DATA.label(heldOut[i]);
+    }
+
+    assertEquals(auto.report().metrics().evaluationRows(), heldOut.length);
+    assertEquals(auto.report().metrics().rocAuc(), Metrics.rocAuc(scores, labels), 1e-12);
+  }
+
+  @Test
   void auto_comparesEveryAlgorithmAndKeepsTheBestFoldRocAuc() {
     List<ModelReport.CandidateScore> candidates = auto.report().candidates();
 
