@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the bridge command line: run | simulate | read | benchmark (see bridge/README.md); benchmark
+# Runs the bridge command line: run | simulate | read | outcomes | benchmark (see bridge/README.md); benchmark
 # is the bridge/benchmark module's jar, the others the bridge's. Rebuilds the jar it runs when the
 # jar is missing or older than a source or pom it is built from.
 set -euo pipefail

@@ -16,6 +16,8 @@ import static io.churnwire.bridge.BridgeSettings.MAX_POLL_RECORDS;
 import static io.churnwire.bridge.BridgeSettings.MAX_REQUEST_SIZE;
 import static io.churnwire.bridge.BridgeSettings.METRICS_PORT;
 import static io.churnwire.bridge.BridgeSettings.ON_UNDELIVERABLE;
+import static io.churnwire.bridge.BridgeSettings.OUTCOMES_BATCH_SIZE;
+import static io.churnwire.bridge.BridgeSettings.OUTCOMES_TOPIC;
 import static io.churnwire.bridge.BridgeSettings.PRODUCE_ATTEMPTS;
 import static io.churnwire.bridge.BridgeSettings.REQUEST_TOPIC;
 import static io.churnwire.bridge.BridgeSettings.RESPONSE_TOPIC;
@@ -69,6 +71,8 @@ import java.util.Properties;
  * @param requestTopic topic of {@code PredictRequest} records
  * @param responseTopic topic the {@code PredictResponse} records go to
  * @param deadLetterTopic topic of records that could not be decoded or scored, or whose answer was too large
+ * @param outcomesTopic topic of {@code Outcome} records recorded on the server; empty when outcomes are off
+ * @param outcomesBatchSize outcomes sent in one {@code RecordOutcomes} call, at most
  * @param maxInFlight records polled and not yet committable, at most; the memory bound
  * @param maxPollRecords records one poll may return; the consumer polls only when that many fit
  * @param commitInterval how often acknowledged offsets are committed while running
@@ -101,6 +105,8 @@ public record BridgeConfig(
     String requestTopic,
     String responseTopic,
     String deadLetterTopic,
+    String outcomesTopic,
+    int outcomesBatchSize,
     int maxInFlight,
     int maxPollRecords,
     Duration commitInterval,
@@ -133,6 +139,8 @@ public record BridgeConfig(
     REQUEST_TOPIC.check(requestTopic);
     RESPONSE_TOPIC.check(responseTopic);
     DLQ_TOPIC.check(deadLetterTopic);
+    OUTCOMES_TOPIC.check(outcomesTopic);
+    OUTCOMES_BATCH_SIZE.check(outcomesBatchSize);
     MAX_IN_FLIGHT.check(maxInFlight);
     MAX_POLL_RECORDS.check(maxPollRecords);
     COMMIT_INTERVAL.check(commitInterval);
@@ -152,6 +160,11 @@ public record BridgeConfig(
     if (requestTopic.equals(responseTopic) || requestTopic.equals(deadLetterTopic)) {
       throw new IllegalArgumentException("request-topic '" + requestTopic
           + "' must differ from response-topic and dlq-topic, or the bridge would consume its own output");
+    }
+    if (!outcomesTopic.isEmpty() && (outcomesTopic.equals(requestTopic) || outcomesTopic.equals(responseTopic)
+        || outcomesTopic.equals(deadLetterTopic))) {
+      throw new IllegalArgumentException("outcomes-topic '" + outcomesTopic
+          + "' must differ from request-topic, response-topic and dlq-topic");
     }
     if (serverTlsCertFile.isPresent() != serverTlsKeyFile.isPresent()) {
       throw new IllegalArgumentException("server-tls-cert-file and server-tls-key-file go together; give both or"
@@ -266,6 +279,24 @@ public record BridgeConfig(
         .with(DLQ_TOPIC, newDeadLetterTopic), kafka);
   }
 
+  /** Whether {@code run} also records the outcomes topic on the server. */
+  public boolean outcomesEnabled() {
+    return !outcomesTopic.isEmpty();
+  }
+
+  /**
+   * The consumer group of the outcomes topic: its own, derived from {@link #groupId()}, so joining
+   * or leaving it never rebalances the request partitions and its offsets stand apart.
+   */
+  public String outcomesGroupId() {
+    return groupId + "-outcomes";
+  }
+
+  /** A copy that records another outcomes topic (empty: none) in batches of at most {@code newBatchSize}. */
+  public BridgeConfig withOutcomes(String newOutcomesTopic, int newBatchSize) {
+    return from(values().with(OUTCOMES_TOPIC, newOutcomesTopic).with(OUTCOMES_BATCH_SIZE, newBatchSize), kafka);
+  }
+
   /** A copy with another consumer group and client id. */
   public BridgeConfig withGroup(String newGroupId, String newClientId) {
     return from(values().with(GROUP_ID, newGroupId).with(CLIENT_ID, newClientId), kafka);
@@ -279,6 +310,11 @@ public record BridgeConfig(
   /** A copy with another session timeout. */
   public BridgeConfig withSessionTimeout(Duration newSessionTimeout) {
     return from(values().with(SESSION_TIMEOUT, newSessionTimeout), kafka);
+  }
+
+  /** A copy with another drain timeout. */
+  public BridgeConfig withDrainTimeout(Duration newDrainTimeout) {
+    return from(values().with(DRAIN_TIMEOUT, newDrainTimeout), kafka);
   }
 
   /** A copy with another commit interval. */
@@ -327,6 +363,8 @@ public record BridgeConfig(
         values.get(REQUEST_TOPIC),
         values.get(RESPONSE_TOPIC),
         values.get(DLQ_TOPIC),
+        values.get(OUTCOMES_TOPIC),
+        values.get(OUTCOMES_BATCH_SIZE),
         values.get(MAX_IN_FLIGHT),
         values.get(MAX_POLL_RECORDS),
         values.get(COMMIT_INTERVAL),
@@ -360,6 +398,8 @@ public record BridgeConfig(
         .with(REQUEST_TOPIC, requestTopic)
         .with(RESPONSE_TOPIC, responseTopic)
         .with(DLQ_TOPIC, deadLetterTopic)
+        .with(OUTCOMES_TOPIC, outcomesTopic)
+        .with(OUTCOMES_BATCH_SIZE, outcomesBatchSize)
         .with(MAX_IN_FLIGHT, maxInFlight)
         .with(MAX_POLL_RECORDS, maxPollRecords)
         .with(COMMIT_INTERVAL, commitInterval)

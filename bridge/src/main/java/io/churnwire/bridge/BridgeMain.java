@@ -5,11 +5,12 @@ import picocli.CommandLine;
 
 /**
  * The {@code churnwire-bridge} command: {@code run} the bridge, {@code simulate} a stream of
- * customers into the request topic, or {@code read} the predictions as they arrive.
+ * customers into the request topic, {@code read} the predictions as they arrive, or publish
+ * {@code outcomes} from a CSV to the outcomes topic.
  */
 @Command(name = "churnwire-bridge", mixinStandardHelpOptions = true, version = "churnwire-bridge 0.1.0",
     description = "Kafka bridge for Churnwire churn scoring.",
-    subcommands = {RunCommand.class, SimulateCommand.class, ReadCommand.class})
+    subcommands = {RunCommand.class, SimulateCommand.class, ReadCommand.class, OutcomesCommand.class})
 public final class BridgeMain implements Runnable {
 
   @CommandLine.Spec

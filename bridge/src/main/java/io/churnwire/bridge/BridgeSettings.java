@@ -28,7 +28,8 @@ import java.util.Optional;
  * ({@code churnwire.bridge.<flag>}), environment variable ({@code CHURNWIRE_BRIDGE_<FLAG>}), default,
  * rule and help; {@code simulate} and {@code read} reuse the Kafka settings of {@code run} and key
  * their own under {@code churnwire.bridge.simulate.} and {@code churnwire.bridge.read.}, so one
- * properties file and one set of variables configure all three. {@code run} also reads the
+ * properties file and one set of variables configure all three ({@code outcomes} keys its own
+ * under {@code churnwire.bridge.outcomes.}). {@code run} also reads the
  * telemetry settings every serving process shares ({@link TelemetrySettings}), the metrics port
  * with a default of its own. {@link BridgeConfig} holds the values of {@code run}; each command's
  * {@code --help} and the tables in bridge/README.md are generated from here.
@@ -82,6 +83,14 @@ final class BridgeSettings {
 
   static final Setting<String> DLQ_TOPIC =
       setting("dlq-topic", TEXT, "churn.requests.dlq", "dead-letter topic").require(notBlank());
+
+  /** Empty turns the outcomes off; {@code run} then consumes the request topic alone. */
+  static final Setting<String> OUTCOMES_TOPIC = setting("outcomes-topic", TEXT, "churn.outcomes",
+      "topic of `Outcome`s recorded on the server (consumer group `<group-id>-outcomes`); empty = off");
+
+  static final Setting<Integer> OUTCOMES_BATCH_SIZE = setting("outcomes-batch-size", INTEGER, 500,
+      "outcomes per `RecordOutcomes` call, at most (the server takes up to its `--outcomes-max-batch`, 1000)")
+      .require(between(1, 1_000));
 
   static final Setting<Integer> MAX_IN_FLIGHT = setting("max-in-flight", INTEGER, 1_000,
       "records between poll and commit, at most").require(between(1, 1_000_000));
@@ -159,6 +168,14 @@ final class BridgeSettings {
 
   static final Setting<Long> SEED = simulate("seed", LONG, 42L, "seed of the synthetic customers");
 
+  /** {@code outcomes} publishes to the outcomes topic, so it cannot be off there. */
+  static final Setting<String> PUBLISH_OUTCOMES_TOPIC =
+      OUTCOMES_TOPIC.require(notBlank()).withHelp("topic of `Outcome`s");
+
+  static final Setting<Optional<Path>> OUTCOMES_CSV = Setting.of("csv", "churnwire.bridge.outcomes.csv",
+      optional(PATH), Optional.empty(), "CSV with the header `customer_id,churned,observe_time` (`true`/`false`,"
+          + " ISO-8601 instants such as `2026-11-30T12:00:00Z`); required").showDefaultAs("none");
+
   /** {@code read} may skip the dead letters, which {@code run} always produces. */
   static final Setting<String> READ_DLQ_TOPIC =
       DLQ_TOPIC.require(Rule.<String>any()).withHelp("dead-letter topic; empty to skip");
@@ -173,11 +190,11 @@ final class BridgeSettings {
       "exit after this many seconds without a record; 0 waits forever").require(between(0, Long.MAX_VALUE));
 
   private static final Settings RUN_ONLY = Settings.of("churnwire-bridge run",
-      "Consumes PredictRequests, scores them on the server, produces PredictResponses.",
+      "Consumes PredictRequests, scores them on the server, produces PredictResponses; records Outcomes.",
       "CHURNWIRE_BRIDGE_CONFIG",
       BOOTSTRAP_SERVERS, KAFKA_CONFIG, SERVER_TARGET, SERVER_TLS, SERVER_TLS_CA_FILE, SERVER_TLS_CERT_FILE,
-      SERVER_TLS_KEY_FILE, SERVER_TOKEN_FILE, SERVER_TOKEN, GROUP_ID, REQUEST_TOPIC, RESPONSE_TOPIC, DLQ_TOPIC, MAX_IN_FLIGHT,
-      MAX_POLL_RECORDS, COMMIT_INTERVAL, RETRY_INITIAL, RETRY_MAX, ITEM_MAX_ATTEMPTS, ITEM_MAX_AGE, ITEM_TIMEOUT,
+      SERVER_TLS_KEY_FILE, SERVER_TOKEN_FILE, SERVER_TOKEN, GROUP_ID, REQUEST_TOPIC, RESPONSE_TOPIC, DLQ_TOPIC,
+      OUTCOMES_TOPIC, OUTCOMES_BATCH_SIZE, MAX_IN_FLIGHT, MAX_POLL_RECORDS, COMMIT_INTERVAL, RETRY_INITIAL, RETRY_MAX, ITEM_MAX_ATTEMPTS, ITEM_MAX_AGE, ITEM_TIMEOUT,
       DRAIN_TIMEOUT, SESSION_TIMEOUT, PRODUCE_ATTEMPTS, MAX_BLOCK, MAX_REQUEST_SIZE, ON_UNDELIVERABLE, CLIENT_ID,
       TelemetrySettings.METRICS_HOST, METRICS_PORT, TelemetrySettings.LOG_FORMAT, TelemetrySettings.OTLP_ENDPOINT,
       TelemetrySettings.TRACE_SAMPLE_RATIO);
@@ -194,14 +211,22 @@ final class BridgeSettings {
       BOOTSTRAP_SERVERS, KAFKA_CONFIG, RESPONSE_TOPIC, READ_DLQ_TOPIC, FROM_BEGINNING, MAX, IDLE_EXIT_SECONDS)
       .alias("topic", RESPONSE_TOPIC);
 
+  private static final Settings OUTCOMES_ONLY = Settings.of("churnwire-bridge outcomes",
+      "Publishes Outcomes from a CSV to the outcomes topic, keyed by customer id.",
+      "CHURNWIRE_BRIDGE_CONFIG",
+      BOOTSTRAP_SERVERS, KAFKA_CONFIG, PUBLISH_OUTCOMES_TOPIC, OUTCOMES_CSV);
+
   /** The settings of {@code run}. */
-  static final Settings RUN = RUN_ONLY.sharingFileWith(SIMULATE_ONLY, READ_ONLY);
+  static final Settings RUN = RUN_ONLY.sharingFileWith(SIMULATE_ONLY, READ_ONLY, OUTCOMES_ONLY);
 
   /** The settings of {@code simulate}; {@code --topic} is its older name of {@code --request-topic}. */
-  static final Settings SIMULATE = SIMULATE_ONLY.sharingFileWith(RUN_ONLY, READ_ONLY);
+  static final Settings SIMULATE = SIMULATE_ONLY.sharingFileWith(RUN_ONLY, READ_ONLY, OUTCOMES_ONLY);
 
   /** The settings of {@code read}; {@code --topic} is its older name of {@code --response-topic}. */
-  static final Settings READ = READ_ONLY.sharingFileWith(RUN_ONLY, SIMULATE_ONLY);
+  static final Settings READ = READ_ONLY.sharingFileWith(RUN_ONLY, SIMULATE_ONLY, OUTCOMES_ONLY);
+
+  /** The settings of {@code outcomes}. */
+  static final Settings OUTCOMES = OUTCOMES_ONLY.sharingFileWith(RUN_ONLY, SIMULATE_ONLY, READ_ONLY);
 
   private static <T> Setting<T> setting(String name, ValueType<T> type, T defaultValue, String help) {
     return Setting.of(name, "churnwire.bridge." + name, type, defaultValue, help);

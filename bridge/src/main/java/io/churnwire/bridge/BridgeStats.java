@@ -18,7 +18,12 @@ import org.apache.kafka.common.TopicPartition;
  * @param maxInFlightSeen the largest {@code inFlight} so far; never above the configured bound
  * @param paused whether the partitions are paused right now
  * @param assignment the request partitions this instance owns
- * @param halted partitions given up because an answer could not be delivered, with the record and error
+ * @param halted partitions given up because an answer could not be delivered, with the record and error;
+ *     and outcomes partitions while the outcomes are given up, with why
+ * @param outcomesRecorded outcomes the server stored
+ * @param outcomesDuplicate outcomes the server already held (redeliveries among them)
+ * @param outcomesDeadLettered outcome dead letters the broker acknowledged
+ * @param outcomeAssignment the outcomes partitions this instance owns
  */
 public record BridgeStats(
     long answered,
@@ -32,4 +37,8 @@ public record BridgeStats(
     int maxInFlightSeen,
     boolean paused,
     Set<TopicPartition> assignment,
-    Map<TopicPartition, String> halted) {}
+    Map<TopicPartition, String> halted,
+    long outcomesRecorded,
+    long outcomesDuplicate,
+    long outcomesDeadLettered,
+    Set<TopicPartition> outcomeAssignment) {}

@@ -9,6 +9,7 @@ import io.churnwire.bridge.internal.BridgeMetrics;
 import io.churnwire.bridge.internal.Delivery;
 import io.churnwire.bridge.internal.ItemRetryBound;
 import io.churnwire.bridge.internal.KafkaClients;
+import io.churnwire.bridge.internal.OutcomeLoop;
 import io.churnwire.bridge.internal.RecordTracing;
 import io.churnwire.bridge.internal.ScoringStream;
 import io.churnwire.telemetry.Telemetry;
@@ -18,12 +19,16 @@ import io.grpc.ManagedChannel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +41,10 @@ import org.slf4j.LoggerFactory;
  * <p>The bridge holds no scoring logic: it is an adapter between Kafka and the gRPC API, so a model
  * change on the server reaches Kafka users without touching the bridge. Start as many instances
  * with the same group id as the request topic has partitions worth sharing.
+ *
+ * <p>With an outcomes topic it also records {@code Outcome} records on the server through
+ * {@code RecordOutcomes} ({@link OutcomeLoop}), on a consumer of its own in the group
+ * {@link BridgeConfig#outcomesGroupId()}, sharing the channel and the dead-letter producer.
  *
  * <p>Each instance has its own {@link Telemetry}: {@code /metrics} on the metrics port with the
  * bridge's instruments ({@link BridgeMetrics}) beside the JVM's, and a span per record when traces
@@ -59,6 +68,9 @@ public final class KafkaBridge implements AutoCloseable {
   private final ExecutorService grpcExecutor;
   private final ScheduledExecutorService scheduler;
   private final ScoringStream scoring;
+  /** Null when the outcomes are off. */
+  private final OutcomeLoop outcomes;
+  private final Thread outcomesThread;
   private boolean closed;
 
   private KafkaBridge(BridgeConfig config, ChannelCredentials credentials, Telemetry telemetry) {
@@ -85,7 +97,24 @@ public final class KafkaBridge implements AutoCloseable {
     this.scoring = new ScoringStream(channel, scheduler, backoff, config.itemTimeout(),
         new ItemRetryBound(config.itemMaxAttempts(), config.itemMaxAge()), loop, counters);
     loop.scoreWith(scoring);
-    this.loopThread = Thread.ofPlatform().name("bridge-consumer-" + instance).unstarted(loop);
+    if (config.outcomesEnabled()) {
+      this.outcomes = new OutcomeLoop(config, () -> KafkaClients.outcomeConsumer(config, instance), producer,
+          OutcomeLoop.Recorder.grpc(channel, config.itemTimeout()), counters);
+      // Either loop ending on its own (a fatal error, on-undeliverable=exit) stops the other: one bridge, one exit.
+      this.outcomesThread = Thread.ofPlatform().name("bridge-outcomes-" + instance).unstarted(() -> {
+        outcomes.run();
+        loop.stop();
+      });
+    } else {
+      this.outcomes = null;
+      this.outcomesThread = null;
+    }
+    this.loopThread = Thread.ofPlatform().name("bridge-consumer-" + instance).unstarted(() -> {
+      loop.run();
+      if (outcomes != null) {
+        outcomes.stop();
+      }
+    });
   }
 
   /**
@@ -122,6 +151,11 @@ public final class KafkaBridge implements AutoCloseable {
       throw e;
     }
     bridge.loopThread.start();
+    if (bridge.outcomesThread != null) {
+      bridge.outcomesThread.start();
+      LOG.info("Recording outcomes from {} on {} in batches of at most {} (group {})", config.outcomesTopic(),
+          config.serverTarget(), config.outcomesBatchSize(), config.outcomesGroupId());
+    }
     LOG.info("Bridge started: {} -> {} -> {} (dead letters to {}), scoring on {} ({}{}), group {}, {}",
         config.requestTopic(), config.serverTarget(), config.responseTopic(), config.deadLetterTopic(),
         config.serverTarget(), security.tls() ? (security.certificateFile().isPresent() ? "mTLS" : "TLS") : "plaintext",
@@ -151,9 +185,17 @@ public final class KafkaBridge implements AutoCloseable {
 
   /** A snapshot of the counters and the current assignment. */
   public BridgeStats stats() {
+    var halted = new HashMap<>(loop.halted());
+    if (outcomes != null) {
+      halted.putAll(outcomes.halted());
+    }
     return new BridgeStats(counters.answered.get(), counters.deadLettered.get(), counters.truncated.get(),
         counters.retries.get(), counters.produceRetries.get(), counters.pauses.get(), counters.commits.get(),
-        counters.inFlight.get(), counters.maxInFlightSeen.get(), loop.paused(), loop.assignment(), loop.halted());
+        counters.inFlight.get(), counters.maxInFlightSeen.get(), loop.paused(), loop.assignment(), Map.copyOf(halted),
+        counters.outcomesRecorded.get(), counters.outcomesDuplicate.get(),
+        counters.outcomesDeadLetteredByReason.values().stream().mapToLong(LongAdder::sum)
+            .sum(),
+        outcomes == null ? Set.of() : outcomes.assignment());
   }
 
   /**
@@ -161,12 +203,23 @@ public final class KafkaBridge implements AutoCloseable {
    * {@code on-undeliverable=exit} the producer error of an answer that could not be delivered.
    */
   public Optional<Throwable> failure() {
-    return Optional.ofNullable(loop.failure());
+    Throwable failure = loop.failure();
+    if (failure == null && outcomes != null) {
+      failure = outcomes.failure();
+    }
+    return Optional.ofNullable(failure);
   }
 
-  /** Blocks until the consumer loop has ended, by {@link #close()} or by a fatal error. */
+  /**
+   * Blocks until the consumer loops have ended, by {@link #close()} or by a fatal error (either
+   * loop ending on its own stops the other).
+   */
   public boolean awaitTermination(Duration timeout) throws InterruptedException {
-    return loop.awaitFinished(timeout);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    if (!loop.awaitFinished(timeout)) {
+      return false;
+    }
+    return outcomes == null || outcomes.awaitFinished(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
   }
 
   /**
@@ -181,9 +234,15 @@ public final class KafkaBridge implements AutoCloseable {
     }
     closed = true;
     loop.stop();
+    if (outcomes != null) {
+      outcomes.stop();
+    }
     try {
       if (!loop.awaitFinished(config.drainTimeout().plusSeconds(30))) {
         LOG.warn("Consumer loop did not finish in time; closing anyway");
+      }
+      if (outcomes != null && !outcomes.awaitFinished(config.drainTimeout().plus(config.itemTimeout()).plusSeconds(5))) {
+        LOG.warn("Outcomes loop did not finish in time; closing anyway");
       }
       scoring.close();
       channel.shutdown();

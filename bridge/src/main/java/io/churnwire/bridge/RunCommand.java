@@ -17,7 +17,7 @@ import picocli.CommandLine.Unmatched;
  * Churnwire process does, so their defaults, variables and help are declared once.
  */
 @Command(name = "run",
-    description = "Consume PredictRequests, score them on the server, produce PredictResponses. "
+    description = "Consume PredictRequests, score them on the server, produce PredictResponses; record Outcomes. "
         + "run --help lists its settings.")
 final class RunCommand implements Callable<Integer> {
 

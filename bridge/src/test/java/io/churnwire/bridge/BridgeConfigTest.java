@@ -1,6 +1,7 @@
 package io.churnwire.bridge;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -79,6 +80,35 @@ class BridgeConfigTest {
         () -> BridgeConfig.defaults().withTopics("same", "same", "dlq"));
 
     assertTrue(error.getMessage().startsWith("request-topic 'same' must differ"), error.getMessage());
+  }
+
+  @Test
+  void outcomes_areOnByDefault_offWithAnEmptyTopic_inAGroupOfTheirOwn() {
+    BridgeConfig defaults = BridgeConfig.defaults();
+    BridgeConfig off = BridgeConfig.resolve(new String[] {"--outcomes-topic="}, Map.of());
+    BridgeConfig small = BridgeConfig.resolve(new String[] {"--group-id", "g"},
+        Map.of("CHURNWIRE_BRIDGE_OUTCOMES_BATCH_SIZE", "50"));
+
+    assertEquals("churn.outcomes", defaults.outcomesTopic());
+    assertEquals(500, defaults.outcomesBatchSize());
+    assertTrue(defaults.outcomesEnabled());
+    assertFalse(off.outcomesEnabled());
+    assertEquals(50, small.outcomesBatchSize());
+    assertEquals("g-outcomes", small.outcomesGroupId());
+    assertEquals(off, BridgeConfig.fromProperties(off.toProperties()));
+  }
+
+  @Test
+  void outcomesTopicEqualToAnotherTopic_orBatchAboveTheServersMaximum_isRejected() {
+    var sameTopic = assertThrows(IllegalArgumentException.class,
+        () -> BridgeConfig.defaults().withOutcomes(BridgeConfig.defaults().deadLetterTopic(), 500));
+    var tooLarge = assertThrows(IllegalArgumentException.class,
+        () -> BridgeConfig.resolve(new String[] {"--outcomes-batch-size=1001"}, Map.of()));
+
+    assertTrue(sameTopic.getMessage().startsWith("outcomes-topic 'churn.requests.dlq' must differ"),
+        sameTopic.getMessage());
+    assertEquals("outcomes-batch-size must be between 1 and 1000, got '1001' (from --outcomes-batch-size)",
+        tooLarge.getMessage());
   }
 
   @Test

@@ -16,6 +16,7 @@ import static io.churnwire.bridge.BridgeSettings.RESPONSE_TOPIC;
 import static io.churnwire.bridge.BridgeSettings.SEED;
 import static io.churnwire.bridge.BridgeSettings.SIMULATE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -28,6 +29,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** The settings of {@code simulate} and {@code read}, and how they share those of {@code run}. */
@@ -111,10 +113,30 @@ class CommandSettingsTest {
   }
 
   @Test
+  void outcomesCsv_becomesOutcomes_andABadCellIsNamedByLineAndColumn(@TempDir Path dir) throws Exception {
+    Path good = Files.writeString(dir.resolve("good.csv"), OutcomesCommand.HEADER + "\n"
+        + "7590-VHVEG,true,2026-11-30T12:00:00Z\n\n5575-GNVDE, false ,2026-11-29T08:30:00.5Z\n");
+    Path bad = Files.writeString(dir.resolve("bad.csv"), OutcomesCommand.HEADER + "\n"
+        + "7590-VHVEG,true,2026-11-30T12:00:00Z\n5575-GNVDE,yes,2026-11-29T08:30:00Z\n");
+
+    var outcomes = OutcomesCommand.read(good);
+    var error = assertThrows(IllegalArgumentException.class, () -> OutcomesCommand.read(bad));
+
+    assertEquals(2, outcomes.size());
+    assertEquals("7590-VHVEG", outcomes.get(0).getCustomerId());
+    assertTrue(outcomes.get(0).getChurned());
+    assertEquals(1_796_040_000L, outcomes.get(0).getObserveTime().getSeconds());
+    assertFalse(outcomes.get(1).getChurned());
+    assertTrue(outcomes.get(1).hasChurned());
+    assertEquals(500_000_000, outcomes.get(1).getObserveTime().getNanos());
+    assertEquals(bad + ":3: churned must be true or false, got 'yes'", error.getMessage());
+  }
+
+  @Test
   void readme_showsTheTablesSimulateAndReadHelpPrint() throws Exception {
     String readme = Files.readString(Path.of("README.md"));
 
-    for (Settings command : List.of(SIMULATE, READ)) {
+    for (Settings command : List.of(SIMULATE, READ, BridgeSettings.OUTCOMES)) {
       assertTrue(readme.contains(command.table()),
           "bridge/README.md's table of " + command.command() + " differs from the declarations; use:\n"
               + command.table());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.protobuf.Timestamp;
 import com.google.protobuf.util.JsonFormat;
 import com.sun.net.httpserver.HttpServer;
 import io.churnwire.bridge.internal.Encoding;
@@ -15,6 +16,7 @@ import io.churnwire.server.ServerConfig;
 import io.churnwire.telemetry.TelemetryConfig;
 import io.churnwire.testsupport.Customers;
 import io.churnwire.v1.Contract;
+import io.churnwire.v1.Outcome;
 import io.churnwire.v1.PredictRequest;
 import io.churnwire.v1.PredictResponse;
 import java.io.IOException;
@@ -144,6 +146,29 @@ class KafkaBridgeEndToEndTest {
     double probability = response.getPrediction().getChurnProbability();
     assertTrue(probability >= 0 && probability <= 1, "probability " + probability);
     assertFalse(response.getPrediction().getModelVersion().isEmpty());
+  }
+
+  @Test
+  void outcomesOnAServerWithTheHistoryOff_areGivenUpUncommitted_whilePredictionsKeepFlowing(TestInfo test)
+      throws Exception {
+    Topics topics = topics(test, 1);
+    String outcomes = topics.requests() + ".outcomes";
+    admin.createTopics(List.of(new NewTopic(outcomes, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+    awaitLeaders(Map.of(outcomes, 1));
+    KafkaBridge bridge = bridge(config(topics, "outcomes-history-off").withOutcomes(outcomes, 500));
+    var outcome = Outcome.newBuilder().setCustomerId("cust-o").setChurned(true)
+        .setObserveTime(Timestamp.newBuilder().setSeconds(1_796_040_000L)).build();
+
+    producer.send(new ProducerRecord<>(outcomes, "cust-o".getBytes(StandardCharsets.UTF_8), outcome.toByteArray()))
+        .get(30, TimeUnit.SECONDS);
+    Await.until(WAIT, () -> !bridge.stats().halted().isEmpty(), () -> bridge.stats().toString());
+    send(topics.requests(), "cust-o", customer("cust-o", "req-o").toByteArray(), Encoding.PROTOBUF, null);
+
+    assertEquals(List.of("req-o"), correlationIds(readUntil(topics.responses(), r -> r.size() >= 1)));
+    assertTrue(bridge.stats().halted().get(new TopicPartition(outcomes, 0)).contains("FAILED_PRECONDITION"),
+        bridge.stats().toString());
+    assertEquals(-1, committedOffset(bridge.config().outcomesGroupId(), new TopicPartition(outcomes, 0)));
+    assertEquals(0, endOffsetSum(topics.deadLetters()), "valid outcomes are not dead-lettered");
   }
 
   @Test

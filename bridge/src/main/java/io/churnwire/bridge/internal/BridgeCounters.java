@@ -43,6 +43,19 @@ public final class BridgeCounters {
   /** Records between each assigned partition's position and its end, as last sampled by the consumer thread. */
   public volatile Map<TopicPartition, Long> consumerLag = Map.of();
 
+  /** Outcomes the server stored (its {@code recorded_count}s). */
+  public final AtomicLong outcomesRecorded = new AtomicLong();
+  /** Outcomes the server already held (its {@code duplicate_count}s), redeliveries among them. */
+  public final AtomicLong outcomesDuplicate = new AtomicLong();
+  /** Outcome dead letters the broker acknowledged, by their {@code churnwire-reason}. */
+  public final Map<String, LongAdder> outcomesDeadLetteredByReason = new ConcurrentHashMap<>();
+  /** {@code RecordOutcomes} calls repeated after a transient answer. */
+  public final AtomicLong outcomeRetries = new AtomicLong();
+  /** 1 while the outcomes are given up because the server cannot record them or a dead letter cannot be delivered. */
+  public final AtomicInteger outcomesHalted = new AtomicInteger();
+  /** Lag of each assigned outcomes partition, as last sampled by the outcomes consumer's thread. */
+  public volatile Map<TopicPartition, Long> outcomeLag = Map.of();
+
   /** Adds one under {@code key}. */
   static void increment(Map<String, LongAdder> byKey, String key) {
     byKey.computeIfAbsent(key, unused -> new LongAdder()).increment();

@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>Exposed to Prometheus as {@code churnwire_bridge_consumer_lag{topic,partition}},
  * {@code _records_in_flight}, {@code _partitions_paused}, {@code _answered_total{status}},
  * {@code _dead_lettered_total{reason}}, {@code _retries_total{kind}},
- * {@code _answers_truncated_total}, {@code _halted} and {@code _end_to_end_duration_seconds}.
+ * {@code _answers_truncated_total}, {@code _halted}, {@code _end_to_end_duration_seconds}, and for the
+ * outcomes topic {@code _outcomes_total{result}} and {@code _outcomes_dead_lettered_total{reason}}.
  */
 public final class BridgeMetrics {
 
@@ -36,6 +37,10 @@ public final class BridgeMetrics {
   private static final Attributes OK = Attributes.of(STATUS, "OK");
   private static final Attributes ITEM = Attributes.of(KIND, "item");
   private static final Attributes PRODUCE = Attributes.of(KIND, "produce");
+  private static final Attributes OUTCOMES = Attributes.of(KIND, "outcomes");
+  private static final AttributeKey<String> RESULT = AttributeKey.stringKey("result");
+  private static final Attributes RECORDED = Attributes.of(RESULT, "recorded");
+  private static final Attributes DUPLICATE = Attributes.of(RESULT, "duplicate");
 
   private final DoubleHistogram endToEnd;
 
@@ -43,8 +48,12 @@ public final class BridgeMetrics {
   public BridgeMetrics(Meter meter, BridgeCounters counters) {
     meter.gaugeBuilder("churnwire.bridge.consumer.lag").ofLongs()
         .setDescription("Records between the consumer's position and the end of each assigned request partition")
-        .buildWithCallback(gauge -> counters.consumerLag.forEach((partition, lag) -> gauge.record(lag,
-            Attributes.of(TOPIC, partition.topic(), PARTITION, Integer.toString(partition.partition())))));
+        .buildWithCallback(gauge -> {
+          counters.consumerLag.forEach((partition, lag) -> gauge.record(lag,
+              Attributes.of(TOPIC, partition.topic(), PARTITION, Integer.toString(partition.partition()))));
+          counters.outcomeLag.forEach((partition, lag) -> gauge.record(lag,
+              Attributes.of(TOPIC, partition.topic(), PARTITION, Integer.toString(partition.partition()))));
+        });
     meter.upDownCounterBuilder("churnwire.bridge.records.in_flight")
         .setDescription("Records polled and not yet committable")
         .buildWithCallback(gauge -> gauge.record(counters.inFlight.get()));
@@ -62,17 +71,29 @@ public final class BridgeMetrics {
         .setDescription("Dead letters the broker acknowledged, by reason")
         .buildWithCallback(counter -> observe(counters.deadLetteredByReason, REASON, counter::record));
     meter.counterBuilder("churnwire.bridge.retries")
-        .setDescription("Scoring attempts repeated after transient errors (item) and answers sent again (produce)")
+        .setDescription("Scoring attempts repeated after transient errors (item), answers sent again (produce)"
+            + " and RecordOutcomes calls repeated after transient answers (outcomes)")
         .buildWithCallback(counter -> {
           counter.record(counters.retries.get(), ITEM);
           counter.record(counters.produceRetries.get(), PRODUCE);
+          counter.record(counters.outcomeRetries.get(), OUTCOMES);
         });
+    meter.counterBuilder("churnwire.bridge.outcomes")
+        .setDescription("Outcomes the server accepted, by result: recorded (stored) or duplicate (already held)")
+        .buildWithCallback(counter -> {
+          counter.record(counters.outcomesRecorded.get(), RECORDED);
+          counter.record(counters.outcomesDuplicate.get(), DUPLICATE);
+        });
+    meter.counterBuilder("churnwire.bridge.outcomes.dead_lettered")
+        .setDescription("Outcome dead letters the broker acknowledged, by reason")
+        .buildWithCallback(counter -> observe(counters.outcomesDeadLetteredByReason, REASON, counter::record));
     meter.counterBuilder("churnwire.bridge.answers.truncated")
         .setDescription("Dead letters acknowledged with their value cut to fit the broker")
         .buildWithCallback(counter -> counter.record(counters.truncated.get()));
     meter.gaugeBuilder("churnwire.bridge.halted").ofLongs()
-        .setDescription("1 while a partition is given up because an answer could not be delivered")
-        .buildWithCallback(gauge -> gauge.record(counters.halted.get() > 0 ? 1 : 0));
+        .setDescription("1 while a partition is given up because an answer could not be delivered, or the"
+            + " outcomes because the server cannot record them")
+        .buildWithCallback(gauge -> gauge.record(counters.halted.get() + counters.outcomesHalted.get() > 0 ? 1 : 0));
     this.endToEnd = meter.histogramBuilder("churnwire.bridge.end_to_end.duration")
         .setUnit("s")
         .setDescription("From the request record's timestamp to the broker's acknowledgement of its answer")

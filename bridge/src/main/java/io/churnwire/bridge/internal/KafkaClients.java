@@ -59,6 +59,26 @@ public final class KafkaClients {
     return props;
   }
 
+  /**
+   * The consumer of the outcomes topic: the request consumer's properties in a group of its own
+   * ({@link BridgeConfig#outcomesGroupId()}), polling at most one {@code RecordOutcomes} batch.
+   */
+  public static KafkaConsumer<byte[], byte[]> outcomeConsumer(BridgeConfig config, String instance) {
+    return new KafkaConsumer<>(outcomeConsumerProperties(config, instance), new ByteArrayDeserializer(),
+        new ByteArrayDeserializer());
+  }
+
+  /** The properties of {@link #outcomeConsumer}. */
+  static Map<String, Object> outcomeConsumerProperties(BridgeConfig config, String instance) {
+    Map<String, Object> props = consumerProperties(config, instance);
+    // Its own group: joining or leaving it never moves request partitions, and its offsets stand apart.
+    props.put(ConsumerConfig.GROUP_ID_CONFIG, config.outcomesGroupId());
+    props.put(ConsumerConfig.CLIENT_ID_CONFIG, config.clientId() + "-outcomes-consumer-" + instance);
+    // One poll is one RecordOutcomes batch at most, committed once the server accepted it.
+    props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.outcomesBatchSize());
+    return props;
+  }
+
   /** The producer of responses and dead letters: idempotent, fully acknowledged, ordered. */
   public static KafkaProducer<byte[], byte[]> producer(BridgeConfig config, String instance) {
     return new KafkaProducer<>(producerProperties(config, instance), new ByteArraySerializer(),

@@ -3,6 +3,7 @@ package io.churnwire.bridge.internal;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import io.churnwire.bridge.BridgeHeaders;
+import io.churnwire.v1.Outcome;
 import io.churnwire.v1.PredictRequest;
 import io.churnwire.v1.PredictResponse;
 import java.nio.charset.StandardCharsets;
@@ -10,8 +11,8 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
 /**
- * Turns record values into {@code PredictRequest}s and {@code PredictResponse}s into record values,
- * in either encoding. JSON parsing is strict: an unknown field is a decoding error, not silently
+ * Turns record values into {@code PredictRequest}s (and {@code Outcome}s) and {@code PredictResponse}s
+ * into record values, in either encoding. JSON parsing is strict: an unknown field is a decoding error, not silently
  * dropped, so a producer's typo lands in the dead-letter topic where someone sees it.
  */
 public final class RecordCodec {
@@ -61,6 +62,34 @@ public final class RecordCodec {
     } catch (InvalidProtocolBufferException | RuntimeException e) {
       throw new DecodeException(BridgeHeaders.CODE_UNDECODABLE,
           "not a churnwire.v1.PredictRequest in " + encoding.contentType() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Decodes an outcomes-topic record value according to its content-type header, as strictly as
+   * a request; only its form is checked here, its fields are the server's to validate.
+   */
+  public static Outcome decodeOutcome(byte[] value, Headers headers) throws DecodeException {
+    String contentType = lastHeader(headers, BridgeHeaders.CONTENT_TYPE);
+    Encoding encoding = Encoding.fromContentType(contentType).orElseThrow(() -> new DecodeException(
+        BridgeHeaders.CODE_UNSUPPORTED_CONTENT_TYPE,
+        "content-type '" + contentType + "' is neither " + BridgeHeaders.PROTOBUF + " nor " + BridgeHeaders.JSON,
+        null));
+    if (value == null) {
+      throw new DecodeException(BridgeHeaders.CODE_UNDECODABLE, "record has no value (tombstone)", null);
+    }
+    try {
+      return switch (encoding) {
+        case PROTOBUF -> Outcome.parseFrom(value);
+        case JSON -> {
+          var builder = Outcome.newBuilder();
+          PARSER.merge(new String(value, StandardCharsets.UTF_8), builder);
+          yield builder.build();
+        }
+      };
+    } catch (InvalidProtocolBufferException | RuntimeException e) {
+      throw new DecodeException(BridgeHeaders.CODE_UNDECODABLE,
+          "not a churnwire.v1.Outcome in " + encoding.contentType() + ": " + e.getMessage(), e);
     }
   }
 

@@ -118,7 +118,7 @@ public final class ScoringStream implements Scorer, AutoCloseable {
   private boolean closed;
 
   /** Tells the server, for its prediction history, that these calls carry Kafka records. */
-  private static Metadata viaKafka() {
+  static Metadata viaKafka() {
     Metadata headers = new Metadata();
     headers.put(Metadata.Key.of("x-churnwire-interface", Metadata.ASCII_STRING_MARSHALLER), "kafka");
     return headers;
