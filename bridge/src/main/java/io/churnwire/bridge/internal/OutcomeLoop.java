@@ -1,8 +1,6 @@
 package io.churnwire.bridge.internal;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.rpc.Code;
-import com.google.rpc.RetryInfo;
 import com.google.rpc.Status;
 import io.churnwire.bridge.BridgeConfig;
 import io.churnwire.bridge.BridgeHeaders;
@@ -12,7 +10,6 @@ import io.churnwire.v1.Outcome;
 import io.churnwire.v1.RecordOutcomesRequest;
 import io.churnwire.v1.RecordOutcomesResponse;
 import io.grpc.Channel;
-import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.MetadataUtils;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -271,7 +268,7 @@ public final class OutcomeLoop implements Runnable {
         continue;
       } catch (RuntimeException e) {
         error = e;
-        failure = statusOf(e);
+        failure = ServerStatus.of(e);
       }
       Code code = Code.forNumber(failure.getCode());
       if (code == Code.INVALID_ARGUMENT) {
@@ -279,7 +276,7 @@ public final class OutcomeLoop implements Runnable {
       } else if (code != null && TRANSIENT.contains(code)) {
         counters.outcomeRetries.incrementAndGet();
         Duration delay = backoff.delay(++transientFailures);
-        Duration asked = retryDelay(failure);
+        Duration asked = ServerStatus.retryDelay(failure);
         delay = asked.compareTo(delay) > 0 ? asked : delay;
         if (transientFailures == 1) {
           LOG.warn("Server answered {} to {} outcomes ({}); sending them again in {} ms, for as long as it takes",
@@ -481,32 +478,6 @@ public final class OutcomeLoop implements Runnable {
 
   private static String describe(ConsumerRecord<byte[], byte[]> source) {
     return source.topic() + "-" + source.partition() + "-" + source.offset();
-  }
-
-  /** The rich status of a failed call: the server's own {@code google.rpc.Status} when it sent one. */
-  private static Status statusOf(Throwable error) {
-    Status rich = StatusProto.fromThrowable(error);
-    if (rich != null) {
-      return rich;
-    }
-    io.grpc.Status status = io.grpc.Status.fromThrowable(error);
-    return Status.newBuilder().setCode(status.getCode().value())
-        .setMessage(status.getDescription() == null ? status.getCode().name() : status.getDescription())
-        .build();
-  }
-
-  private static Duration retryDelay(Status error) {
-    for (var detail : error.getDetailsList()) {
-      if (detail.is(RetryInfo.class)) {
-        try {
-          var delay = detail.unpack(RetryInfo.class).getRetryDelay();
-          return Duration.ofSeconds(delay.getSeconds(), delay.getNanos());
-        } catch (InvalidProtocolBufferException e) {
-          LOG.debug("Unreadable RetryInfo", e);
-        }
-      }
-    }
-    return Duration.ZERO;
   }
 
   private final class Rebalance implements ConsumerRebalanceListener {

@@ -1,8 +1,6 @@
 package io.churnwire.bridge.internal;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.rpc.Code;
-import com.google.rpc.RetryInfo;
 import com.google.rpc.Status;
 import io.churnwire.bridge.BridgeHeaders;
 import io.churnwire.v1.ChurnServiceGrpc;
@@ -13,7 +11,6 @@ import io.churnwire.v1.PredictResponse;
 import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
-import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.MetadataUtils;
@@ -256,7 +253,7 @@ public final class ScoringStream implements Scorer, AutoCloseable {
   private void resendLater(Item item, Status error, boolean alone) {
     counters.retries.incrementAndGet();
     Duration delay = backoff.delay(++item.resends);
-    Duration asked = retryDelay(error);
+    Duration asked = ServerStatus.retryDelay(error);
     if (asked.compareTo(delay) > 0) {
       delay = asked;
     }
@@ -328,14 +325,14 @@ public final class ScoringStream implements Scorer, AutoCloseable {
       if (response != null) {
         listener.onScored(item.record, response);
       } else {
-        Status status = statusOf(error);
+        Status status = ServerStatus.of(error);
         Code code = Code.forNumber(status.getCode());
         if (code == Code.UNAVAILABLE) {
           resendLater(item, status, true);
         } else {
           item.attempts++;
           if (code == Code.DEADLINE_EXCEEDED || code == Code.ABORTED
-              || (code == Code.RESOURCE_EXHAUSTED && !retryDelay(status).isZero())) {
+              || (code == Code.RESOURCE_EXHAUSTED && !ServerStatus.retryDelay(status).isZero())) {
             retryLater(item, status, true);
           } else {
             listener.onFailed(item.record, status, BridgeHeaders.REASON_BREAKS_STREAM, item.attempts);
@@ -346,32 +343,6 @@ public final class ScoringStream implements Scorer, AutoCloseable {
     synchronized (lock) {
       isolateLocked();
     }
-  }
-
-  /** The rich status of a failed call: the server's own {@code google.rpc.Status} when it sent one. */
-  private static Status statusOf(Throwable error) {
-    Status rich = StatusProto.fromThrowable(error);
-    if (rich != null) {
-      return rich;
-    }
-    io.grpc.Status status = io.grpc.Status.fromThrowable(error);
-    return Status.newBuilder().setCode(status.getCode().value())
-        .setMessage(status.getDescription() == null ? status.getCode().name() : status.getDescription())
-        .build();
-  }
-
-  private static Duration retryDelay(Status error) {
-    for (var detail : error.getDetailsList()) {
-      if (detail.is(RetryInfo.class)) {
-        try {
-          var delay = detail.unpack(RetryInfo.class).getRetryDelay();
-          return Duration.ofSeconds(delay.getSeconds(), delay.getNanos());
-        } catch (InvalidProtocolBufferException e) {
-          LOG.debug("Unreadable RetryInfo", e);
-        }
-      }
-    }
-    return Duration.ZERO;
   }
 
   /**
