@@ -25,6 +25,7 @@ public final class ChurnServer {
   private final Optional<Server> admin;
   private final HealthStatusManager health;
   private boolean stopped;
+  private boolean notServing;
 
   /**
    * @param builder a builder with every service except health already added
@@ -87,6 +88,18 @@ public final class ChurnServer {
   }
 
   /**
+   * Health goes {@code NOT_SERVING} for every service on both ports, for good, while calls are
+   * still served: the first step of a drain, so load balancers stop sending before anything is
+   * refused. {@link #stop} does it too when it has not been done.
+   */
+  public synchronized void stopServingHealth() {
+    if (!notServing) {
+      notServing = true;
+      health.enterTerminalState();
+    }
+  }
+
+  /**
    * Drains: health goes {@code NOT_SERVING} on both ports so load balancers stop sending, new calls
    * are refused, calls in flight get up to {@code timeoutSeconds} to finish, and only then are the
    * rest cancelled.
@@ -99,7 +112,7 @@ public final class ChurnServer {
       return servers.stream().allMatch(Server::isTerminated);
     }
     stopped = true;
-    health.enterTerminalState();
+    stopServingHealth();
     servers.forEach(Server::shutdown);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
     boolean drained = true;

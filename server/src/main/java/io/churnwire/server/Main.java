@@ -3,13 +3,13 @@ package io.churnwire.server;
 import io.churnwire.telemetry.Logging;
 import java.io.IOException;
 import java.io.ObjectInputFilter;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.time.Duration;
 import sun.misc.Signal;
 
 /**
- * Command-line entry point. SIGTERM and SIGINT drain the server (health {@code NOT_SERVING}, no
- * new calls, in-flight calls finish) and exit 0, as orchestrators expect of a clean stop. The
+ * Command-line entry point. SIGTERM and SIGINT drain the server (health {@code NOT_SERVING}, calls
+ * still served for {@code --drain-delay-seconds}, then no new calls and in-flight calls finish; see
+ * {@link ShutdownSequence}) and exit 0, as orchestrators expect of a clean stop. The
  * process refuses Java deserialization outright (a JVM-wide filter that rejects every class):
  * models are compiled documents, and nothing the server reads is a Java object stream.
  */
@@ -39,14 +39,13 @@ public final class Main {
       System.exit(1);
       return;
     }
-    AtomicBoolean stopping = new AtomicBoolean();
-    CountDownLatch drained = new CountDownLatch(1);
+    ShutdownSequence shutdown =
+        new ShutdownSequence(application, Duration.ofSeconds(config.drainDelaySeconds()), System.out);
     Runnable drain = () -> {
-      if (stopping.compareAndSet(false, true)) {
-        System.out.println("churnwire: draining");
-        application.close();
-        System.out.println("churnwire: stopped");
-        drained.countDown();
+      try {
+        shutdown.stop();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
     };
     Signal.handle(new Signal("TERM"), signal -> {
@@ -71,6 +70,6 @@ public final class Main {
     }
     System.out.println("churnwire: try  grpcurl " + (config.tls() ? "" : "-plaintext ") + "localhost:"
         + application.port() + " describe churnwire.v1.ChurnService");
-    drained.await();
+    shutdown.awaitStopped();
   }
 }

@@ -293,6 +293,14 @@ public final class ServerApplication implements AutoCloseable {
   }
 
   /**
+   * The first step of a shutdown: health {@code NOT_SERVING} for every service, calls still served
+   * (see {@link ChurnServer#stopServingHealth}); {@link #close} drains afterwards.
+   */
+  public void stopServingHealth() {
+    server.stopServingHealth();
+  }
+
+  /**
    * Drains gracefully (see {@link ChurnServer#stop}), stops the scoring threads, then writes every
    * prediction still queued for the history before its store closes.
    */

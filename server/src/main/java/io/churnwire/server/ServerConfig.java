@@ -1,6 +1,7 @@
 package io.churnwire.server;
 
 import static io.churnwire.server.ServerSettings.ALL;
+import static io.churnwire.server.ServerSettings.DRAIN_DELAY_SECONDS;
 import static io.churnwire.server.ServerSettings.DRAIN_TIMEOUT_SECONDS;
 import static io.churnwire.server.ServerSettings.HOST;
 import static io.churnwire.server.ServerSettings.RELOAD_RETRY_MS;
@@ -64,6 +65,7 @@ import java.util.Properties;
  * @param maxConcurrentStreams    concurrent calls per HTTP/2 connection
  * @param retryPushbackMillis     delay that overload answers ask clients to wait before retrying
  * @param drainTimeoutSeconds     time in-flight calls get to finish on shutdown
+ * @param drainDelaySeconds       time between health turning NOT_SERVING on SIGTERM and the drain
  * @param reloadIntervalMillis    how often the registry's production pointer is checked for a new
  *                                model; 0 turns polling off (the admin RPC still reloads)
  * @param reloadRetryMillis       how long a rejected production model is answered from memory before
@@ -103,6 +105,7 @@ public record ServerConfig(
     int maxConcurrentStreams,
     long retryPushbackMillis,
     long drainTimeoutSeconds,
+    long drainDelaySeconds,
     long reloadIntervalMillis,
     long reloadRetryMillis,
     long keepAliveTimeSeconds,
@@ -139,6 +142,7 @@ public record ServerConfig(
     MAX_CONCURRENT_STREAMS.check(maxConcurrentStreams);
     RETRY_PUSHBACK_MS.check(retryPushbackMillis);
     DRAIN_TIMEOUT_SECONDS.check(drainTimeoutSeconds);
+    DRAIN_DELAY_SECONDS.check(drainDelaySeconds);
     RELOAD_INTERVAL_MS.check(reloadIntervalMillis);
     RELOAD_RETRY_MS.check(reloadRetryMillis);
     KEEPALIVE_TIME_SECONDS.check(keepAliveTimeSeconds);
@@ -219,8 +223,8 @@ public record ServerConfig(
   /** Metrics port, log format and trace export. */
   public ServerConfig withTelemetry(TelemetryConfig newTelemetry) {
     return new ServerConfig(host, port, modelDir, scoringThreads, maxInFlight, streamWindow, maxBatchItems,
-        maxInboundMessageBytes, maxConcurrentStreams, retryPushbackMillis, drainTimeoutSeconds, reloadIntervalMillis,
-        reloadRetryMillis, keepAliveTimeSeconds, keepAliveTimeoutSeconds, permitKeepAliveTimeSeconds,
+        maxInboundMessageBytes, maxConcurrentStreams, retryPushbackMillis, drainTimeoutSeconds, drainDelaySeconds,
+        reloadIntervalMillis, reloadRetryMillis, keepAliveTimeSeconds, keepAliveTimeoutSeconds, permitKeepAliveTimeSeconds,
         permitKeepAliveWithoutCalls, maxConnectionIdleSeconds, maxConnectionAgeSeconds, maxConnectionAgeGraceSeconds,
         maxConnections, adminHost, adminPort, tlsCertFile, tlsKeyFile, tlsClientCaFile, tlsReloadIntervalSeconds,
         authTokensFile, authTokensReloadIntervalSeconds, accessLog, newTelemetry, history, monitoring);
@@ -229,8 +233,8 @@ public record ServerConfig(
   /** Whether and where predictions are recorded; {@link HistoryConfig#off()} for none. */
   public ServerConfig withHistory(HistoryConfig newHistory) {
     return new ServerConfig(host, port, modelDir, scoringThreads, maxInFlight, streamWindow, maxBatchItems,
-        maxInboundMessageBytes, maxConcurrentStreams, retryPushbackMillis, drainTimeoutSeconds, reloadIntervalMillis,
-        reloadRetryMillis, keepAliveTimeSeconds, keepAliveTimeoutSeconds, permitKeepAliveTimeSeconds,
+        maxInboundMessageBytes, maxConcurrentStreams, retryPushbackMillis, drainTimeoutSeconds, drainDelaySeconds,
+        reloadIntervalMillis, reloadRetryMillis, keepAliveTimeSeconds, keepAliveTimeoutSeconds, permitKeepAliveTimeSeconds,
         permitKeepAliveWithoutCalls, maxConnectionIdleSeconds, maxConnectionAgeSeconds, maxConnectionAgeGraceSeconds,
         maxConnections, adminHost, adminPort, tlsCertFile, tlsKeyFile, tlsClientCaFile, tlsReloadIntervalSeconds,
         authTokensFile, authTokensReloadIntervalSeconds, accessLog, telemetry, newHistory, monitoring);
@@ -239,6 +243,11 @@ public record ServerConfig(
   /** The outcome horizon, outcome batches, drift window and thresholds, and the gauges' refresh. */
   public ServerConfig withMonitoring(MonitoringConfig newMonitoring) {
     return rebuilt(MonitoringSettings.with(values(), newMonitoring));
+  }
+
+  /** Time between health turning {@code NOT_SERVING} on SIGTERM and the drain. */
+  public ServerConfig withDrainDelaySeconds(long seconds) {
+    return rebuilt(values().with(DRAIN_DELAY_SECONDS, seconds));
   }
 
   public ServerConfig withAccessLog(boolean on) {
@@ -334,6 +343,7 @@ public record ServerConfig(
         values.get(MAX_CONCURRENT_STREAMS),
         values.get(RETRY_PUSHBACK_MS),
         values.get(DRAIN_TIMEOUT_SECONDS),
+        values.get(DRAIN_DELAY_SECONDS),
         values.get(RELOAD_INTERVAL_MS),
         values.get(RELOAD_RETRY_MS),
         values.get(KEEPALIVE_TIME_SECONDS),
@@ -371,6 +381,7 @@ public record ServerConfig(
         .with(MAX_CONCURRENT_STREAMS, maxConcurrentStreams)
         .with(RETRY_PUSHBACK_MS, retryPushbackMillis)
         .with(DRAIN_TIMEOUT_SECONDS, drainTimeoutSeconds)
+        .with(DRAIN_DELAY_SECONDS, drainDelaySeconds)
         .with(RELOAD_INTERVAL_MS, reloadIntervalMillis)
         .with(RELOAD_RETRY_MS, reloadRetryMillis)
         .with(KEEPALIVE_TIME_SECONDS, keepAliveTimeSeconds)

@@ -201,6 +201,15 @@ final class ServerSettings {
       .environment("CHURNWIRE_DRAIN_TIMEOUT_SECONDS")
       .require(between(0, 3_600));
 
+  static final Setting<Long> DRAIN_DELAY_SECONDS = Setting.of("drain-delay-seconds",
+          "churnwire.server.drain-delay-seconds", LONG, 0L,
+          "time between health turning `NOT_SERVING` on SIGTERM and the drain, while calls are still served, so a"
+              + " load balancer's health check or a readiness probe takes the replica out first; behind one, set it"
+              + " above the check's interval times its unhealthy threshold (e.g. 5); 0 drains at once; a second"
+              + " SIGTERM or SIGINT ends it early")
+      .environment("CHURNWIRE_DRAIN_DELAY_SECONDS")
+      .require(between(0, 3_600));
+
   static final Setting<Boolean> ACCESS_LOG = Setting.of("access-log", "churnwire.log.access", BOOLEAN, true,
           "one line per call when it ends: method, status, duration, model version, request id")
       .environment("CHURNWIRE_ACCESS_LOG");
@@ -215,7 +224,7 @@ final class ServerSettings {
       PERMIT_KEEPALIVE_WITHOUT_CALLS, MAX_CONNECTION_IDLE_SECONDS, MAX_CONNECTION_AGE_SECONDS,
       MAX_CONNECTION_AGE_GRACE_SECONDS, MAX_CONNECTIONS, ADMIN_HOST, ADMIN_PORT, TLS_CERT_FILE, TLS_KEY_FILE,
       TLS_CLIENT_CA_FILE, TLS_RELOAD_INTERVAL_SECONDS, AUTH_TOKENS_FILE, AUTH_TOKENS_RELOAD_INTERVAL_SECONDS,
-      DRAIN_TIMEOUT_SECONDS, ACCESS_LOG, TelemetrySettings.METRICS_HOST, TelemetrySettings.METRICS_PORT,
+      DRAIN_TIMEOUT_SECONDS, DRAIN_DELAY_SECONDS, ACCESS_LOG, TelemetrySettings.METRICS_HOST, TelemetrySettings.METRICS_PORT,
       TelemetrySettings.LOG_FORMAT, TelemetrySettings.OTLP_ENDPOINT, TelemetrySettings.TRACE_SAMPLE_RATIO,
       HistorySettings.HISTORY, HistorySettings.HISTORY_URL, HistorySettings.HISTORY_USER,
       HistorySettings.HISTORY_PASSWORD_FILE, HistorySettings.HISTORY_RETENTION_DAYS,

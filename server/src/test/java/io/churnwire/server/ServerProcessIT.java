@@ -15,6 +15,9 @@ import io.churnwire.v1.BatchPredictRequest;
 import io.churnwire.v1.ChurnServiceGrpc;
 import io.churnwire.v1.PredictRequest;
 import io.grpc.ManagedChannel;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -79,6 +82,49 @@ class ServerProcessIT {
     try (PredictionStore store = PredictionStores.open(HistoryConfig.defaults().withUrl("jdbc:duckdb:" + history))) {
       assertEquals(answered, store.stats(TimeRange.ALL).overall().count(),
           () -> "every answered prediction is in the history:\n" + String.join("\n", server.output()));
+    }
+  }
+
+  @Test
+  void sigtermWithADrainDelay_turnsHealthNotServingWhileCallsAreStillAnswered_andASecondSigtermEndsIt(
+      @TempDir Path modelDir, @TempDir Path historyDir) throws Exception {
+    ModelRegistry registry = ModelRegistry.at(modelDir);
+    registry.promote(TestModels.smallResult().registerIn(registry, null).version(), DeployCheck.defaults());
+    // A delay far longer than the test: only the second SIGTERM can end it.
+    RunningServer server = RunningServer.start(modelDir, historyDir.resolve("predictions.duckdb"),
+        "--drain-delay-seconds=3600");
+    ManagedChannel open = NettyChannelBuilder.forAddress("127.0.0.1", server.port).usePlaintext().build();
+    try {
+      assertEquals(ServingStatus.SERVING, server.health(open, ""));
+      ChurnServiceGrpc.newBlockingStub(open).withDeadlineAfter(10, TimeUnit.SECONDS).predict(Customers.risky());
+
+      server.process.destroy();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (server.health(open, "churnwire.v1.ChurnService") != ServingStatus.NOT_SERVING
+          && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+
+      assertEquals(ServingStatus.NOT_SERVING, server.health(open, "churnwire.v1.ChurnService"));
+      assertEquals(ServingStatus.NOT_SERVING, server.health(open, ""), "every service at once");
+      assertTrue(server.process.isAlive(), () -> String.join("\n", server.output()));
+      // During the delay the server still serves: on the connection that was open, and on a new one.
+      double onOpen = ChurnServiceGrpc.newBlockingStub(open).withDeadlineAfter(10, TimeUnit.SECONDS)
+          .predict(Customers.risky()).getPrediction().getChurnProbability();
+      double onNew = server.predictRisky();
+      assertEquals(onOpen, onNew);
+      assertTrue(server.output().stream().anyMatch(line -> line.contains("still serving for 3600 s")),
+          () -> String.join("\n", server.output()));
+
+      server.process.destroy();
+      assertTrue(server.process.waitFor(60, TimeUnit.SECONDS), () -> String.join("\n", server.output()));
+      assertEquals(0, server.process.exitValue(), () -> String.join("\n", server.output()));
+      List<String> output = server.output();
+      assertTrue(output.stream().anyMatch(line -> line.contains("drain delay ended early")), String.join("\n", output));
+      assertTrue(output.stream().anyMatch(line -> line.contains("churnwire: stopped")), String.join("\n", output));
+    } finally {
+      open.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      server.process.destroyForcibly();
     }
   }
 
@@ -168,9 +214,9 @@ class ServerProcessIT {
       return start(modelDir, Files.createTempDirectory("churnwire-history").resolve("predictions.duckdb"));
     }
 
-    static RunningServer start(Path modelDir, Path history) throws Exception {
+    static RunningServer start(Path modelDir, Path history, String... flags) throws Exception {
       Path log = Files.createTempFile("churnwire-server", ".log");
-      Process process = launch(modelDir, history, log);
+      Process process = launch(modelDir, history, log, flags);
       RunningServer server = new RunningServer(process, log);
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
       while (server.port == 0 && process.isAlive() && System.nanoTime() < deadline) {
@@ -195,6 +241,16 @@ class ServerProcessIT {
         return Files.readAllLines(log, StandardCharsets.UTF_8);
       } catch (IOException e) {
         throw new java.io.UncheckedIOException(e);
+      }
+    }
+
+    /** The health status of {@code service}, or {@code UNKNOWN} when the call fails. */
+    ServingStatus health(ManagedChannel channel, String service) {
+      try {
+        return HealthGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)
+            .check(HealthCheckRequest.newBuilder().setService(service).build()).getStatus();
+      } catch (RuntimeException e) {
+        return ServingStatus.UNKNOWN;
       }
     }
 
