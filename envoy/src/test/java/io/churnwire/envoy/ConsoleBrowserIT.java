@@ -12,7 +12,6 @@ import io.churnwire.v1.BatchPredictRequest;
 import io.churnwire.v1.BatchPredictResponse;
 import io.churnwire.v1.FeatureSpec;
 import io.churnwire.v1.GetModelMetadataRequest;
-import io.churnwire.v1.GetPredictionStatsRequest;
 import io.churnwire.v1.GetPredictionStatsResponse;
 import io.churnwire.v1.ModelMetadata;
 import io.churnwire.v1.Outcome;
@@ -84,7 +83,7 @@ class ConsoleBrowserIT {
     gateway = RestGateway.start(config -> config);
     model = gateway.grpc().getModelMetadata(GetModelMetadataRequest.getDefaultInstance()).getModel();
     Map<String, Double> probabilities = predictOverRest(Customers.varied(CUSTOMERS));
-    awaitRecorded(CUSTOMERS);
+    gateway.awaitRecorded(CUSTOMERS);
     recordOutcomes(probabilities);
     browser = chromium();
   }
@@ -308,20 +307,5 @@ class ConsoleBrowserIT {
     assertEquals(200, answer.statusCode(), answer::body);
     RecordOutcomesResponse recorded = parse(answer.body(), RecordOutcomesResponse.newBuilder(), RecordOutcomesResponse.class);
     assertEquals(probabilities.size(), recorded.getMatchedCount(), recorded::toString);
-  }
-
-  /** Recording is asynchronous: waits until the store holds {@code count} predictions. */
-  private static void awaitRecorded(long count) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    long recorded = -1;
-    while (System.nanoTime() < deadline) {
-      recorded = gateway.insights().getPredictionStats(GetPredictionStatsRequest.getDefaultInstance())
-          .getOverall().getPredictionCount();
-      if (recorded == count) {
-        return;
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("the store holds " + recorded + " predictions, expected " + count);
   }
 }

@@ -7,9 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.Timestamps;
-import com.google.rpc.BadRequest;
 import com.google.rpc.Code;
 import com.google.rpc.Status;
 import io.churnwire.testsupport.Customers;
@@ -73,7 +71,7 @@ class InsightsRestIT {
           .setCustomerId(i == REST_PREDICTIONS ? BOTH_WAYS : "GRPC-" + i).build();
       modelVersion = gateway.grpc().predict(customer).getPrediction().getModelVersion();
     }
-    awaitRecorded(TOTAL);
+    gateway.awaitRecorded(TOTAL);
   }
 
   @AfterAll
@@ -254,7 +252,7 @@ class InsightsRestIT {
       assertEquals(400, rest.statusCode(), () -> bad.getKey() + " -> " + rest.body());
       Status status = status(rest);
       assertEquals(Code.INVALID_ARGUMENT_VALUE, status.getCode(), bad.getKey());
-      assertEquals(List.of(bad.getValue()), violatedFields(status), () -> bad.getKey() + " -> " + rest.body());
+      assertEquals(List.of(bad.getValue()), RestGateway.violatedFields(status), () -> bad.getKey() + " -> " + rest.body());
     }
   }
 
@@ -282,34 +280,5 @@ class InsightsRestIT {
       assertTrue(all.size() <= TOTAL, "paging does not end: " + all.size() + " predictions so far");
     } while (!token.isEmpty());
     return all;
-  }
-
-  private static List<String> violatedFields(Status status) {
-    return status.getDetailsList().stream()
-        .filter(detail -> detail.is(BadRequest.class))
-        .flatMap(detail -> {
-          try {
-            return detail.unpack(BadRequest.class).getFieldViolationsList().stream();
-          } catch (InvalidProtocolBufferException e) {
-            throw new AssertionError(e);
-          }
-        })
-        .map(BadRequest.FieldViolation::getField)
-        .toList();
-  }
-
-  /** Recording is asynchronous: waits until the store holds {@code count} predictions. */
-  private static void awaitRecorded(long count) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    long recorded = -1;
-    while (System.nanoTime() < deadline) {
-      recorded = gateway.insights().getPredictionStats(GetPredictionStatsRequest.getDefaultInstance())
-          .getOverall().getPredictionCount();
-      if (recorded == count) {
-        return;
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("the store holds " + recorded + " predictions, expected " + count);
   }
 }

@@ -6,9 +6,7 @@ import static io.churnwire.envoy.RestGateway.status;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.Timestamps;
-import com.google.rpc.BadRequest;
 import com.google.rpc.Code;
 import com.google.rpc.Status;
 import io.churnwire.testsupport.Customers;
@@ -22,7 +20,6 @@ import io.churnwire.v1.GetFeatureDriftResponse;
 import io.churnwire.v1.GetModelMetadataRequest;
 import io.churnwire.v1.GetModelPerformanceRequest;
 import io.churnwire.v1.GetModelPerformanceResponse;
-import io.churnwire.v1.GetPredictionStatsRequest;
 import io.churnwire.v1.ModelMetadata;
 import io.churnwire.v1.Outcome;
 import io.churnwire.v1.PredictRequest;
@@ -68,7 +65,7 @@ class MonitoringRestIT {
       assertEquals(200, answer.statusCode(), answer::body);
       customerIds.add(customer.getCustomerId());
     }
-    awaitRecorded(CUSTOMERS);
+    gateway.awaitRecorded(CUSTOMERS);
     RecordOutcomesRequest.Builder outcomes = RecordOutcomesRequest.newBuilder();
     Instant observed = Instant.now();
     for (int i = 0; i < CUSTOMERS; i++) {
@@ -221,7 +218,7 @@ class MonitoringRestIT {
     Status status = status(rest);
     assertEquals(Code.INVALID_ARGUMENT_VALUE, status.getCode());
     assertEquals(List.of("outcomes[1].churned", "outcomes[2].customer_id", "outcomes[3].observe_time",
-        "outcomes[4].observe_time"), violatedFields(status), rest::body);
+        "outcomes[4].observe_time"), RestGateway.violatedFields(status), rest::body);
     assertEquals(before, performance().getOutcomeCount(), "the valid outcome of the batch was not recorded either");
   }
 
@@ -230,7 +227,7 @@ class MonitoringRestIT {
     HttpResponse<String> rest = gateway.post("/v1/outcomes", "{\"outcomes\": []}");
 
     assertEquals(400, rest.statusCode(), rest::body);
-    assertEquals(List.of("outcomes"), violatedFields(status(rest)));
+    assertEquals(List.of("outcomes"), RestGateway.violatedFields(status(rest)));
   }
 
   @Test
@@ -257,34 +254,5 @@ class MonitoringRestIT {
 
   private static String rfc3339(Instant instant) {
     return URLEncoder.encode(instant.toString(), StandardCharsets.UTF_8);
-  }
-
-  private static List<String> violatedFields(Status status) {
-    return status.getDetailsList().stream()
-        .filter(detail -> detail.is(BadRequest.class))
-        .flatMap(detail -> {
-          try {
-            return detail.unpack(BadRequest.class).getFieldViolationsList().stream();
-          } catch (InvalidProtocolBufferException e) {
-            throw new AssertionError(e);
-          }
-        })
-        .map(BadRequest.FieldViolation::getField)
-        .toList();
-  }
-
-  /** Recording is asynchronous: waits until the store holds {@code count} predictions. */
-  private static void awaitRecorded(long count) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    long recorded = -1;
-    while (System.nanoTime() < deadline) {
-      recorded = gateway.insights().getPredictionStats(GetPredictionStatsRequest.getDefaultInstance())
-          .getOverall().getPredictionCount();
-      if (recorded == count) {
-        return;
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("the store holds " + recorded + " predictions, expected " + count);
   }
 }

@@ -16,6 +16,7 @@ import io.churnwire.server.ServerConfig;
 import io.churnwire.v1.ChurnInsightsServiceGrpc;
 import io.churnwire.v1.ChurnMonitoringServiceGrpc;
 import io.churnwire.v1.ChurnServiceGrpc;
+import io.churnwire.v1.GetPredictionStatsRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
@@ -138,6 +139,36 @@ final class RestGateway implements AutoCloseable {
   /** The {@code google.rpc.Status} an error answer carries. */
   static Status status(HttpResponse<String> response) {
     return parse(response.body(), Status.newBuilder(), Status.class);
+  }
+
+  /** The fields a {@code google.rpc.BadRequest} in {@code status}'s details names, in order. */
+  static List<String> violatedFields(Status status) {
+    return status.getDetailsList().stream()
+        .filter(detail -> detail.is(BadRequest.class))
+        .flatMap(detail -> {
+          try {
+            return detail.unpack(BadRequest.class).getFieldViolationsList().stream();
+          } catch (InvalidProtocolBufferException e) {
+            throw new AssertionError(e);
+          }
+        })
+        .map(BadRequest.FieldViolation::getField)
+        .toList();
+  }
+
+  /** Recording is asynchronous: waits until the store holds {@code count} predictions. */
+  void awaitRecorded(long count) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    long recorded = -1;
+    while (System.nanoTime() < deadline) {
+      recorded = insights().getPredictionStats(GetPredictionStatsRequest.getDefaultInstance())
+          .getOverall().getPredictionCount();
+      if (recorded == count) {
+        return;
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("the store holds " + recorded + " predictions, expected " + count);
   }
 
   /** Renders a message as JSON the way a REST client writes it: proto field names. */

@@ -55,6 +55,11 @@ record Dashboard(Path file, JsonNode json) {
     return new Dashboard(file, new ObjectMapper().readTree(file.toFile()));
   }
 
+  /** The dashboard {@code fileName} of {@code observability/grafana/dashboards}. */
+  static Dashboard named(String fileName) throws IOException {
+    return read(Tools.grafanaDir().resolve("dashboards").resolve(fileName));
+  }
+
   /** Every dashboard JSON file in {@code observability/grafana/dashboards}. */
   static List<Dashboard> shipped() throws IOException {
     List<Dashboard> dashboards = new ArrayList<>();
