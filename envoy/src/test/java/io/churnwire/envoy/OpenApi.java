@@ -33,6 +33,11 @@ final class OpenApi {
         .toList();
   }
 
+  /** The document's top-level field names, e.g. {@code swagger}, {@code info}, {@code paths}. */
+  static List<String> topLevelFields(Path description) throws IOException {
+    return read(description).getFieldsMap().keySet().stream().sorted().toList();
+  }
+
   /** Each path of the description with its HTTP methods, in document order. */
   static Map<String, List<String>> operations(Path description) throws IOException {
     Map<String, List<String>> operations = new LinkedHashMap<>();

@@ -1,6 +1,7 @@
 package io.churnwire.envoy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -29,6 +30,20 @@ class OpenApiIT {
 
     assertEquals(generated, shipped, "envoy/openapi/churnwire.swagger.json is stale: the protos changed. "
         + "Regenerate it with envoy/openapi/generate.sh and commit the result");
+  }
+
+  /**
+   * Envoy listens on HTTP or HTTPS depending on its configuration and sits behind whatever host
+   * name a deployment gives it; without {@code schemes} and {@code host}, Swagger 2.0 clients (the
+   * console's Swagger UI among them) call back with the scheme and host they fetched the file from.
+   */
+  @Test
+  void shippedOpenApi_namesNoSchemeOrHost_soClientsCallTheOriginTheyReadItFrom() throws Exception {
+    List<String> fields = OpenApi.topLevelFields(OpenApi.shipped());
+
+    assertTrue(fields.contains("paths"), fields::toString);
+    assertFalse(fields.contains("schemes"), fields::toString);
+    assertFalse(fields.contains("host"), fields::toString);
   }
 
   @Test
