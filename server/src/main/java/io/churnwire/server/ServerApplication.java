@@ -167,6 +167,7 @@ public final class ServerApplication implements AutoCloseable {
     transport.ifPresent(netty -> metrics.observeConnections(netty.connections()));
     HealthStatusManager health = new HealthStatusManager();
     history.reportHealth(health);
+    telemetry.handle(HealthEndpoint.PATH, new HealthEndpoint(health));
     ModelReloader reloader = new ModelReloader(ModelRegistry.at(config.modelDir()), models,
         Duration.ofMillis(config.reloadRetryMillis()), metrics);
     builder.addService(security.secure(ServerInterceptors.intercept(
