@@ -16,6 +16,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -112,15 +113,17 @@ final class ScoreCommand implements Callable<Integer> {
       return TrainerMain.USAGE;
     }
     BulkSummary summary;
+    Duration cpuBefore = processCpu();
     try (scorer) {
       summary = BulkScoring.run(job, scorer, new ScoreProgress(err, System.console() != null));
     } catch (UnusableFileException e) {
       err.println("error: " + e.getMessage());
       return TrainerMain.USAGE;
     }
+    Duration cpu = processCpu().minus(cpuBefore);
     print(spec.commandLine().getOut(), summary);
     if (json != null) {
-      Files.writeString(json, json(summary), StandardCharsets.UTF_8);
+      Files.writeString(json, json(summary, cpu, job.threads()), StandardCharsets.UTF_8);
     }
     return 0;
   }
@@ -174,10 +177,15 @@ final class ScoreCommand implements Callable<Integer> {
     out.printf(Locale.ROOT, "output      %s%n", s.output());
   }
 
-  private static String json(BulkSummary s) {
+  /** The CPU time this process has used, all threads; zero where the platform does not tell. */
+  private static Duration processCpu() {
+    return ProcessHandle.current().info().totalCpuDuration().orElse(Duration.ZERO);
+  }
+
+  private static String json(BulkSummary s, Duration cpu, int threads) {
     return String.format(Locale.ROOT, "{\"rows_read\":%d,\"rows_scored\":%d,\"rows_rejected\":%d,\"seconds\":%.3f,"
-            + "\"rows_per_second\":%.0f,\"model_versions\":[%s]}%n", s.read(), s.scored(), s.rejected(),
-        s.elapsed().toNanos() / 1e9, s.rowsPerSecond(),
-        String.join(",", s.modelVersions().stream().map(v -> "\"" + v + "\"").toList()));
+            + "\"rows_per_second\":%.0f,\"cpu_seconds\":%.3f,\"threads\":%d,\"model_versions\":[%s]}%n",
+        s.read(), s.scored(), s.rejected(), s.elapsed().toNanos() / 1e9, s.rowsPerSecond(), cpu.toNanos() / 1e9,
+        threads, String.join(",", s.modelVersions().stream().map(v -> "\"" + v + "\"").toList()));
   }
 }

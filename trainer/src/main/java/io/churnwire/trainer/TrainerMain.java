@@ -36,6 +36,14 @@ public final class TrainerMain {
     CommandLine commandLine = new CommandLine(TrainerMain.class);
     commandLine.setOut(out);
     commandLine.setErr(err);
+    CommandLine.IParameterExceptionHandler usage = commandLine.getParameterExceptionHandler();
+    commandLine.setParameterExceptionHandler((e, given) -> {
+      if (!(e.getCommandLine().getCommand() instanceof ScoreCommand)) {
+        return usage.handleParseException(e, given);
+      }
+      e.getCommandLine().getErr().println("error: " + e.getMessage() + " (see: churnwire-model score --help)");
+      return USAGE;
+    });
     commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
       boolean expected = e instanceof IllegalArgumentException || e instanceof IllegalStateException
           || e instanceof InvalidModelException || e instanceof PromotionRefusedException

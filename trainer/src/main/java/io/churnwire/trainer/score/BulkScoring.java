@@ -87,6 +87,17 @@ public final class BulkScoring {
    * @throws IOException if reading, scoring or writing fails part way; the output is not left behind
    */
   public static BulkSummary run(Job job, BatchScorer scorer, ScoreProgress progress) throws IOException {
+    return run(job, scorer, progress, () -> create(job.output(), job.outputFormat(), job.explain()));
+  }
+
+  /** Opens what a result file is made of: the file itself, or in tests one that fails. */
+  interface ResultFileFactory {
+    ResultFile<?> create() throws IOException;
+  }
+
+  /** As {@link #run(Job, BatchScorer, ScoreProgress)}, with the result file from {@code resultFile}. */
+  static BulkSummary run(Job job, BatchScorer scorer, ScoreProgress progress, ResultFileFactory resultFile)
+      throws IOException {
     long start = System.nanoTime();
     try (CustomerSource source = open(job.input(), job.inputFormat())) {
       TelcoColumns columns;
@@ -95,7 +106,7 @@ public final class BulkScoring {
       } catch (TelcoCsvException e) {
         throw new UnusableFileException(e.getMessage(), e);
       }
-      try (ResultFile<?> results = create(job.output(), job.outputFormat(), job.explain());
+      try (ResultFile<?> results = resultFile.create();
            RejectsFile rejects = RejectsFile.create(job.rejects())) {
         Counts counts = new Pipeline<>(job, source, columns, scorer, results, rejects, progress).run();
         results.finish();

@@ -8,6 +8,7 @@ import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -15,20 +16,25 @@ import java.util.List;
 /**
  * A customer Parquet file read through DuckDB's {@code read_parquet}, streamed in DuckDB's own
  * chunks. Every value is handed on as text, so the row check is the same as for CSV whatever
- * column types the file uses; a null is an empty cell. Rows are numbered from 1.
+ * column types the file uses: a null is an empty cell, and a BOOLEAN is Yes or No, the Telco
+ * spelling of a two-level answer (DuckDB itself reads a Yes/No CSV column as BOOLEAN). Rows are
+ * numbered from 1.
  */
 final class ParquetCustomerSource implements CustomerSource {
 
   private final Connection connection;
   private final ResultSet rows;
   private final List<String> header;
+  private final boolean[] booleans;
   private final long total;
   private long read;
 
-  private ParquetCustomerSource(Connection connection, ResultSet rows, List<String> header, long total) {
+  private ParquetCustomerSource(Connection connection, ResultSet rows, List<String> header, boolean[] booleans,
+      long total) {
     this.connection = connection;
     this.rows = rows;
     this.header = header;
+    this.booleans = booleans;
     this.total = total;
   }
 
@@ -54,10 +60,12 @@ final class ParquetCustomerSource implements CustomerSource {
       ResultSet rows = statement.executeQuery("SELECT * FROM " + table);
       ResultSetMetaData meta = rows.getMetaData();
       List<String> header = new ArrayList<>();
+      boolean[] booleans = new boolean[meta.getColumnCount()];
       for (int c = 1; c <= meta.getColumnCount(); c++) {
         header.add(meta.getColumnLabel(c));
+        booleans[c - 1] = meta.getColumnType(c) == Types.BOOLEAN;
       }
-      return new ParquetCustomerSource(connection, rows, List.copyOf(header), total);
+      return new ParquetCustomerSource(connection, rows, List.copyOf(header), booleans, total);
     } catch (SQLException e) {
       DuckDb.closeQuietly(connection);
       throw new UnusableFileException("cannot read " + file + " as Parquet: " + DuckDb.firstLine(e), e);
@@ -79,7 +87,7 @@ final class ParquetCustomerSource implements CustomerSource {
         String[] cells = new String[width];
         for (int c = 0; c < width; c++) {
           String value = rows.getString(c + 1);
-          cells[c] = value == null ? "" : value;
+          cells[c] = value == null ? "" : booleans[c] ? (rows.getBoolean(c + 1) ? "Yes" : "No") : value;
         }
         lines[records.size()] = ++read;
         records.add(Arrays.asList(cells));

@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.concurrent.locks.Lock;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 
@@ -15,6 +16,9 @@ import org.duckdb.DuckDBConnection;
  * Results as Parquet: rows go through DuckDB's appender into an in-memory table (which DuckDB
  * spills to disk when it must), and {@link #finish} writes it with {@code COPY ... (FORMAT PARQUET)}.
  * Typed columns: the probability and contributions as DOUBLE, the decision as BOOLEAN.
+ *
+ * <p>The appender is made on the thread that opens the file and fed by the writer thread, never by
+ * two at once; DuckDB wants such a hand-over declared, and every use holds the lock it gives.
  */
 final class ParquetResultFile implements ResultFile<ScoredBatch> {
 
@@ -23,12 +27,14 @@ final class ParquetResultFile implements ResultFile<ScoredBatch> {
   private final Path target;
   private final Connection connection;
   private final DuckDBAppender appender;
+  private final Lock appending;
   private final boolean explain;
 
   private ParquetResultFile(Path target, Connection connection, DuckDBAppender appender, boolean explain) {
     this.target = target;
     this.connection = connection;
     this.appender = appender;
+    this.appending = appender.unsafeBreakThreadConfinement();
     this.explain = explain;
   }
 
@@ -73,6 +79,7 @@ final class ParquetResultFile implements ResultFile<ScoredBatch> {
 
   @Override
   public void write(ScoredBatch batch) throws IOException {
+    appending.lock();
     try {
       for (int i = 0; i < batch.count(); i++) {
         appender.beginRow()
@@ -95,18 +102,23 @@ final class ParquetResultFile implements ResultFile<ScoredBatch> {
       }
     } catch (SQLException e) {
       throw new IOException("cannot add rows to the Parquet output: " + DuckDb.firstLine(e), e);
+    } finally {
+      appending.unlock();
     }
   }
 
   @Override
   public void finish() throws IOException {
     Path partial = Partial.of(target);
+    appending.lock();
     try (Statement statement = connection.createStatement()) {
       appender.close();
       statement.execute("COPY " + TABLE + " TO " + DuckDb.literal(partial) + " (FORMAT PARQUET)");
     } catch (SQLException e) {
       Files.deleteIfExists(partial);
       throw new IOException("cannot write " + target + ": " + DuckDb.firstLine(e), e);
+    } finally {
+      appending.unlock();
     }
     Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING);
   }
