@@ -27,7 +27,7 @@ final class ParquetCustomerSource implements CustomerSource {
   private final List<String> header;
   private final boolean[] booleans;
   private final long total;
-  private long read;
+  private volatile long read;
 
   private ParquetCustomerSource(Connection connection, ResultSet rows, List<String> header, boolean[] booleans,
       long total) {
