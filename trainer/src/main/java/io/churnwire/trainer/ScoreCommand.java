@@ -30,10 +30,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code score}: scores a whole customer file, in this process or through running servers. */
 @Command(name = "score",
-    description = {"Scores every customer of a CSV or Parquet file into a result file with the customer id,",
-        "churn probability, decision, risk band and model version (and with --explain the top 3 factors).",
-        "Rows that fail the checks go to a rejects file with their line and reason; the run goes on.",
-        "Scores with the registry's production model in this process unless --target names servers."})
+    description = "Scores every customer of a CSV or Parquet file into a result file with the customer id, "
+        + "churn probability, decision, risk band and model version (and with --explain the top 3 factors). "
+        + "Rows that fail the checks go to a rejects file with their line and reason; the run goes on. "
+        + "Scores with the registry's production model in this process unless --target names servers.")
 final class ScoreCommand implements Callable<Integer> {
 
   @Mixin Shared.RegistryOption registry;
@@ -63,7 +63,7 @@ final class ScoreCommand implements Callable<Integer> {
       description = "Registered version or unique prefix to score with; default: the production model.")
   String version;
 
-  @Option(names = "--target", paramLabel = "<host:port>[,<host:port>...]", split = ",",
+  @Option(names = "--target", paramLabel = "<host:port>[,<host:port>...]", split = ",", hideParamSyntax = true,
       description = "Score through running servers with BatchPredict, round robin over several replicas.")
   List<String> targets;
 
