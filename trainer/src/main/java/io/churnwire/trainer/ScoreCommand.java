@@ -80,6 +80,10 @@ final class ScoreCommand implements Callable<Integer> {
       description = "With --target: items per BatchPredict call, at most the servers' --max-batch-items; default: ${DEFAULT-VALUE}.")
   int batchItems;
 
+  @Option(names = "--deadline-seconds", paramLabel = "<s>", defaultValue = "60",
+      description = "With --target: deadline of each BatchPredict call, retries included; default: ${DEFAULT-VALUE}.")
+  long deadlineSeconds;
+
   @Option(names = "--tls", description = "With --target: speak TLS, trusting the system's authorities.")
   boolean tls;
 
@@ -151,7 +155,11 @@ final class ScoreCommand implements Callable<Integer> {
     }
     ClientSecurity security = ClientSecurity.fromOptions(tls, Optional.ofNullable(caFile), Optional.ofNullable(certFile),
         Optional.ofNullable(keyFile), Optional.empty(), Optional.ofNullable(tokenFile));
-    ChurnClient client = ChurnClient.builder(targets).security(security).build();
+    if (deadlineSeconds < 1) {
+      throw new IllegalArgumentException("--deadline-seconds must be at least 1, got " + deadlineSeconds);
+    }
+    ChurnClient client = ChurnClient.builder(targets).security(security)
+        .deadline(Duration.ofSeconds(deadlineSeconds)).build();
     return BatchScorer.remote(client, String.join(",", targets), batchItems);
   }
 
