@@ -2,7 +2,6 @@ package io.churnwire.datasets;
 
 import io.churnwire.runtime.FeatureSchema;
 import io.churnwire.runtime.FeatureSpec;
-import io.churnwire.runtime.FeatureType;
 import io.churnwire.runtime.ModelVersion;
 import io.churnwire.v1.PredictRequest;
 import java.io.IOException;
@@ -13,12 +12,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -38,7 +34,8 @@ public final class TelcoCsv {
   /** Header of the label column written by {@link #write}. */
   public static final String LABEL_HEADER = "Churn Label";
 
-  private static final Map<String, String> IBM_HEADERS = Map.of(
+  /** The IBM file's header of each feature it spells differently. */
+  static final Map<String, String> IBM_HEADERS = Map.of(
       "internet_service", "Internet Service",
       "number_dependents", "Number of Dependents",
       "number_referrals", "Number of Referrals",
@@ -51,11 +48,6 @@ public final class TelcoCsv {
 
   private static final List<String> LABEL_KEYS = List.of("churn_label", "churn");
 
-  private static final String ID_HEADER = "Customer ID";
-  private static final List<String> ID_KEYS = List.of("customer_id");
-
-  private static final Pattern INTEGER = Pattern.compile("[+-]?\\d+(\\.0*)?");
-  private static final Pattern DECIMAL = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
   private static final Pattern CAMEL = Pattern.compile("([a-z0-9])([A-Z])");
   private static final Pattern NON_WORD = Pattern.compile("[^a-z0-9]+");
 
@@ -74,13 +66,13 @@ public final class TelcoCsv {
     byte[] bytes = Files.readAllBytes(csv);
     List<String> lines = lines(name, bytes);
     List<String> header = fields(lines.getFirst(), name, 1);
-    int[] columns = featureColumns(header, schema, name);
-    int labelColumn = column(header, LABEL_KEYS, name, LABEL_HEADER);
+    TelcoColumns columns = TelcoColumns.features(header, schema, name);
+    int labelColumn = TelcoColumns.column(header, LABEL_KEYS, name, LABEL_HEADER);
 
     List<double[]> rows = new ArrayList<>();
     List<Integer> labels = new ArrayList<>();
-    forEachRecord(lines, header, name, (lineNumber, cells) -> {
-      rows.add(row(schema, columns, header, cells, name, lineNumber));
+    forEachRecord(lines, name, (lineNumber, cells) -> {
+      rows.add(columns.row(cells, lineNumber));
       labels.add(label(cells.get(labelColumn), name, lineNumber, header.get(labelColumn)));
     });
     return new TrainingData(schema, rows.toArray(double[][]::new),
@@ -102,16 +94,12 @@ public final class TelcoCsv {
     String name = csv.getFileName().toString();
     List<String> lines = lines(name, Files.readAllBytes(csv));
     List<String> header = fields(lines.getFirst(), name, 1);
-    int[] columns = featureColumns(header, schema, name);
-    int idColumn = column(header, ID_KEYS, name, ID_HEADER);
+    TelcoColumns columns = TelcoColumns.customers(header, schema, name);
 
     List<PredictRequest> requests = new ArrayList<>();
-    forEachRecord(lines, header, name, (lineNumber, cells) -> {
-      String customerId = cells.get(idColumn).strip();
-      if (customerId.isEmpty()) {
-        throw new TelcoCsvException(name, lineNumber, header.get(idColumn), "missing customer id");
-      }
-      requests.add(TelcoRequests.of(customerId, row(schema, columns, header, cells, name, lineNumber)));
+    forEachRecord(lines, name, (lineNumber, cells) -> {
+      String customerId = columns.customerId(cells, lineNumber);
+      requests.add(TelcoRequests.of(customerId, columns.row(cells, lineNumber)));
     });
     return List.copyOf(requests);
   }
@@ -128,24 +116,31 @@ public final class TelcoCsv {
   static byte[] render(FeatureSchema schema, double[][] rows, int[] labels) {
     StringBuilder out = new StringBuilder(64 + rows.length * 16 * (schema.size() + 1));
     for (FeatureSpec feature : schema.features()) {
-      out.append(quote(IBM_HEADERS.getOrDefault(feature.name(), feature.name()))).append(',');
+      out.append(header(feature)).append(',');
     }
     out.append(LABEL_HEADER);
     for (int i = 0; i < rows.length; i++) {
       out.append("\r\n");
       for (int j = 0; j < schema.size(); j++) {
-        FeatureSpec feature = schema.get(j);
-        double v = rows[i][j];
-        String cell = switch (feature.type()) {
-          case INTEGER -> Long.toString((long) v);
-          case REAL -> BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
-          case CATEGORICAL -> quote(feature.levels().get((int) v));
-        };
-        out.append(cell).append(',');
+        out.append(cell(schema.get(j), rows[i][j])).append(',');
       }
       out.append(labels[i] == 1 ? "Yes" : "No");
     }
     return out.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** The column header {@link #write} gives {@code feature}: its IBM spelling where there is one. */
+  static String header(FeatureSpec feature) {
+    return quote(IBM_HEADERS.getOrDefault(feature.name(), feature.name()));
+  }
+
+  /** The cell {@link #write} gives {@code value} of {@code feature}: a level by name, a number plainly. */
+  static String cell(FeatureSpec feature, double value) {
+    return switch (feature.type()) {
+      case INTEGER -> Long.toString((long) value);
+      case REAL -> BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
+      case CATEGORICAL -> quote(feature.levels().get((int) value));
+    };
   }
 
   /**
@@ -184,31 +179,15 @@ public final class TelcoCsv {
     return lines;
   }
 
-  /** The column of each feature of {@code schema}, by its name or its IBM header. */
-  private static int[] featureColumns(List<String> header, FeatureSchema schema, String file)
-      throws TelcoCsvException {
-    int[] columns = new int[schema.size()];
-    for (int j = 0; j < schema.size(); j++) {
-      String feature = schema.get(j).name();
-      List<String> keys = new ArrayList<>(List.of(feature));
-      if (IBM_HEADERS.containsKey(feature)) {
-        keys.add(normalise(IBM_HEADERS.get(feature)));
-      }
-      columns[j] = column(header, keys, file, feature);
-    }
-    return columns;
-  }
-
   /** What to do with the fields of one data line. */
   private interface Record {
     void accept(long lineNumber, List<String> cells) throws TelcoCsvException;
   }
 
   /**
-   * Hands every non-empty data line, split into as many fields as the header has, to
-   * {@code record}; fails if there is none.
+   * Hands every non-empty data line, split into fields, to {@code record}; fails if there is none.
    */
-  private static void forEachRecord(List<String> lines, List<String> header, String file, Record record)
+  private static void forEachRecord(List<String> lines, String file, Record record)
       throws TelcoCsvException {
     int records = 0;
     for (int i = 1; i < lines.size(); i++) {
@@ -217,75 +196,12 @@ public final class TelcoCsv {
         continue;
       }
       long lineNumber = i + 1L;
-      List<String> cells = fields(line, file, lineNumber);
-      if (cells.size() != header.size()) {
-        throw new TelcoCsvException(file, lineNumber, null,
-            "has " + cells.size() + " fields, the header has " + header.size());
-      }
-      record.accept(lineNumber, cells);
+      record.accept(lineNumber, fields(line, file, lineNumber));
       records++;
     }
     if (records == 0) {
       throw new TelcoCsvException(file, lines.size(), null, "the file has no data rows");
     }
-  }
-
-  private static double[] row(FeatureSchema schema, int[] columns, List<String> header,
-      List<String> cells, String file, long line) throws TelcoCsvException {
-    double[] row = new double[schema.size()];
-    for (int j = 0; j < row.length; j++) {
-      row[j] = value(schema.get(j), cells.get(columns[j]), file, line, header.get(columns[j]));
-    }
-    return row;
-  }
-
-  private static int column(List<String> header, List<String> keys, String file, String wanted)
-      throws TelcoCsvException {
-    Map<String, Integer> found = new HashMap<>();
-    Set<String> duplicated = new HashSet<>();
-    for (int c = 0; c < header.size(); c++) {
-      String key = normalise(header.get(c));
-      if (found.putIfAbsent(key, c) != null) {
-        duplicated.add(key);
-      }
-    }
-    for (String key : keys) {
-      if (duplicated.contains(key)) {
-        throw new TelcoCsvException(file, 1, wanted, "more than one column normalises to '" + key + "'");
-      }
-      Integer index = found.get(key);
-      if (index != null) {
-        return index;
-      }
-    }
-    throw new TelcoCsvException(
-        file, 1, wanted, "no column found; looked for headers normalising to " + keys);
-  }
-
-  private static double value(FeatureSpec feature, String raw, String file, long line, String column)
-      throws TelcoCsvException {
-    String cell = raw.strip();
-    if (cell.isEmpty()) {
-      throw new TelcoCsvException(file, line, column, "missing value, expected " + feature.domain());
-    }
-    double value;
-    if (feature.isCategorical()) {
-      value = feature.levelIndex(cell);
-      if (value < 0) {
-        throw new TelcoCsvException(file, line, column,
-            "'" + cell + "' is not " + feature.domain() + " (case-insensitive)");
-      }
-      return value;
-    }
-    Pattern syntax = feature.type() == FeatureType.INTEGER ? INTEGER : DECIMAL;
-    if (!syntax.matcher(cell).matches()) {
-      throw new TelcoCsvException(file, line, column, "'" + cell + "' is not " + feature.domain());
-    }
-    value = Double.parseDouble(cell);
-    if (!feature.accepts(value)) {
-      throw new TelcoCsvException(file, line, column, "'" + cell + "' is not " + feature.domain());
-    }
-    return value;
   }
 
   private static int label(String raw, String file, long line, String column) throws TelcoCsvException {

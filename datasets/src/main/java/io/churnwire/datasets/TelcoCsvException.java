@@ -11,6 +11,7 @@ public class TelcoCsvException extends IOException {
   private final String file;
   private final long line;
   private final String column;
+  private final String problem;
 
   /**
    * A problem at {@code line} of {@code file} in {@code column}.
@@ -23,6 +24,7 @@ public class TelcoCsvException extends IOException {
     this.file = file;
     this.line = line;
     this.column = column;
+    this.problem = problem;
   }
 
   /** The file name. */
@@ -33,6 +35,11 @@ public class TelcoCsvException extends IOException {
   /** The 1-based line number; the header is line 1. */
   public long line() {
     return line;
+  }
+
+  /** What is wrong, without the file, line and column. */
+  public String problem() {
+    return problem;
   }
 
   /** The column concerned, or null if the problem concerns the whole line. */

@@ -12,13 +12,16 @@ import picocli.CommandLine;
  * registry directory, the same one the server's {@code --model-dir} points at.
  */
 @Command(name = "churnwire-model", mixinStandardHelpOptions = true, version = "churnwire-model 0.1.0",
-    description = "Trains, evaluates and manages churn models in a model registry.",
+    description = "Trains, evaluates and manages churn models in a model registry, and scores customer files with them.",
     subcommands = {InitCommand.class, TrainCommand.class, EvaluateCommand.class, ListCommand.class, PromoteCommand.class,
-        RollbackCommand.class, CompileCommand.class, CommandLine.HelpCommand.class})
+        RollbackCommand.class, CompileCommand.class, ScoreCommand.class, CommandLine.HelpCommand.class})
 public final class TrainerMain {
 
   /** Exit status for a refused or failed operation (bad data, deploy check, nothing to roll back). */
   static final int FAILED = 1;
+
+  /** Exit status for a command line that cannot run as given (picocli's own for bad options). */
+  static final int USAGE = 2;
 
   private TrainerMain() {}
 
@@ -33,6 +36,14 @@ public final class TrainerMain {
     CommandLine commandLine = new CommandLine(TrainerMain.class);
     commandLine.setOut(out);
     commandLine.setErr(err);
+    CommandLine.IParameterExceptionHandler usage = commandLine.getParameterExceptionHandler();
+    commandLine.setParameterExceptionHandler((e, given) -> {
+      if (!(e.getCommandLine().getCommand() instanceof ScoreCommand)) {
+        return usage.handleParseException(e, given);
+      }
+      e.getCommandLine().getErr().println("error: " + e.getMessage() + " (see: churnwire-model score --help)");
+      return USAGE;
+    });
     commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
       boolean expected = e instanceof IllegalArgumentException || e instanceof IllegalStateException
           || e instanceof InvalidModelException || e instanceof PromotionRefusedException

@@ -52,6 +52,7 @@ public final class ChurnClient implements AutoCloseable {
     this.retryCounter = new RetryCounter();
     NettyChannelBuilder channelBuilder = NettyChannelBuilder.forTarget(builder.target, credentials(builder.security))
         .disableServiceConfigLookUp()
+        .defaultLoadBalancingPolicy(builder.loadBalancingPolicy)
         .intercept(retryCounter);
     builder.openTelemetry.ifPresent(openTelemetry ->
         channelBuilder.intercept(GrpcTelemetry.create(openTelemetry).createClientInterceptor()));
@@ -80,6 +81,24 @@ public final class ChurnClient implements AutoCloseable {
   /** A builder for a client of the server at {@code target}, e.g. {@code localhost:50051}. */
   public static Builder builder(String target) {
     return new Builder(target);
+  }
+
+  /**
+   * A builder for a client of several replicas, e.g. {@code [host1:50051, host2:50051]}: one channel
+   * with a connection to each, calls spread by {@code round_robin} unless
+   * {@link Builder#loadBalancingPolicy} says otherwise. With TLS the authority checked is the
+   * first replica's. One target is the same as {@link #builder(String)}.
+   *
+   * @throws IllegalArgumentException if the list is empty or a target is not {@code host:port}
+   */
+  public static Builder builder(List<String> targets) {
+    if (targets.isEmpty()) {
+      throw new IllegalArgumentException("targets must not be empty");
+    }
+    if (targets.size() == 1) {
+      return builder(targets.getFirst());
+    }
+    return new Builder(TargetListResolver.channelTarget(targets)).loadBalancingPolicy("round_robin");
   }
 
   /** A client of the server at {@code target} with the default deadlines and retries. */
@@ -251,6 +270,7 @@ public final class ChurnClient implements AutoCloseable {
     private RetrySettings retry = RetrySettings.defaults();
     private ClientSecurity security = ClientSecurity.plaintext();
     private Optional<OpenTelemetry> openTelemetry = Optional.empty();
+    private String loadBalancingPolicy = "pick_first";
 
     private Builder(String target) {
       Objects.requireNonNull(target, "target");
@@ -293,6 +313,19 @@ public final class ChurnClient implements AutoCloseable {
      */
     public Builder security(ClientSecurity settings) {
       this.security = Objects.requireNonNull(settings, "settings");
+      return this;
+    }
+
+    /**
+     * How calls are spread over the addresses the target resolves to: grpc-java's
+     * {@code pick_first} (the default) or {@code round_robin}.
+     */
+    public Builder loadBalancingPolicy(String policy) {
+      Objects.requireNonNull(policy, "policy");
+      if (policy.isBlank()) {
+        throw new IllegalArgumentException("loadBalancingPolicy must not be blank");
+      }
+      this.loadBalancingPolicy = policy;
       return this;
     }
 
