@@ -6,6 +6,7 @@ import io.churnwire.runtime.EvaluationMetrics;
 import io.churnwire.runtime.Explanation;
 import io.churnwire.runtime.FeatureSpec;
 import io.churnwire.runtime.FeatureType;
+import io.churnwire.runtime.RiskLevel;
 import io.churnwire.v1.ContributionScale;
 import io.churnwire.v1.FeatureContribution;
 import io.churnwire.v1.FeatureSpec.Builder;
@@ -109,10 +110,11 @@ public record ServingModel(ChurnModel model, FeatureBinding binding, ModelMetada
   }
 
   static RiskBand riskBand(double probability, double threshold) {
-    if (probability >= threshold) {
-      return RiskBand.RISK_BAND_HIGH;
-    }
-    return probability >= threshold / 2 ? RiskBand.RISK_BAND_MEDIUM : RiskBand.RISK_BAND_LOW;
+    return switch (RiskLevel.of(probability, threshold)) {
+      case HIGH -> RiskBand.RISK_BAND_HIGH;
+      case MEDIUM -> RiskBand.RISK_BAND_MEDIUM;
+      case LOW -> RiskBand.RISK_BAND_LOW;
+    };
   }
 
   private static ModelMetadata toProto(io.churnwire.runtime.ModelMetadata source) {

@@ -3,26 +3,23 @@ package io.churnwire.trainer.score;
 import io.churnwire.runtime.ChurnModel;
 import io.churnwire.runtime.Explanation;
 import io.churnwire.runtime.FeatureSchema;
-import io.churnwire.server.ServingModel;
-import io.churnwire.v1.Prediction;
+import io.churnwire.runtime.RiskLevel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 /**
  * Scores in this process: each batch in one call of the runtime's block path
- * ({@link io.churnwire.runtime.CompiledModel#probabilities}), each probability phrased by the
- * server's own {@link ServingModel} (decision, risk band, version), so a file scored here reads as
- * the same customers scored by a server with the same model.
+ * ({@link io.churnwire.runtime.CompiledModel#probabilities}), each probability phrased as the server
+ * phrases it (decision at the model's threshold, {@link RiskLevel}, version), so a file scored here
+ * reads as the same customers scored by a server with the same model.
  */
 final class LocalScorer implements BatchScorer {
 
   private final ChurnModel model;
-  private final ServingModel serving;
 
   LocalScorer(ChurnModel model) {
     this.model = model;
-    this.serving = ServingModel.of(model);
   }
 
   @Override
@@ -38,11 +35,11 @@ final class LocalScorer implements BatchScorer {
     boolean[] willChurn = new boolean[n];
     String[] bands = new String[n];
     String[] versions = new String[n];
+    double threshold = model.decisionThreshold();
+    Arrays.fill(versions, model.version());
     for (int i = 0; i < n; i++) {
-      Prediction answer = serving.answer(probabilities[i]);
-      willChurn[i] = answer.getWillChurn();
-      bands[i] = RiskBands.name(answer.getRiskBand());
-      versions[i] = answer.getModelVersion();
+      willChurn[i] = probabilities[i] >= threshold;
+      bands[i] = RiskLevel.of(probabilities[i], threshold).label();
     }
     List<List<Factor>> factors = explain ? explain(batch) : null;
     return new ScoredBatch(batch.read(), n, Arrays.copyOf(batch.customerIds(), n), probabilities, willChurn, bands,
