@@ -3,6 +3,7 @@ package io.churnwire.bridge;
 import io.churnwire.bridge.internal.AnswerSender;
 import io.churnwire.bridge.internal.AnswerSizeLimit;
 import io.churnwire.bridge.internal.Backoff;
+import io.churnwire.bridge.internal.BatchScorer;
 import io.churnwire.bridge.internal.BridgeCounters;
 import io.churnwire.bridge.internal.BridgeLoop;
 import io.churnwire.bridge.internal.BridgeMetrics;
@@ -11,7 +12,6 @@ import io.churnwire.bridge.internal.ItemRetryBound;
 import io.churnwire.bridge.internal.KafkaClients;
 import io.churnwire.bridge.internal.OutcomeLoop;
 import io.churnwire.bridge.internal.RecordTracing;
-import io.churnwire.bridge.internal.ScoringStream;
 import io.churnwire.telemetry.Telemetry;
 import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
@@ -67,7 +67,7 @@ public final class KafkaBridge implements AutoCloseable {
   private final ManagedChannel channel;
   private final ExecutorService grpcExecutor;
   private final ScheduledExecutorService scheduler;
-  private final ScoringStream scoring;
+  private final BatchScorer scoring;
   /** Null when the outcomes are off. */
   private final OutcomeLoop outcomes;
   private final Thread outcomesThread;
@@ -94,8 +94,9 @@ public final class KafkaBridge implements AutoCloseable {
         new AnswerSizeLimit(config.maxRequestSize(), config.deadLetterTopic()));
     this.loop = new BridgeLoop(config, () -> KafkaClients.consumer(config, instance), producer, delivery, counters,
         metrics, tracing);
-    this.scoring = new ScoringStream(channel, scheduler, backoff, config.itemTimeout(),
-        new ItemRetryBound(config.itemMaxAttempts(), config.itemMaxAge()), loop, counters);
+    this.scoring = new BatchScorer(channel, scheduler, backoff, config.itemTimeout(),
+        new ItemRetryBound(config.itemMaxAttempts(), config.itemMaxAge()), config.effectiveMaxPollRecords(), loop,
+        counters);
     loop.scoreWith(scoring);
     if (config.outcomesEnabled()) {
       this.outcomes = new OutcomeLoop(config, () -> KafkaClients.outcomeConsumer(config, instance), producer,
