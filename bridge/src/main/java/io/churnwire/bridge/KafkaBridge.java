@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A running bridge instance: consumes {@code PredictRequest} records, scores them on the Churnwire
- * server through one {@code PredictBatch} stream, and produces {@code PredictResponse} records (or
+ * server in one {@code BatchPredict} call per poll, and produces {@code PredictResponse} records (or
  * dead letters), committing offsets only after the broker acknowledged the answers.
  *
  * <p>The bridge holds no scoring logic: it is an adapter between Kafka and the gRPC API, so a model
@@ -225,7 +225,7 @@ public final class KafkaBridge implements AutoCloseable {
 
   /**
    * Stops gracefully: no new records are polled, in-flight records are answered (up to the drain
-   * timeout), acknowledged offsets are committed, then the consumer, stream and producer close,
+   * timeout), acknowledged offsets are committed, then the consumer, the scoring calls and the producer close,
    * and last the metrics port, once spans not yet exported are flushed.
    */
   @Override
