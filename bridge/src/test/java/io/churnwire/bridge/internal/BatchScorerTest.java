@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.protobuf.Any;
 import com.google.rpc.BadRequest;
 import com.google.rpc.Code;
+import com.google.rpc.RetryInfo;
 import com.google.rpc.Status;
 import io.churnwire.bridge.BridgeHeaders;
 import io.churnwire.v1.BatchPredictRequest;
@@ -26,6 +27,7 @@ import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.time.Duration;
@@ -60,6 +62,8 @@ class BatchScorerTest {
   private volatile int failCall;
   /** Calls, counted from the first, that the double fails UNAVAILABLE, like a server going away. */
   private volatile int unavailableCalls;
+  /** Calls, counted from the first, that the double refuses as the server's admission does, with RetryInfo. */
+  private volatile int refusedCalls;
   /** Largest call the double takes; larger ones are refused INVALID_ARGUMENT, as the server does. */
   private volatile int maxItems = Integer.MAX_VALUE;
   /** Customer whose item makes the double fail its whole call INTERNAL, and its unary call too. */
@@ -102,6 +106,14 @@ class BatchScorerTest {
         attemptsByCustomer.computeIfAbsent(item.getRequest().getCustomerId(), k -> new AtomicInteger())
             .incrementAndGet();
         breaks |= item.getRequest().getCustomerId().equals(callBreaker);
+      }
+      if (number <= refusedCalls) {
+        out.onError(StatusProto.toStatusRuntimeException(Status.newBuilder()
+            .setCode(Code.RESOURCE_EXHAUSTED_VALUE).setMessage("server at capacity")
+            .addDetails(Any.pack(RetryInfo.newBuilder().setRetryDelay(
+                com.google.protobuf.Duration.newBuilder().setNanos(20_000_000)).build()))
+            .build()));
+        return;
       }
       if (failCall == number || number <= unavailableCalls) {
         out.onError(io.grpc.Status.UNAVAILABLE.withDescription("double restarting").asRuntimeException());
@@ -311,6 +323,22 @@ class BatchScorerTest {
     assertEquals(1, outcome.attempts());
     assertEquals(1, attemptsByCustomer.get("c-1").get());
     assertEquals(0, counters.retries.get());
+  }
+
+  @Test
+  void callRefusedByAdmission_isATransientAnswerToEachItem_retriedAfterTheServersDelay() throws Exception {
+    start(Duration.ofSeconds(30));
+    refusedCalls = 1;
+    behaviour = (number, item) -> scored(item);
+
+    submitAll(1, 3);
+
+    for (int i = 0; i < 3; i++) {
+      assertTrue(nextOutcome() instanceof PredictResponse);
+    }
+    assertEquals(List.of(3, 3), callSizes);
+    assertEquals(3, counters.retries.get());
+    assertTrue(unaryCallsByCustomer.isEmpty(), "admission never sends items alone");
   }
 
   @Test
