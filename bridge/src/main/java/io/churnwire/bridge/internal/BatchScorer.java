@@ -324,7 +324,7 @@ public final class BatchScorer implements Scorer, AutoCloseable {
       return;
     }
     Code code = Code.forNumber(status.getCode());
-    boolean admission = code == Code.RESOURCE_EXHAUSTED && !ServerStatus.retryDelay(status).isZero();
+    boolean admission = code == Code.RESOURCE_EXHAUSTED && ServerStatus.asksForRetry(status);
     if (code == Code.UNAVAILABLE) {
       outageFor(items, status, delay);
     } else if (admission || code == Code.ABORTED) {
@@ -463,7 +463,7 @@ public final class BatchScorer implements Scorer, AutoCloseable {
         } else {
           item.attempts++;
           if (code == Code.DEADLINE_EXCEEDED || code == Code.ABORTED
-              || (code == Code.RESOURCE_EXHAUSTED && !ServerStatus.retryDelay(status).isZero())) {
+              || (code == Code.RESOURCE_EXHAUSTED && ServerStatus.asksForRetry(status))) {
             if (retryBound.exhausted(item.attempts, item.firstSentNanos, System.nanoTime())) {
               listener.onFailed(item.record, status, BridgeHeaders.REASON_RETRIES_EXHAUSTED, item.attempts);
             } else {
