@@ -80,7 +80,7 @@ import java.util.Properties;
  * @param retryMax largest backoff after repeated transient errors (scoring and producing)
  * @param itemMaxAttempts transient answers to one record after which it is dead-lettered
  * @param itemMaxAge time since a record was first sent after which a transient answer dead-letters it
- * @param itemTimeout how long an item may stay unanswered before the stream is restarted
+ * @param itemTimeout the deadline of a scoring call, after which its records are sent again
  * @param drainTimeout how long a stop or a rebalance waits for in-flight records to be answered
  * @param sessionTimeout how long the group waits for a silent instance before moving its partitions
  * @param produceAttempts sends of one answer after retriable producer errors before giving up on it

@@ -64,7 +64,7 @@ public final class BridgeHeaders {
   public static final String REASON_REJECTED = "REJECTED";
   /** Reason: the server kept answering transiently past {@code item-max-attempts} or {@code item-max-age-ms}. */
   public static final String REASON_RETRIES_EXHAUSTED = "RETRIES_EXHAUSTED";
-  /** Reason: the record ended the shared stream repeatedly, and failed again when sent alone. */
+  /** Reason: the record failed every scoring call it was in, alone too, and again as a unary call. */
   public static final String REASON_BREAKS_STREAM = "BREAKS_STREAM";
   /** Reason: its response was too large to produce, so the request is dead-lettered instead. */
   public static final String REASON_ANSWER_TOO_LARGE = "ANSWER_TOO_LARGE";

@@ -115,7 +115,7 @@ final class BridgeSettings {
       "time since a record was first sent after which a transient answer dead-letters it").require(positive());
 
   static final Setting<Duration> ITEM_TIMEOUT = setting("item-timeout-ms", MILLIS, Duration.ofSeconds(30),
-      "unanswered-item age that restarts the stream").require(positive());
+      "deadline of a scoring call: its records are sent again, in halves").require(positive());
 
   static final Setting<Duration> DRAIN_TIMEOUT = setting("drain-timeout-ms", MILLIS, Duration.ofSeconds(30),
       "time to finish in-flight records on stop or revocation").require(positive());

@@ -3,6 +3,7 @@ package io.churnwire.bridge;
 import io.churnwire.bridge.internal.AnswerSender;
 import io.churnwire.bridge.internal.AnswerSizeLimit;
 import io.churnwire.bridge.internal.Backoff;
+import io.churnwire.bridge.internal.BatchScorer;
 import io.churnwire.bridge.internal.BridgeCounters;
 import io.churnwire.bridge.internal.BridgeLoop;
 import io.churnwire.bridge.internal.BridgeMetrics;
@@ -11,7 +12,6 @@ import io.churnwire.bridge.internal.ItemRetryBound;
 import io.churnwire.bridge.internal.KafkaClients;
 import io.churnwire.bridge.internal.OutcomeLoop;
 import io.churnwire.bridge.internal.RecordTracing;
-import io.churnwire.bridge.internal.ScoringStream;
 import io.churnwire.telemetry.Telemetry;
 import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A running bridge instance: consumes {@code PredictRequest} records, scores them on the Churnwire
- * server through one {@code PredictBatch} stream, and produces {@code PredictResponse} records (or
+ * server in one {@code BatchPredict} call per poll, and produces {@code PredictResponse} records (or
  * dead letters), committing offsets only after the broker acknowledged the answers.
  *
  * <p>The bridge holds no scoring logic: it is an adapter between Kafka and the gRPC API, so a model
@@ -67,7 +67,7 @@ public final class KafkaBridge implements AutoCloseable {
   private final ManagedChannel channel;
   private final ExecutorService grpcExecutor;
   private final ScheduledExecutorService scheduler;
-  private final ScoringStream scoring;
+  private final BatchScorer scoring;
   /** Null when the outcomes are off. */
   private final OutcomeLoop outcomes;
   private final Thread outcomesThread;
@@ -94,8 +94,9 @@ public final class KafkaBridge implements AutoCloseable {
         new AnswerSizeLimit(config.maxRequestSize(), config.deadLetterTopic()));
     this.loop = new BridgeLoop(config, () -> KafkaClients.consumer(config, instance), producer, delivery, counters,
         metrics, tracing);
-    this.scoring = new ScoringStream(channel, scheduler, backoff, config.itemTimeout(),
-        new ItemRetryBound(config.itemMaxAttempts(), config.itemMaxAge()), loop, counters);
+    this.scoring = new BatchScorer(channel, scheduler, backoff, config.itemTimeout(),
+        new ItemRetryBound(config.itemMaxAttempts(), config.itemMaxAge()), config.effectiveMaxPollRecords(), loop,
+        counters);
     loop.scoreWith(scoring);
     if (config.outcomesEnabled()) {
       this.outcomes = new OutcomeLoop(config, () -> KafkaClients.outcomeConsumer(config, instance), producer,
@@ -224,7 +225,7 @@ public final class KafkaBridge implements AutoCloseable {
 
   /**
    * Stops gracefully: no new records are polled, in-flight records are answered (up to the drain
-   * timeout), acknowledged offsets are committed, then the consumer, stream and producer close,
+   * timeout), acknowledged offsets are committed, then the consumer, the scoring calls and the producer close,
    * and last the metrics port, once spans not yet exported are flushed.
    */
   @Override

@@ -1,5 +1,6 @@
 package io.churnwire.bridge.internal;
 
+import java.util.ArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.Producer;
@@ -39,17 +40,24 @@ public final class AnswerSender implements RecordSender, AutoCloseable {
   }
 
   private void run() {
+    var batch = new ArrayList<Send>();
     try {
       while (true) {
-        Send next = queue.take();
-        if (next == STOP) {
-          return;
+        batch.add(queue.take());
+        // Takes what else is waiting at once: a poll's answers arrive together, and one wake-up per answer costs more
+        // than sending it.
+        queue.drainTo(batch);
+        for (Send next : batch) {
+          if (next == STOP) {
+            return;
+          }
+          try {
+            producer.send(next.record(), next.callback());
+          } catch (RuntimeException e) {
+            next.callback().onCompletion(null, e);
+          }
         }
-        try {
-          producer.send(next.record(), next.callback());
-        } catch (RuntimeException e) {
-          next.callback().onCompletion(null, e);
-        }
+        batch.clear();
       }
     } catch (InterruptedException e) {
       LOG.debug("Answer sender interrupted with {} answers queued", queue.size());

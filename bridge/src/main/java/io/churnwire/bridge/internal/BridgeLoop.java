@@ -49,7 +49,7 @@ import org.slf4j.LoggerFactory;
  * {@link UndeliverablePolicy#PAUSE} the other partitions keep flowing; with
  * {@link UndeliverablePolicy#EXIT} the loop then stops gracefully and reports the failure.
  */
-public final class BridgeLoop implements Runnable, ScoringStream.Listener, PartitionLedger.Listener {
+public final class BridgeLoop implements Runnable, Scorer.Listener, PartitionLedger.Listener {
 
   private static final Logger LOG = LoggerFactory.getLogger(BridgeLoop.class);
   private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
@@ -164,6 +164,7 @@ public final class BridgeLoop implements Runnable, ScoringStream.Listener, Parti
         for (var record : consumer.poll(room ? POLL_TIMEOUT : Duration.ZERO)) {
           admit(record);
         }
+        scoring.flush();
         sampleConsumer();
         if (!room) {
           awaitProgress(seen, POLL_TIMEOUT);

@@ -42,7 +42,7 @@ public final class InFlightRecord {
     return source.offset();
   }
 
-  /** {@code topic-partition-offset}, the id used in logs and as the stem of stream item ids. */
+  /** {@code topic-partition-offset}, the id used in logs and as the stem of its item ids in scoring calls. */
   public String describe() {
     return source.topic() + "-" + source.partition() + "-" + source.offset();
   }

@@ -88,7 +88,7 @@ public final class OutcomeLoop implements Runnable {
     /** The server's {@code ChurnMonitoringService} on {@code channel}, each call marked as Kafka's and bounded by {@code deadline}. */
     static Recorder grpc(Channel channel, Duration deadline) {
       var stub = ChurnMonitoringServiceGrpc.newBlockingStub(channel)
-          .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(ScoringStream.viaKafka()));
+          .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(BatchScorer.viaKafka()));
       return request -> stub.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS).recordOutcomes(request);
     }
   }

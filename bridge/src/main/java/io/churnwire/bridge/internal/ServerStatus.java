@@ -29,6 +29,19 @@ final class ServerStatus {
         .build();
   }
 
+  /**
+   * Whether the server asked for a retry with a {@code RetryInfo}, as its admission control does
+   * (with any delay, zero included), which sets a call it refused apart from one too large.
+   */
+  static boolean asksForRetry(Status error) {
+    for (var detail : error.getDetailsList()) {
+      if (detail.is(RetryInfo.class)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** The delay the server's {@code RetryInfo} asks for; zero when it gave none. */
   static Duration retryDelay(Status error) {
     for (var detail : error.getDetailsList()) {

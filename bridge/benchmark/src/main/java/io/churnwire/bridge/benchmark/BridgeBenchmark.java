@@ -5,12 +5,16 @@ import io.churnwire.bridge.KafkaBridge;
 import io.churnwire.datasets.SyntheticTelcoData;
 import io.churnwire.datasets.TelcoRequests;
 import io.churnwire.telemetry.TelemetryConfig;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -60,10 +64,15 @@ public final class BridgeBenchmark implements Callable<Integer> {
   @Option(names = "--partitions", defaultValue = "3", description = "Partitions of every benchmark topic.")
   int partitions;
 
-  @Option(names = "--max-in-flight", defaultValue = "1000", description = "The bridge's in-flight bound.")
-  int maxInFlight;
+  @Option(names = "--max-in-flight", description = "The bridge's in-flight bound; the bridge's default when absent.")
+  Integer maxInFlight;
+
+  @Option(names = "--json", paramLabel = "FILE", description = "Also writes the figures to FILE as one JSON object.")
+  Path json;
 
   private Admin admin;
+  /** CPU time this process spent per record in the last pass, producer, consumer and bridge together. */
+  private double cpuMicrosPerRecord;
   private List<ProducerRecord<byte[], byte[]>> template;
 
   /** Runs the benchmark and prints the two rates; {@code bridge/run.sh benchmark} starts it. */
@@ -95,15 +104,22 @@ public final class BridgeBenchmark implements Callable<Integer> {
       var bridged = new ArrayList<Double>();
       for (int pass = 1; pass <= repeat; pass++) {
         raws.add(raw("raw-" + run + "-" + pass, records));
+        double rawCpu = cpuMicrosPerRecord;
         bridged.add(bridge("bridge-" + run + "-" + pass, records));
-        System.out.printf("  pass %d: raw %,.0f records/s, bridge %,.0f records/s%n", pass, raws.getLast(),
-            bridged.getLast());
+        System.out.printf("  pass %d: raw %,.0f records/s, bridge %,.0f records/s; CPU of this JVM per record "
+            + "(broker and server apart): raw %.1f us, bridge %.1f us%n", pass, raws.getLast(), bridged.getLast(),
+            rawCpu, cpuMicrosPerRecord);
       }
       double raw = median(raws);
       double bridge = median(bridged);
       System.out.printf("raw Kafka produce->consume:             %,10.0f records/s (median of %d)%n", raw, repeat);
       System.out.printf("bridge end to end (Kafka->gRPC->Kafka): %,10.0f records/s (median of %d, %.1f%% of raw)%n",
           bridge, repeat, 100 * bridge / raw);
+      if (json != null) {
+        Files.writeString(json, String.format(Locale.ROOT, "{\"raw_records_per_second\":%.0f,"
+            + "\"bridge_records_per_second\":%.0f,\"ratio\":%.4f,\"records\":%d,\"partitions\":%d}%n",
+            raw, bridge, bridge / raw, records, partitions));
+      }
     }
     return 0;
   }
@@ -124,8 +140,10 @@ public final class BridgeBenchmark implements Callable<Integer> {
         .withEndpoints(bootstrapServers, serverTarget)
         .withTopics(requests, responses, deadLetters)
         .withGroup(prefix, prefix)
-        .withInFlight(maxInFlight, Math.min(500, maxInFlight))
         .withTelemetry(TelemetryConfig.off());
+    if (maxInFlight != null) {
+      config = config.withInFlight(maxInFlight, Math.min(config.maxPollRecords(), maxInFlight));
+    }
     try (var bridge = KafkaBridge.start(config)) {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       while (bridge.stats().assignment().size() < partitions) {
@@ -183,11 +201,14 @@ public final class BridgeBenchmark implements Callable<Integer> {
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+    props.put(ProducerConfig.BATCH_SIZE_CONFIG, 128 * 1024);
     props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
     long started;
+    long cpuStarted;
     try (var producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
       producer.partitionsFor(writeTopic);
       started = System.nanoTime();
+      cpuStarted = processCpuNanos();
       for (int i = 0; i < count; i++) {
         var record = template.get(i);
         producer.send(new ProducerRecord<>(writeTopic, record.key(), record.value()));
@@ -199,7 +220,12 @@ public final class BridgeBenchmark implements Callable<Integer> {
     if (failure.get() != null) {
       throw new IllegalStateException("reader failed", failure.get());
     }
+    cpuMicrosPerRecord = (processCpuNanos() - cpuStarted) / 1e3 / count;
     return count / ((finished - started) / 1e9);
+  }
+
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
   private static double median(List<Double> values) {

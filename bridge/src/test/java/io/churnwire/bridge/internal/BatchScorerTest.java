@@ -8,8 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.protobuf.Any;
 import com.google.rpc.BadRequest;
 import com.google.rpc.Code;
+import com.google.rpc.RetryInfo;
 import com.google.rpc.Status;
 import io.churnwire.bridge.BridgeHeaders;
+import io.churnwire.v1.BatchPredictRequest;
+import io.churnwire.v1.BatchPredictResponse;
 import io.churnwire.v1.ChurnServiceGrpc;
 import io.churnwire.v1.PredictBatchRequest;
 import io.churnwire.v1.PredictBatchResponse;
@@ -24,6 +27,7 @@ import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.time.Duration;
@@ -40,29 +44,33 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
-import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Error paths of the stream client against a test double of the service; the real server is
+ * Error paths of the batch client against a test double of the service; the real server is
  * exercised end to end in {@code KafkaBridgeEndToEndTest}.
  */
-class ScoringStreamTest {
+class BatchScorerTest {
 
   private static final Duration WAIT = Duration.ofSeconds(10);
 
-  /** What the double answers: given the stream number (1-based) and the item, an answer or null for silence. */
+  /** What the double answers: given the call number (1-based) and the item, an answer or null for silence. */
   private volatile BiFunction<Integer, PredictBatchRequest, PredictBatchResponse> behaviour;
-  /** Stream number on whose first item the double fails the whole call; 0 for never. */
-  private volatile int failStream;
-  /** Streams, counted from the first, that the double ends UNAVAILABLE on their first item, like a server going away. */
-  private volatile int unavailableStreams;
-  /** Customer whose item makes the double fail the whole stream INTERNAL, and its unary call too. */
-  private volatile String streamBreaker = "";
+  /** Call number that the double fails whole UNAVAILABLE; 0 for never. */
+  private volatile int failCall;
+  /** Calls, counted from the first, that the double fails UNAVAILABLE, like a server going away. */
+  private volatile int unavailableCalls;
+  /** Calls, counted from the first, that the double refuses as the server's admission does, with RetryInfo. */
+  private volatile int refusedCalls;
+  /** Largest call the double takes; larger ones are refused INVALID_ARGUMENT, as the server does. */
+  private volatile int maxItems = Integer.MAX_VALUE;
+  /** Customer whose item makes the double fail its whole call INTERNAL, and its unary call too. */
+  private volatile String callBreaker = "";
   private final Map<String, AtomicInteger> unaryCallsByCustomer = new ConcurrentHashMap<>();
-  private final AtomicInteger streams = new AtomicInteger();
+  private final AtomicInteger calls = new AtomicInteger();
+  private final List<Integer> callSizes = new CopyOnWriteArrayList<>();
   private final Map<String, AtomicInteger> attemptsByCustomer = new ConcurrentHashMap<>();
   private final LinkedBlockingQueue<Object> outcomes = new LinkedBlockingQueue<>();
   private final BridgeCounters counters = new BridgeCounters();
@@ -71,13 +79,13 @@ class ScoringStreamTest {
   private ManagedChannel channel;
   private ExecutorService clientExecutor;
   private ScheduledExecutorService scheduler;
-  private ScoringStream stream;
+  private BatchScorer scorer;
 
   private final class Double extends ChurnServiceGrpc.ChurnServiceImplBase {
     @Override
     public void predict(PredictRequest request, StreamObserver<PredictResponse> out) {
       unaryCallsByCustomer.computeIfAbsent(request.getCustomerId(), k -> new AtomicInteger()).incrementAndGet();
-      if (request.getCustomerId().equals(streamBreaker)) {
+      if (request.getCustomerId().equals(callBreaker)) {
         out.onError(io.grpc.Status.INTERNAL.withDescription("double cannot handle this one").asRuntimeException());
         return;
       }
@@ -86,44 +94,45 @@ class ScoringStreamTest {
     }
 
     @Override
-    public StreamObserver<PredictBatchRequest> predictBatch(StreamObserver<PredictBatchResponse> out) {
-      int number = streams.incrementAndGet();
-      return new StreamObserver<>() {
-        private boolean failed;
-
-        @Override
-        public void onNext(PredictBatchRequest item) {
-          if (failed) {
-            return;
-          }
-          attemptsByCustomer.computeIfAbsent(item.getRequest().getCustomerId(), k -> new AtomicInteger())
-              .incrementAndGet();
-          if (failStream == number || number <= unavailableStreams) {
-            failed = true;
-            out.onError(io.grpc.Status.UNAVAILABLE.withDescription("double restarting").asRuntimeException());
-            return;
-          }
-          if (item.getRequest().getCustomerId().equals(streamBreaker)) {
-            failed = true;
-            out.onError(io.grpc.Status.INTERNAL.withDescription("double broke on it").asRuntimeException());
-            return;
-          }
-          PredictBatchResponse answer = behaviour.apply(number, item);
-          if (answer != null) {
-            out.onNext(answer);
-          }
+    public void batchPredict(BatchPredictRequest request, StreamObserver<BatchPredictResponse> out) {
+      int number = calls.incrementAndGet();
+      callSizes.add(request.getItemsCount());
+      if (request.getItemsCount() > maxItems) {
+        out.onError(io.grpc.Status.INVALID_ARGUMENT.withDescription("items: too many").asRuntimeException());
+        return;
+      }
+      boolean breaks = false;
+      for (PredictBatchRequest item : request.getItemsList()) {
+        attemptsByCustomer.computeIfAbsent(item.getRequest().getCustomerId(), k -> new AtomicInteger())
+            .incrementAndGet();
+        breaks |= item.getRequest().getCustomerId().equals(callBreaker);
+      }
+      if (number <= refusedCalls) {
+        out.onError(StatusProto.toStatusRuntimeException(Status.newBuilder()
+            .setCode(Code.RESOURCE_EXHAUSTED_VALUE).setMessage("server at capacity")
+            .addDetails(Any.pack(RetryInfo.newBuilder().setRetryDelay(
+                com.google.protobuf.Duration.newBuilder().setNanos(20_000_000)).build()))
+            .build()));
+        return;
+      }
+      if (failCall == number || number <= unavailableCalls) {
+        out.onError(io.grpc.Status.UNAVAILABLE.withDescription("double restarting").asRuntimeException());
+        return;
+      }
+      if (breaks) {
+        out.onError(io.grpc.Status.INTERNAL.withDescription("double broke on it").asRuntimeException());
+        return;
+      }
+      var answer = BatchPredictResponse.newBuilder();
+      for (PredictBatchRequest item : request.getItemsList()) {
+        PredictBatchResponse result = behaviour.apply(number, item);
+        if (result == null) {
+          return;
         }
-
-        @Override
-        public void onError(Throwable t) {}
-
-        @Override
-        public void onCompleted() {
-          if (!failed) {
-            out.onCompleted();
-          }
-        }
-      };
+        answer.addResults(result);
+      }
+      out.onNext(answer.build());
+      out.onCompleted();
     }
   }
 
@@ -155,8 +164,8 @@ class ScoringStreamTest {
     clientExecutor = Executors.newSingleThreadExecutor();
     channel = InProcessChannelBuilder.forName(serverName).executor(clientExecutor).build();
     scheduler = Executors.newSingleThreadScheduledExecutor();
-    stream = new ScoringStream(channel, scheduler,
-        new Backoff(Duration.ofMillis(10), Duration.ofMillis(50)), itemTimeout, bound, new ScoringStream.Listener() {
+    scorer = new BatchScorer(channel, scheduler,
+        new Backoff(Duration.ofMillis(10), Duration.ofMillis(50)), itemTimeout, bound, 100, new Scorer.Listener() {
           @Override
           public void onScored(InFlightRecord record, PredictResponse response) {
             outcomes.add(response);
@@ -171,7 +180,7 @@ class ScoringStreamTest {
 
   @AfterEach
   void tearDown() throws InterruptedException {
-    stream.close();
+    scorer.close();
     channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     scheduler.shutdownNow();
@@ -204,15 +213,81 @@ class ScoringStreamTest {
     return outcome;
   }
 
+  /** Submits the records of offsets {@code first}..{@code last} for customers c-first..c-last, then flushes. */
+  private void submitAll(int first, int last) {
+    for (int i = first; i <= last; i++) {
+      scorer.submit(record(i), customer("c-" + i));
+    }
+    scorer.flush();
+  }
+
   @Test
   void everyCall_tellsTheServerItCarriesKafkaRecords_forThePredictionHistory() throws Exception {
     start(Duration.ofSeconds(30));
     behaviour = (number, item) -> scored(item);
 
-    stream.submit(record(1), customer("c-1"));
+    submitAll(1, 1);
 
     assertEquals("c-1", ((PredictResponse) nextOutcome()).getCustomerId());
     assertEquals(List.of("kafka"), interfaceHeaders);
+  }
+
+  @Test
+  void recordsSubmittedTogether_areScoredInOneCall_eachWithItsOwnAnswer() throws Exception {
+    start(Duration.ofSeconds(30));
+    behaviour = (number, item) -> item.getRequest().getCustomerId().equals("c-2")
+        ? failed(item, Status.newBuilder().setCode(Code.INVALID_ARGUMENT_VALUE).setMessage("bad").build())
+        : scored(item);
+
+    submitAll(1, 3);
+
+    var customers = new HashSet<String>();
+    Failure failure = null;
+    for (int i = 0; i < 3; i++) {
+      Object outcome = nextOutcome();
+      if (outcome instanceof Failure f) {
+        failure = f;
+      } else {
+        customers.add(((PredictResponse) outcome).getCustomerId());
+      }
+    }
+    assertEquals(Set.of("c-1", "c-3"), customers);
+    assertNotNull(failure);
+    assertEquals(BridgeHeaders.REASON_REJECTED, failure.reason());
+    assertEquals(List.of(3), callSizes);
+  }
+
+  @Test
+  void morePendingThanTheBatchSize_areSentInCallsOfAtMostTheBatchSize() throws Exception {
+    start(Duration.ofSeconds(30));
+    behaviour = (number, item) -> scored(item);
+
+    submitAll(1, 250);
+
+    for (int i = 0; i < 250; i++) {
+      assertTrue(nextOutcome() instanceof PredictResponse);
+    }
+    assertEquals(List.of(100, 100, 50), callSizes);
+  }
+
+  @Test
+  void callRefusedAsTooLarge_isSplit_andLaterCallsStaySmaller() throws Exception {
+    start(Duration.ofSeconds(30));
+    maxItems = 30;
+    behaviour = (number, item) -> scored(item);
+
+    submitAll(1, 100);
+    for (int i = 0; i < 100; i++) {
+      assertTrue(nextOutcome() instanceof PredictResponse);
+    }
+    callSizes.clear();
+    submitAll(101, 150);
+    for (int i = 0; i < 50; i++) {
+      assertTrue(nextOutcome() instanceof PredictResponse);
+    }
+
+    assertTrue(callSizes.stream().allMatch(size -> size <= 30), "calls after the refusal: " + callSizes);
+    assertEquals(0, counters.retries.get(), "a refused call is no attempt of its items");
   }
 
   @Test
@@ -222,7 +297,7 @@ class ScoringStreamTest {
         ? failed(item, Status.newBuilder().setCode(Code.UNAVAILABLE_VALUE).setMessage("busy").build())
         : scored(item);
 
-    stream.submit(record(1), customer("c-1"));
+    submitAll(1, 1);
 
     var outcome = nextOutcome();
     assertEquals("c-1", ((PredictResponse) outcome).getCustomerId());
@@ -239,7 +314,7 @@ class ScoringStreamTest {
         .build();
     behaviour = (number, item) -> failed(item, invalid);
 
-    stream.submit(record(1), customer("c-1"));
+    submitAll(1, 1);
 
     var outcome = (Failure) nextOutcome();
     assertEquals(Code.INVALID_ARGUMENT_VALUE, outcome.status().getCode());
@@ -251,45 +326,45 @@ class ScoringStreamTest {
   }
 
   @Test
-  void streamFailure_resendsUnansweredItemsOnANewStream() throws Exception {
+  void callRefusedByAdmission_isATransientAnswerToEachItem_retriedAfterTheServersDelay() throws Exception {
     start(Duration.ofSeconds(30));
-    failStream = 1;
+    refusedCalls = 1;
     behaviour = (number, item) -> scored(item);
 
-    stream.submit(record(1), customer("c-1"));
-    stream.submit(record(2), customer("c-2"));
+    submitAll(1, 3);
+
+    for (int i = 0; i < 3; i++) {
+      assertTrue(nextOutcome() instanceof PredictResponse);
+    }
+    assertEquals(List.of(3, 3), callSizes);
+    assertEquals(3, counters.retries.get());
+    assertTrue(unaryCallsByCustomer.isEmpty(), "admission never sends items alone");
+  }
+
+  @Test
+  void callFailure_resendsItsItemsInANewCall() throws Exception {
+    start(Duration.ofSeconds(30));
+    failCall = 1;
+    behaviour = (number, item) -> scored(item);
+
+    submitAll(1, 2);
 
     var customers = new HashSet<String>();
     customers.add(((PredictResponse) nextOutcome()).getCustomerId());
     customers.add(((PredictResponse) nextOutcome()).getCustomerId());
     assertEquals(Set.of("c-1", "c-2"), customers);
-    assertTrue(streams.get() >= 2, "a new stream must have been opened");
+    assertTrue(calls.get() >= 2, "a new call must have been made");
   }
 
   @Test
-  void itemNeverAnswered_restartsStreamAfterItemTimeout_andIsScored() throws Exception {
+  void callNeverAnswered_isSentAgainAfterTheItemTimeout_andScored() throws Exception {
     start(Duration.ofMillis(200));
     behaviour = (number, item) -> number == 1 ? null : scored(item);
 
-    stream.submit(record(1), customer("c-1"));
+    submitAll(1, 1);
 
     assertEquals("c-1", ((PredictResponse) nextOutcome()).getCustomerId());
-    assertTrue(streams.get() >= 2);
-  }
-
-  @Test
-  void serverShutdown_rotatesTheStream_andItsUnansweredItemIsAnsweredByTheNextServer() throws Exception {
-    start(Duration.ofSeconds(30));
-    behaviour = (number, item) -> number == 1 ? null : scored(item);
-    stream.submit(record(1), customer("held"));
-    awaitTrue(() -> attemptsByCustomer.containsKey("held"));
-
-    server.shutdown();
-    assertTrue(server.awaitTermination(10, TimeUnit.SECONDS), "the rotated stream must let the server drain");
-    startServer();
-
-    assertEquals("held", ((PredictResponse) nextOutcome()).getCustomerId());
-    assertEquals(2, attemptsByCustomer.get("held").get());
+    assertTrue(calls.get() >= 2);
   }
 
   @Test
@@ -299,7 +374,7 @@ class ScoringStreamTest {
     behaviour = (number, item) -> failed(item, Status.newBuilder().setCode(Code.UNAVAILABLE_VALUE)
         .setMessage("busy " + attemptsByCustomer.get(item.getRequest().getCustomerId()).get()).build());
 
-    stream.submit(record(1), customer("c-1"));
+    submitAll(1, 1);
 
     var outcome = (Failure) nextOutcome();
     assertEquals(BridgeHeaders.REASON_RETRIES_EXHAUSTED, outcome.reason());
@@ -316,7 +391,7 @@ class ScoringStreamTest {
     behaviour = (number, item) -> failed(item,
         Status.newBuilder().setCode(Code.RESOURCE_EXHAUSTED_VALUE).setMessage("full").build());
 
-    stream.submit(record(1), customer("c-1"));
+    submitAll(1, 1);
 
     var outcome = (Failure) nextOutcome();
     assertEquals(BridgeHeaders.REASON_RETRIES_EXHAUSTED, outcome.reason());
@@ -325,16 +400,17 @@ class ScoringStreamTest {
   }
 
   @Test
-  void recordThatBreaksTheStream_isSentAlone_thenReportedBreaksStream_whileTheOthersAreScored() throws Exception {
+  void recordThatBreaksItsCall_endsUpAlone_thenReportedBreaksStream_whileTheOthersAreScored() throws Exception {
     start(Duration.ofSeconds(30));
-    streamBreaker = "breaker";
+    callBreaker = "breaker";
     behaviour = (number, item) -> scored(item);
 
-    stream.submit(record(1), customer("c-1"));
-    stream.submit(record(2), customer("breaker"));
+    scorer.submit(record(1), customer("c-1"));
+    scorer.submit(record(2), customer("breaker"));
     for (int i = 3; i <= 6; i++) {
-      stream.submit(record(i), customer("c-" + (i - 1)));
+      scorer.submit(record(i), customer("c-" + (i - 1)));
     }
+    scorer.flush();
 
     var scoredCustomers = new HashSet<String>();
     Failure failure = null;
@@ -352,32 +428,25 @@ class ScoringStreamTest {
     assertEquals(BridgeHeaders.REASON_BREAKS_STREAM, failure.reason());
     assertEquals(Code.INTERNAL_VALUE, failure.status().getCode());
     assertEquals(1, unaryCallsByCustomer.get("breaker").get(), "the breaker is tried alone once");
-    assertEquals(ScoringStream.ISOLATE_AFTER_STRIKES, attemptsByCustomer.get("breaker").get());
+    assertEquals(1, unaryCallsByCustomer.size(), "only the breaker is sent as a unary call");
 
-    stream.submit(record(7), customer("after"));
+    scorer.submit(record(7), customer("after"));
+    scorer.flush();
     assertEquals("after", ((PredictResponse) nextOutcome()).getCustomerId());
-    assertNull(unaryCallsByCustomer.get("after"), "traffic after the breaker flows on the stream again");
+    assertNull(unaryCallsByCustomer.get("after"), "traffic after the breaker flows in batches again");
   }
 
   @Test
-  void streamsEndingUnavailable_areAnOutage_soTheirItemsStayOnTheStream() throws Exception {
+  void callsFailingUnavailable_areAnOutage_soTheirItemsStayInBatches() throws Exception {
     start(Duration.ofSeconds(30));
-    unavailableStreams = ScoringStream.ISOLATE_AFTER_STRIKES + 1;
+    unavailableCalls = BatchScorer.ISOLATE_AFTER_STRIKES + 1;
     behaviour = (number, item) -> scored(item);
 
-    stream.submit(record(1), customer("c-1"));
+    submitAll(1, 1);
 
     assertEquals("c-1", ((PredictResponse) nextOutcome()).getCustomerId());
-    assertEquals(ScoringStream.ISOLATE_AFTER_STRIKES + 2, attemptsByCustomer.get("c-1").get());
+    assertEquals(BatchScorer.ISOLATE_AFTER_STRIKES + 2, attemptsByCustomer.get("c-1").get());
     assertTrue(unaryCallsByCustomer.isEmpty(), "an outage never sends items alone: " + unaryCallsByCustomer);
-  }
-
-  private static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (!condition.getAsBoolean()) {
-      assertTrue(System.nanoTime() < deadline, "condition not met within " + WAIT);
-      Thread.sleep(10);
-    }
   }
 
   @Test
@@ -387,8 +456,9 @@ class ScoringStreamTest {
     var abandoned = record(1);
     abandoned.abandon();
 
-    stream.submit(abandoned, customer("gone"));
-    stream.submit(record(2), customer("c-2"));
+    scorer.submit(abandoned, customer("gone"));
+    scorer.submit(record(2), customer("c-2"));
+    scorer.flush();
 
     assertEquals("c-2", ((PredictResponse) nextOutcome()).getCustomerId());
     assertNull(attemptsByCustomer.get("gone"));
