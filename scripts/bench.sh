@@ -205,7 +205,7 @@ print("%.1f %.3f %.3f %.3f %d" % (r["rps"], lat.get(50, 0), lat.get(90, 0), lat.
   summarise grpc "gRPC Predict" calls/s server no-op 0.95 <"$work/grpc.rounds" | python3 -c '
 import json, sys
 out = json.load(sys.stdin)
-out["notes"] = ["ghz: unary Predict, %s concurrent calls on one connection, %s calls per round (about %s s at the no-op rate), %s rounds alternating which side goes first; %d calls not answered OK."
+out["notes"] = ["ghz: unary Predict, %s concurrent calls on one connection, %s calls per round (about %s s at the no-op rate), %s rounds alternating which side goes first; %s calls not answered OK."
     % tuple(sys.argv[1:6])]
 print(json.dumps(out))' "$concurrency" "$calls" "$duration" "$rounds" "$errors" >"$(part_file grpc)"
 }
@@ -266,7 +266,7 @@ print("%.1f %.3f %.3f %.3f %d" % (r["requests"] / (r["duration_us"] / 1e6), r["p
   summarise rest "REST Predict via Envoy" requests/s server no-op 0.95 <"$work/rest.rounds" | python3 -c '
 import json, sys
 out = json.load(sys.stdin)
-out["notes"] = ["wrk: POST /v1/customers:predict (JSON), 2 threads, %s connections, %s s per round, %s rounds alternating which side goes first; Envoy from envoy/envoy.yaml (scripts/envoy.sh) in front of each; %d answers not 2xx or socket errors."
+out["notes"] = ["wrk: POST /v1/customers:predict (JSON), 2 threads, %s connections, %s s per round, %s rounds alternating which side goes first; Envoy from envoy/envoy.yaml (scripts/envoy.sh) in front of each; %s answers not 2xx or socket errors."
     % tuple(sys.argv[1:5])]
 print(json.dumps(out))' "$concurrency" "$duration" "$rounds" "$errors" >"$(part_file rest)"
 }
