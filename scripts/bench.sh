@@ -14,8 +14,8 @@
 # Writes benchmarks/results/<UTC time>/ (results.md, figures.json, throughput.png, latency.png)
 # and points benchmarks/results/latest at it; prints the table.
 #
-#   scripts/bench.sh                     the whole suite (about 15 minutes on 2 cores)
-#   scripts/bench.sh --quick             a short form (about 5 minutes)
+#   scripts/bench.sh                     the whole suite (about 10 minutes on 2 busy cores, after the build)
+#   scripts/bench.sh --quick             a short form (about 4 to 5 minutes)
 #   scripts/bench.sh --parts grpc,rest   only those parts
 #   scripts/bench.sh jmh [JMH args]      JMH alone, e.g. scripts/bench.sh jmh -p data=telco.csv
 # Options: --quick, --parts LIST, --skip LIST, --rounds N, --duration S (per round), --concurrency N
