@@ -4,7 +4,8 @@
 # Prometheus (prometheus and promtool), the PostgreSQL 15 server the history tests start, and
 # Chromium with its chromedriver for the console's browser test. Idempotent: a tool already
 # present is not fetched again.
-# `--with-bench` also installs ghz, the gRPC load tester.
+# `--with-bench` also installs ghz, the gRPC load tester, and Debian's wrk, the HTTP one
+# (scripts/bench.sh).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 tools="$root/.tools"
@@ -52,6 +53,9 @@ if [ ! -x /usr/lib/postgresql/15/bin/initdb ] || [ ! -x /usr/lib/postgresql/15/b
 fi
 if ! command -v chromium >/dev/null || [ ! -x /usr/bin/chromedriver ]; then
   apt_packages+=(chromium chromium-driver)
+fi
+if [ "${1:-}" = "--with-bench" ] && ! command -v wrk >/dev/null; then
+  apt_packages+=(wrk)
 fi
 if [ "${#apt_packages[@]}" -gt 0 ]; then
   as_root=()
