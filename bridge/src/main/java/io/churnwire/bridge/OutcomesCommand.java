@@ -7,11 +7,14 @@ import static io.churnwire.bridge.BridgeSettings.OUTCOMES_CSV;
 import static io.churnwire.bridge.BridgeSettings.PUBLISH_OUTCOMES_TOPIC;
 
 import com.google.protobuf.Timestamp;
+import de.siegmar.fastcsv.reader.CsvParseException;
+import de.siegmar.fastcsv.reader.CsvReader;
+import de.siegmar.fastcsv.reader.CsvRecord;
 import io.churnwire.config.Values;
 import io.churnwire.v1.Outcome;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -109,45 +112,52 @@ final class OutcomesCommand implements Callable<Integer> {
    * @throws IllegalArgumentException naming the file, line and column of the first bad cell
    */
   static List<Outcome> read(Path csv) {
-    List<String> lines;
-    try {
-      lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new IllegalArgumentException("cannot read " + csv + " (" + e.getClass().getSimpleName() + ")", e);
-    }
-    if (lines.isEmpty() || !lines.getFirst().strip().equals(HEADER)) {
-      throw new IllegalArgumentException(csv + ":1: the header must be " + HEADER);
-    }
     var outcomes = new ArrayList<Outcome>();
-    for (int i = 1; i < lines.size(); i++) {
-      String line = lines.get(i);
-      if (line.isBlank()) {
-        continue;
+    try (CsvReader<CsvRecord> reader = CsvReader.builder().skipEmptyLines(true).detectBomHeader(true)
+        .ofCsvRecord(csv, StandardCharsets.UTF_8)) {
+      boolean header = true;
+      for (CsvRecord record : reader) {
+        String where = csv + ":" + record.getStartingLineNumber() + ": ";
+        if (header) {
+          if (!String.join(",", record.getFields()).strip().equals(HEADER)) {
+            throw new IllegalArgumentException(csv + ":1: the header must be " + HEADER);
+          }
+          header = false;
+          continue;
+        }
+        if (record.getFieldCount() != 3) {
+          throw new IllegalArgumentException(where + "expected 3 cells (" + HEADER + "), found "
+              + record.getFieldCount());
+        }
+        outcomes.add(outcome(where, record.getField(0).strip(), record.getField(1).strip(), record.getField(2).strip()));
       }
-      String where = csv + ":" + (i + 1) + ": ";
-      String[] cells = line.split(",", -1);
-      if (cells.length != 3) {
-        throw new IllegalArgumentException(where + "expected 3 cells (" + HEADER + "), found " + cells.length);
+      if (header) {
+        throw new IllegalArgumentException(csv + ":1: the header must be " + HEADER);
       }
-      String customerId = cells[0].strip();
-      if (customerId.isEmpty()) {
-        throw new IllegalArgumentException(where + "customer_id is empty");
-      }
-      String churned = cells[1].strip();
-      if (!churned.equals("true") && !churned.equals("false")) {
-        throw new IllegalArgumentException(where + "churned must be true or false, got '" + churned + "'");
-      }
-      Instant observed;
-      try {
-        observed = Instant.parse(cells[2].strip());
-      } catch (DateTimeParseException e) {
-        throw new IllegalArgumentException(where + "observe_time must be an ISO-8601 instant such as"
-            + " 2026-11-30T12:00:00Z, got '" + cells[2].strip() + "'", e);
-      }
-      outcomes.add(Outcome.newBuilder().setCustomerId(customerId).setChurned(Boolean.parseBoolean(churned))
-          .setObserveTime(Timestamp.newBuilder().setSeconds(observed.getEpochSecond()).setNanos(observed.getNano()))
-          .build());
+    } catch (IOException | UncheckedIOException e) {
+      throw new IllegalArgumentException("cannot read " + csv + " (" + e.getClass().getSimpleName() + ")", e);
+    } catch (CsvParseException e) {
+      throw new IllegalArgumentException(csv + ": not a CSV file: " + e.getMessage(), e);
     }
     return outcomes;
+  }
+
+  private static Outcome outcome(String where, String customerId, String churned, String observeTime) {
+    if (customerId.isEmpty()) {
+      throw new IllegalArgumentException(where + "customer_id is empty");
+    }
+    if (!churned.equals("true") && !churned.equals("false")) {
+      throw new IllegalArgumentException(where + "churned must be true or false, got '" + churned + "'");
+    }
+    Instant observed;
+    try {
+      observed = Instant.parse(observeTime);
+    } catch (DateTimeParseException e) {
+      throw new IllegalArgumentException(where + "observe_time must be an ISO-8601 instant such as"
+          + " 2026-11-30T12:00:00Z, got '" + observeTime + "'", e);
+    }
+    return Outcome.newBuilder().setCustomerId(customerId).setChurned(Boolean.parseBoolean(churned))
+        .setObserveTime(Timestamp.newBuilder().setSeconds(observed.getEpochSecond()).setNanos(observed.getNano()))
+        .build();
   }
 }

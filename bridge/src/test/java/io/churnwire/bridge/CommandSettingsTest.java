@@ -113,16 +113,18 @@ class CommandSettingsTest {
   }
 
   @Test
-  void outcomesCsv_becomesOutcomes_andABadCellIsNamedByLineAndColumn(@TempDir Path dir) throws Exception {
+  void outcomesCsv_becomesOutcomes_quotedCellsIncluded_andABadCellIsNamedByLine(@TempDir Path dir) throws Exception {
     Path good = Files.writeString(dir.resolve("good.csv"), OutcomesCommand.HEADER + "\n"
-        + "7590-VHVEG,true,2026-11-30T12:00:00Z\n\n5575-GNVDE, false ,2026-11-29T08:30:00.5Z\n");
+        + "7590-VHVEG,true,2026-11-30T12:00:00Z\n\n5575-GNVDE, false ,2026-11-29T08:30:00.5Z\n"
+        + "\"3668-QPYBK, with a comma\",true,2026-11-30T12:00:00Z\n");
     Path bad = Files.writeString(dir.resolve("bad.csv"), OutcomesCommand.HEADER + "\n"
         + "7590-VHVEG,true,2026-11-30T12:00:00Z\n5575-GNVDE,yes,2026-11-29T08:30:00Z\n");
 
     var outcomes = OutcomesCommand.read(good);
     var error = assertThrows(IllegalArgumentException.class, () -> OutcomesCommand.read(bad));
 
-    assertEquals(2, outcomes.size());
+    assertEquals(3, outcomes.size());
+    assertEquals("3668-QPYBK, with a comma", outcomes.get(2).getCustomerId());
     assertEquals("7590-VHVEG", outcomes.get(0).getCustomerId());
     assertTrue(outcomes.get(0).getChurned());
     assertEquals(1_796_040_000L, outcomes.get(0).getObserveTime().getSeconds());
