@@ -141,8 +141,8 @@ final class RestGateway implements AutoCloseable {
     return parse(response.body(), Status.newBuilder(), Status.class);
   }
 
-  /** The fields a {@code google.rpc.BadRequest} in {@code status}'s details names, in order. */
-  static List<String> violatedFields(Status status) {
+  /** The field violations of the {@code google.rpc.BadRequest} in {@code status}'s details, in order. */
+  static List<BadRequest.FieldViolation> fieldViolations(Status status) {
     return status.getDetailsList().stream()
         .filter(detail -> detail.is(BadRequest.class))
         .flatMap(detail -> {
@@ -152,8 +152,12 @@ final class RestGateway implements AutoCloseable {
             throw new AssertionError(e);
           }
         })
-        .map(BadRequest.FieldViolation::getField)
         .toList();
+  }
+
+  /** The fields {@link #fieldViolations} names, in order. */
+  static List<String> violatedFields(Status status) {
+    return fieldViolations(status).stream().map(BadRequest.FieldViolation::getField).toList();
   }
 
   /** Recording is asynchronous: waits until the store holds {@code count} predictions. */

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.rpc.BadRequest;
 import com.google.rpc.Code;
 import com.google.rpc.Status;
@@ -239,15 +238,8 @@ class RestTranscodingIT {
   }
 
   private static Map<String, String> violations(Status status) {
-    return status.getDetailsList().stream()
-        .filter(detail -> detail.is(BadRequest.class))
-        .flatMap(detail -> {
-          try {
-            return detail.unpack(BadRequest.class).getFieldViolationsList().stream();
-          } catch (InvalidProtocolBufferException e) {
-            throw new AssertionError(e);
-          }
-        })
+    return RestGateway.fieldViolations(status).stream()
         .collect(Collectors.toMap(BadRequest.FieldViolation::getField, BadRequest.FieldViolation::getDescription));
   }
+
 }
