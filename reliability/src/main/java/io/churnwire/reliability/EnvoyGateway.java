@@ -50,11 +50,11 @@ final class EnvoyGateway implements AutoCloseable {
 
   /**
    * Envoy in front of the replicas on {@code upstreamPorts}, routing as {@code routing} says, its
-   * configuration rendered to {@code config}; gRPC and REST share one port.
+   * configuration rendered to {@code config}; gRPC and REST share {@code listenPort}, which
+   * clients may have been given before Envoy started.
    */
-  static EnvoyGateway startInFront(Checkout checkout, ReplicaRouting routing, List<Integer> upstreamPorts,
-      Path config, Path log) throws IOException, InterruptedException {
-    int listenPort = freePort();
+  static EnvoyGateway startInFront(Checkout checkout, ReplicaRouting routing, int listenPort,
+      List<Integer> upstreamPorts, Path config, Path log) throws IOException, InterruptedException {
     int adminPort = freePort();
     Files.writeString(config, routing.render(listenPort, adminPort, upstreamPorts, checkout.descriptorSet()),
         StandardCharsets.UTF_8);

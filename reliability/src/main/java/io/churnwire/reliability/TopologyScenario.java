@@ -38,11 +38,13 @@ final class TopologyScenario implements Scenario {
   private static final int SERVERS = 2;
   private static final int BRIDGES = 2;
   private static final int PARTITIONS = 4;
-  private static final int GRPC_CALLERS = 4;
+  private static final int GRPC_CALLERS = 2;
   private static final int REST_CALLERS = 2;
-  /** Each caller's pace, about 100 calls a second. */
-  private static final Duration CALL_PERIOD = Duration.ofMillis(10);
-  private static final int KAFKA_REQUESTS_PER_SECOND = 200;
+  /** Each caller's pace, about 50 calls a second. */
+  private static final Duration CALL_PERIOD = Duration.ofMillis(20);
+  private static final int KAFKA_REQUESTS_PER_SECOND = 100;
+  /** Production stops when the disruptions are over, long before this. */
+  private static final int PRODUCTION_CAP_SECONDS = 3_600;
   /** The broker's smallest allowed session timeout; a killed bridge's partitions move after it. */
   private static final Duration SESSION_TIMEOUT = Duration.ofSeconds(6);
   /** Load before the first disruption, and after each. */
@@ -91,107 +93,102 @@ final class TopologyScenario implements Scenario {
 
   private static void tested(Scale scale, Workspace workspace, List<Figure> figures, List<String> violations)
       throws Exception {
-    long deadline = System.nanoTime() + scale.hangTimeout().toNanos();
+    Duration bound = scale.hangTimeout();
+    Safeguards safeguards = new Safeguards(DRAIN_DELAY, ROUTING.retries());
     LocalKafkaConfig kafkaConfig = new LocalKafkaConfig(workspace.directory("topology-kafka"),
         EnvoyGateway.freePort(), EnvoyGateway.freePort(), PARTITIONS);
-    Safeguards safeguards = new Safeguards(DRAIN_DELAY, ROUTING.retries());
+    int envoyPort = EnvoyGateway.freePort();
     try (LocalKafka kafka = LocalKafka.start(kafkaConfig);
-        Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
-        Replicas servers = Replicas.start(workspace, "topology-server", SERVERS, serverFlags(safeguards));
-        EnvoyGateway envoy = EnvoyGateway.startInFront(workspace.checkout(), ROUTING, servers.ports(),
-            workspace.dir().resolve("topology-envoy.yaml"), workspace.log("topology-envoy"))) {
+        Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
       TOPICS.create(admin, PARTITIONS);
       String bootstrap = kafka.bootstrapServers();
-      List<String> bridgeFlags = TOPICS.bridgeFlags(bootstrap, "127.0.0.1:" + envoy.port(), SESSION_TIMEOUT);
+      List<String> bridgeFlags = TOPICS.bridgeFlags(bootstrap, "127.0.0.1:" + envoyPort, SESSION_TIMEOUT);
       List<BridgeProcess> bridges = new ArrayList<>();
       AtomicBoolean producing = new AtomicBoolean(true);
       AtomicInteger produced = new AtomicInteger();
-      List<Restart> restarts = new ArrayList<>();
-      int kills = 0;
-      boolean callersDone;
-      GatewayLoad load = null;
       Thread producer = null;
-      try (KafkaConsumer<byte[], byte[]> progress = RequestTopics.consumer(bootstrap)) {
+      try {
+        // The bridges join their group while the servers start; they score nothing before Envoy is up.
         for (int b = 0; b < BRIDGES; b++) {
           bridges.add(BridgeProcess.start(workspace.checkout(), bridgeFlags, workspace.log("topology-bridge-" + b)));
         }
-        List<PredictRequest> customers = Customers.varied(100);
-        int most = KAFKA_REQUESTS_PER_SECOND * (int) scale.hangTimeout().toSeconds();
-        producer = Thread.ofPlatform().name("topology-producer").start(() -> produced.set(
-            TOPICS.produce(bootstrap, most, scale.hangTimeout(), producing::get, i -> request(customers, i))));
-        load = GatewayLoad.start(envoy, GRPC_CALLERS, REST_CALLERS, CALL_PERIOD, scale.hangTimeout());
-        while (TOPICS.outcomes(progress) == 0 && System.nanoTime() < deadline) {
-          Thread.sleep(50);
-        }
-        Thread.sleep(STEADY.toMillis());
-        for (int round = 0; round < scale.topologyRounds() && System.nanoTime() < deadline; round++) {
-          restarts.add(Restart.of(servers, round % SERVERS, envoy, safeguards, deadline));
+        try (Replicas servers = Replicas.start(workspace, "topology-server", SERVERS, serverFlags(safeguards));
+            EnvoyGateway envoy = EnvoyGateway.startInFront(workspace.checkout(), ROUTING, envoyPort, servers.ports(),
+                workspace.dir().resolve("topology-envoy.yaml"), workspace.log("topology-envoy"));
+            GatewayLoad load = GatewayLoad.start(envoy, GRPC_CALLERS, REST_CALLERS, CALL_PERIOD, bound);
+            KafkaConsumer<byte[], byte[]> progress = RequestTopics.consumer(bootstrap)) {
+          List<PredictRequest> customers = Customers.varied(100);
+          producer = Thread.ofPlatform().name("topology-producer").start(() -> produced.set(TOPICS.produce(bootstrap,
+              KAFKA_REQUESTS_PER_SECOND * PRODUCTION_CAP_SECONDS, Duration.ofSeconds(PRODUCTION_CAP_SECONDS),
+              producing::get, i -> request(customers, i))));
+          if (!await(() -> TOPICS.outcomes(progress) > 0, bound)) {
+            violations.add("the bridges answered no request within " + bound);
+          }
           Thread.sleep(STEADY.toMillis());
-          int bridge = round % BRIDGES;
-          bridges.get(bridge).kill();
-          kills++;
-          bridges.set(bridge, BridgeProcess.start(workspace.checkout(), bridgeFlags,
-              workspace.log("topology-bridge-" + bridge)));
-          Thread.sleep(STEADY.toMillis());
-        }
-        callersDone = load.finish();
-        producing.set(false);
-        producer.join(scale.hangTimeout().toMillis());
-        while (!TOPICS.committedEverything(admin, progress) && System.nanoTime() < deadline) {
-          Thread.sleep(200);
+          List<Restart> restarts = new ArrayList<>();
+          int kills = 0;
+          for (int round = 0; round < scale.topologyRounds(); round++) {
+            restarts.add(Restart.of(servers, round % SERVERS, envoy, safeguards, bound));
+            Thread.sleep(STEADY.toMillis());
+            int bridge = round % BRIDGES;
+            bridges.get(bridge).kill();
+            kills++;
+            bridges.set(bridge, BridgeProcess.start(workspace.checkout(), bridgeFlags,
+                workspace.log("topology-bridge-" + bridge)));
+            Thread.sleep(STEADY.toMillis());
+          }
+          boolean callersDone = load.finish();
+          long retried = envoy.clusterCounter("upstream_rq_retry");
+          producing.set(false);
+          producer.join(bound.toMillis());
+          boolean settled = await(() -> TOPICS.committedEverything(admin, progress), bound);
+          RequestTopics.Outcomes outcomes = TOPICS.readOutcomes(bootstrap);
+          int requests = produced.get();
+          long unanswered = 0;
+          for (int i = 0; i < requests; i++) {
+            unanswered += outcomes.answered().containsKey(id(i)) ? 0 : 1;
+          }
+
+          figures.add(Figure.of("rolling restarts (SIGTERM, started again on its port)", restarts.size()));
+          figures.add(new Figure("SIGTERM to out of Envoy's rotation, longest", String.format("%,d ms",
+              restarts.stream().mapToLong(r -> r.outOfRotation().toMillis()).max().orElse(0))));
+          figures.add(new Figure("SIGTERM to back in rotation, longest", String.format("%,d ms",
+              restarts.stream().mapToLong(r -> r.backInRotation().toMillis()).max().orElse(0))));
+          figures.add(Figure.of("bridge kill -9 (started again)", kills));
+          figures.add(new Figure("gRPC calls through Envoy", calls(load.grpc())));
+          figures.add(new Figure("REST calls through Envoy", calls(load.rest())));
+          figures.add(Figure.of("calls Envoy retried on another server", retried));
+          figures.add(Figure.of("Kafka requests", requests));
+          figures.add(Figure.of("Kafka requests unanswered", unanswered));
+          figures.add(Figure.of("dead-letter records", outcomes.deadLetterRecords()));
+          figures.add(Figure.of("duplicate answers (at least once)", outcomes.duplicates()));
+
+          failedCalls("gRPC", load.grpc(), load.grpcFailures(), violations);
+          failedCalls("REST", load.rest(), load.restFailures(), violations);
+          if (!callersDone) {
+            violations.add("callers were still waiting for answers " + bound + " after the load stopped");
+          }
+          restarts.forEach(restart -> violations.addAll(restart.problems()));
+          if (requests == 0) {
+            violations.add("no Kafka request was produced");
+          }
+          if (unanswered > 0) {
+            violations.add(unanswered + " of " + requests + " Kafka requests were not answered"
+                + (settled ? "" : " (the group had not committed every request " + bound + " after the load)"));
+          }
+          if (outcomes.deadLetterRecords() > 0) {
+            violations.add(outcomes.deadLetterRecords() + " valid Kafka requests were dead-lettered, e.g. "
+                + outcomes.deadLettered().keySet().stream().limit(3).toList());
+          }
         }
       } finally {
         producing.set(false);
-        if (load != null) {
-          load.close();
-        }
         if (producer != null) {
-          producer.join(scale.hangTimeout().toMillis());
+          producer.join(bound.toMillis());
         }
         for (BridgeProcess bridge : bridges) {
           bridge.close();
         }
-      }
-
-      RequestTopics.Outcomes outcomes = TOPICS.readOutcomes(bootstrap);
-      int requests = produced.get();
-      long unanswered = 0;
-      for (int i = 0; i < requests; i++) {
-        unanswered += outcomes.answered().containsKey(id(i)) ? 0 : 1;
-      }
-      figures.add(Figure.of("rolling restarts (SIGTERM, started again on its port)", restarts.size()));
-      figures.add(Figure.of("SIGTERM to out of Envoy's rotation, longest",
-          restarts.stream().mapToLong(r -> r.outOfRotation().toMillis()).max().orElse(0), "ms"));
-      figures.add(Figure.of("SIGTERM to back in rotation, longest",
-          restarts.stream().mapToLong(r -> r.backInRotation().toMillis()).max().orElse(0), "ms"));
-      figures.add(Figure.of("bridge kill -9 (started again)", kills));
-      figures.add(new Figure("gRPC calls through Envoy", String.format("%,d: %s", load.grpc().total(), load.grpc().line())));
-      figures.add(new Figure("REST calls through Envoy", String.format("%,d: %s", load.rest().total(), load.rest().line())));
-      figures.add(Figure.of("calls Envoy retried on another server", envoy.clusterCounter("upstream_rq_retry")));
-      figures.add(Figure.of("Kafka requests", requests));
-      figures.add(Figure.of("Kafka requests unanswered", unanswered));
-      figures.add(Figure.of("dead-letter records", outcomes.deadLetterRecords()));
-      figures.add(Figure.of("duplicate answers (at least once)", outcomes.duplicates()));
-
-      failedCalls("gRPC", load.grpc(), load.grpcFailures(), violations);
-      failedCalls("REST", load.rest(), load.restFailures(), violations);
-      if (!callersDone) {
-        violations.add("callers were still waiting for answers " + scale.hangTimeout() + " after the load stopped");
-      }
-      if (restarts.size() < scale.topologyRounds()) {
-        violations.add("only " + restarts.size() + " of " + scale.topologyRounds() + " rounds happened within "
-            + scale.hangTimeout());
-      }
-      restarts.forEach(restart -> violations.addAll(restart.problems()));
-      if (requests == 0) {
-        violations.add("no Kafka request was produced");
-      }
-      if (unanswered > 0) {
-        violations.add(unanswered + " of " + requests + " Kafka requests were not answered");
-      }
-      if (outcomes.deadLetterRecords() > 0) {
-        violations.add(outcomes.deadLetterRecords() + " valid Kafka requests were dead-lettered, e.g. "
-            + outcomes.deadLettered().keySet().stream().limit(3).toList());
       }
     }
   }
@@ -199,17 +196,16 @@ final class TopologyScenario implements Scenario {
   /** One control run: the servers and Envoy without {@code safeguards}' missing ones, one rolling restart. */
   private static void control(Safeguards safeguards, Scale scale, Workspace workspace, List<Figure> figures,
       List<String> violations) throws Exception {
-    long deadline = System.nanoTime() + scale.hangTimeout().toNanos();
     ReplicaRouting routing = new ReplicaRouting(ROUTING.healthCheckInterval(), ROUTING.unhealthyThreshold(),
         safeguards.retries());
     String name = "control-" + (safeguards.drainDelay().isZero() ? "nodelay" : "delay")
         + (safeguards.retries() ? "-retries" : "-noretries");
     try (Replicas servers = Replicas.start(workspace, name + "-server", SERVERS, serverFlags(safeguards));
-        EnvoyGateway envoy = EnvoyGateway.startInFront(workspace.checkout(), routing, servers.ports(),
-            workspace.dir().resolve(name + "-envoy.yaml"), workspace.log(name + "-envoy"));
+        EnvoyGateway envoy = EnvoyGateway.startInFront(workspace.checkout(), routing, EnvoyGateway.freePort(),
+            servers.ports(), workspace.dir().resolve(name + "-envoy.yaml"), workspace.log(name + "-envoy"));
         GatewayLoad load = GatewayLoad.start(envoy, GRPC_CALLERS, REST_CALLERS, CALL_PERIOD, scale.hangTimeout())) {
       Thread.sleep(STEADY.toMillis());
-      Restart restart = Restart.of(servers, 0, envoy, safeguards, deadline);
+      Restart restart = Restart.of(servers, 0, envoy, safeguards, scale.hangTimeout());
       Thread.sleep(STEADY.toMillis());
       load.finish();
       figures.add(new Figure("control, " + safeguards.label(), String.format(
@@ -227,6 +223,28 @@ final class TopologyScenario implements Scenario {
   private static List<String> serverFlags(Safeguards safeguards) {
     return List.of("--drain-delay-seconds=" + safeguards.drainDelay().toSeconds(),
         "--drain-timeout-seconds=" + DRAIN_TIMEOUT.toSeconds());
+  }
+
+  /** {@code total: OUTCOME=count, ...}. */
+  private static String calls(Tally calls) {
+    return String.format("%,d: %s", calls.total(), calls.line());
+  }
+
+  /** Polls {@code condition} every 20 ms until it holds (true) or {@code bound} has passed (false). */
+  static boolean await(Condition condition, Duration bound) throws Exception {
+    long end = System.nanoTime() + bound.toNanos();
+    while (!condition.holds()) {
+      if (System.nanoTime() - end >= 0) {
+        return false;
+      }
+      Thread.sleep(20);
+    }
+    return true;
+  }
+
+  /** What {@link #await} polls; may fail like the admin calls it makes. */
+  interface Condition {
+    boolean holds() throws Exception;
   }
 
   private static void failedCalls(String kind, Tally calls, long failed, List<String> violations) {
@@ -253,39 +271,34 @@ final class TopologyScenario implements Scenario {
    * rotation, and back in (started again on its port, {@code SERVING}); what went wrong.
    */
   record Restart(Duration outOfRotation, Duration backInRotation, List<String> problems) {
-    private static final Duration POLL = Duration.ofMillis(20);
-    /** How long a restarted server may take to answer its first call through Envoy. */
-    private static final Duration FIRST_CALL = Duration.ofSeconds(20);
 
-    /** SIGTERM to {@code replica}, its exit, a start on the same port, and its first call answered through Envoy. */
-    static Restart of(Replicas servers, int replica, EnvoyGateway envoy, Safeguards safeguards, long deadline)
+    /**
+     * SIGTERM to {@code replica}, its exit, a start on the same port, and its first call answered
+     * through Envoy; each step bounded by {@code bound}.
+     */
+    static Restart of(Replicas servers, int replica, EnvoyGateway envoy, Safeguards safeguards, Duration bound)
         throws Exception {
       List<String> problems = new ArrayList<>();
       int port = servers.ports().get(replica);
       long signalled = System.nanoTime();
       servers.sigterm(replica);
-      while (envoy.routesTo(port) && System.nanoTime() < deadline) {
-        Thread.sleep(POLL.toMillis());
+      if (!await(() -> !envoy.routesTo(port), bound)) {
+        problems.add("Envoy still routed to server " + replica + " " + bound + " after its SIGTERM");
       }
       Duration outOfRotation = Duration.ofNanos(System.nanoTime() - signalled);
-      OptionalInt exit = servers.awaitExit(replica, safeguards.drainDelay().plus(DRAIN_TIMEOUT).plusSeconds(30));
+      OptionalInt exit = servers.awaitExit(replica, safeguards.drainDelay().plus(DRAIN_TIMEOUT).plus(bound));
       if (exit.isEmpty() || exit.getAsInt() != 0) {
         problems.add("server " + replica + " " + (exit.isEmpty() ? "did not exit after SIGTERM and was killed"
             : "exited with " + exit.getAsInt() + " after SIGTERM"));
       }
       servers.startAgain(replica);
-      while (!envoy.routesTo(port) && System.nanoTime() < deadline) {
-        Thread.sleep(POLL.toMillis());
+      if (!await(() -> envoy.routesTo(port), bound)) {
+        problems.add("Envoy did not route to server " + replica + " again within " + bound + " of its restart");
       }
       Duration backInRotation = Duration.ofNanos(System.nanoTime() - signalled);
       long answered = envoy.successesOf(port);
-      long firstCallBy = Math.min(deadline, System.nanoTime() + FIRST_CALL.toNanos());
-      while (envoy.successesOf(port) == answered && System.nanoTime() < firstCallBy) {
-        Thread.sleep(POLL.toMillis());
-      }
-      if (envoy.successesOf(port) == answered) {
-        problems.add("server " + replica + " answered no call through Envoy within " + FIRST_CALL.toSeconds()
-            + " s of its restart");
+      if (!await(() -> envoy.successesOf(port) > answered, bound)) {
+        problems.add("server " + replica + " answered no call through Envoy within " + bound + " of its restart");
       }
       return new Restart(outOfRotation, backInRotation, problems);
     }
