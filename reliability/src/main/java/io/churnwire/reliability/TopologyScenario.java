@@ -33,6 +33,13 @@ final class TopologyScenario implements Scenario {
   /** The control runs: the tested safeguards, one or both taken away. */
   static final List<Safeguards> CONTROLS = List.of(new Safeguards(Duration.ZERO, false),
       new Safeguards(Duration.ZERO, true), new Safeguards(DRAIN_DELAY, false));
+  /**
+   * Scoring capacity of each server: the whole load, the bridges' streams included, on one server
+   * while the other restarts, as a deployment sizes its replicas.
+   */
+  private static final int CAPACITY = 256;
+  /** Rolling restarts in each control run: how soon Envoy notices a stopping server varies. */
+  private static final int CONTROL_RESTARTS = 3;
   /** In-flight calls' time once the delay is over; a bridge's long-lived stream holds a drain that long. */
   private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(2);
   private static final int SERVERS = 2;
@@ -193,7 +200,7 @@ final class TopologyScenario implements Scenario {
     }
   }
 
-  /** One control run: the servers and Envoy without {@code safeguards}' missing ones, one rolling restart. */
+  /** One control run: the servers and Envoy with only {@code safeguards}, under gRPC and REST load, a few rolling restarts. */
   private static void control(Safeguards safeguards, Scale scale, Workspace workspace, List<Figure> figures,
       List<String> violations) throws Exception {
     ReplicaRouting routing = new ReplicaRouting(ROUTING.healthCheckInterval(), ROUTING.unhealthyThreshold(),
@@ -205,13 +212,17 @@ final class TopologyScenario implements Scenario {
             servers.ports(), workspace.dir().resolve(name + "-envoy.yaml"), workspace.log(name + "-envoy"));
         GatewayLoad load = GatewayLoad.start(envoy, GRPC_CALLERS, REST_CALLERS, CALL_PERIOD, scale.hangTimeout())) {
       Thread.sleep(STEADY.toMillis());
-      Restart restart = Restart.of(servers, 0, envoy, safeguards, scale.hangTimeout());
-      Thread.sleep(STEADY.toMillis());
+      long longestOutOfRotation = 0;
+      for (int restart = 0; restart < CONTROL_RESTARTS; restart++) {
+        longestOutOfRotation = Math.max(longestOutOfRotation,
+            Restart.of(servers, restart % SERVERS, envoy, safeguards, scale.hangTimeout()).outOfRotation().toMillis());
+        Thread.sleep(STEADY.toMillis());
+      }
       load.finish();
-      figures.add(new Figure("control, " + safeguards.label(), String.format(
-          "failed gRPC %,d of %,d, failed REST %,d of %,d; %,d retried; out of rotation %,d ms after SIGTERM",
-          load.grpcFailures(), load.grpc().total(), load.restFailures(), load.rest().total(),
-          envoy.clusterCounter("upstream_rq_retry"), restart.outOfRotation().toMillis())));
+      figures.add(new Figure("control, " + safeguards.label() + ", " + CONTROL_RESTARTS + " rolling restarts",
+          String.format("failed gRPC %,d of %,d, failed REST %,d of %,d; %,d retried; out of rotation at most %,d ms"
+              + " after SIGTERM", load.grpcFailures(), load.grpc().total(), load.restFailures(), load.rest().total(),
+              envoy.clusterCounter("upstream_rq_retry"), longestOutOfRotation)));
       if (safeguards.drainDelay().isZero() && !safeguards.retries()
           && load.grpcFailures() + load.restFailures() == 0) {
         violations.add("the control run with " + safeguards.label() + " failed no call: the scenario cannot tell"
@@ -222,7 +233,7 @@ final class TopologyScenario implements Scenario {
 
   private static List<String> serverFlags(Safeguards safeguards) {
     return List.of("--drain-delay-seconds=" + safeguards.drainDelay().toSeconds(),
-        "--drain-timeout-seconds=" + DRAIN_TIMEOUT.toSeconds());
+        "--drain-timeout-seconds=" + DRAIN_TIMEOUT.toSeconds(), "--max-in-flight=" + CAPACITY);
   }
 
   /** {@code total: OUTCOME=count, ...}. */
