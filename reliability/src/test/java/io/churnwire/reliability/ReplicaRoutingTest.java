@@ -44,6 +44,13 @@ class ReplicaRoutingTest {
   }
 
   @Test
+  void topologyScenario_drainDelayOutlastsEnvoysTimeToTakeAServerOut() {
+    assertTrue(TopologyScenario.DRAIN_DELAY.compareTo(TopologyScenario.ROUTING.outOfRotationWithin()) > 0,
+        TopologyScenario.DRAIN_DELAY + " vs " + TopologyScenario.ROUTING.outOfRotationWithin());
+    assertTrue(TopologyScenario.CONTROLS.stream().anyMatch(c -> c.drainDelay().isZero() && !c.retries()));
+  }
+
+  @Test
   void noServerOrNoThreshold_isRefusedNamingIt() {
     ReplicaRouting routing = new ReplicaRouting(Duration.ofMillis(500), 2, true);
 
