@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The reliability campaign against real processes: the packaged server, Envoy, a Kafka broker and
-# the bridge. Long form by default (about 10 minutes); --short is the form the build runs.
+# the bridge, and in scenario 6 two servers behind one Envoy with two bridges (rolling restarts,
+# bridge kills, and control runs without the drain delay or the retries). Long form by default
+# (about 20 minutes); --short is the form the build runs.
 # `scripts/reliability.sh --help` lists the options. Exits 1 when an expectation broke.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"

@@ -17,7 +17,8 @@ record CampaignOptions(boolean shortForm, Set<Integer> only, Optional<Path> figu
 
         --short           the scaled-down form the build runs (about 1/20 of the work)
         --only N          run only scenario N (1 fuzz, 2 overload, 3 bridge kills, 4 hot reload,
-                          5 cancelled streams); repeatable, or a comma-separated list
+                          5 cancelled streams, 6 rolling restart behind Envoy); repeatable, or a
+                          comma-separated list
         --figures FILE    also write the summary table (Markdown) to FILE
         --root DIR        the checkout (default: the current directory or a parent)
       """;

@@ -57,6 +57,21 @@ public record Checkout(Path root) {
     return root.resolve("scripts/envoy.sh");
   }
 
+  /** Envoy: {@code $ENVOY}, else {@code .tools/bin/envoy} ({@code scripts/install-tools.sh} installs it). */
+  public Path envoyBinary() {
+    String configured = System.getenv("ENVOY");
+    Path envoy = configured == null || configured.isBlank() ? root.resolve(".tools/bin/envoy") : Path.of(configured);
+    if (!Files.isExecutable(envoy)) {
+      throw new IllegalStateException("no Envoy at " + envoy + "; run scripts/install-tools.sh or set ENVOY");
+    }
+    return envoy;
+  }
+
+  /** The descriptor set Envoy's transcoder reads, {@code contracts/target/descriptors/churnwire.pb}. */
+  public Path descriptorSet() {
+    return existing(root.resolve("contracts/target/descriptors/churnwire.pb"));
+  }
+
   /** A program of the JDK running the campaign ({@code java}, {@code jcmd}). */
   public static Path jdkTool(String name) {
     return Path.of(System.getProperty("java.home"), "bin", name);

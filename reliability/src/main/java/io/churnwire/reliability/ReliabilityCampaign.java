@@ -15,9 +15,9 @@ import java.util.List;
  * figures are reported even then.
  */
 public final class ReliabilityCampaign {
-  /** The scenarios, numbered 1 to 5 in this order. */
+  /** The scenarios, numbered 1 to 6 in this order. */
   static final List<Scenario> SCENARIOS = List.of(new FuzzScenario(), new OverloadScenario(),
-      new BridgeKillScenario(), new HotReloadScenario(), new StreamCancellationScenario());
+      new BridgeKillScenario(), new HotReloadScenario(), new StreamCancellationScenario(), new TopologyScenario());
 
   private ReliabilityCampaign() {}
 

@@ -13,15 +13,18 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The packaged server started as an operator starts it ({@code java -jar}, a free port), with its
- * whole output in a log file so the campaign can measure what hostile calls make it write.
+ * The packaged server started as an operator starts it ({@code java -jar}, a free port or a fixed
+ * one it can be restarted on), with its whole output in a log file so the campaign can measure
+ * what hostile calls make it write.
  */
 final class ServerProcess implements AutoCloseable {
   private static final Pattern LISTENING =
@@ -47,9 +50,18 @@ final class ServerProcess implements AutoCloseable {
   /** Starts the server on {@code modelDir} with {@code flags} added; returns once it listens. */
   static ServerProcess start(Checkout checkout, Path modelDir, Path log, List<String> flags)
       throws IOException, InterruptedException {
+    return startOn(0, checkout, modelDir, log, flags);
+  }
+
+  /**
+   * Starts the server on {@code port} of 127.0.0.1 (0 for a free one), as a replica behind a load
+   * balancer that knows its address is started again after a restart; returns once it listens.
+   */
+  static ServerProcess startOn(int port, Checkout checkout, Path modelDir, Path log, List<String> flags)
+      throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of(Checkout.jdkTool("java").toString(), "-Xmx512m",
         "-jar", checkout.serverJar().toString(),
-        "--host=127.0.0.1", "--port=0", "--admin-port=0", "--metrics-port=0", "--history=off",
+        "--host=127.0.0.1", "--port=" + port, "--admin-port=0", "--metrics-port=0", "--history=off",
         "--model-dir=" + modelDir));
     command.addAll(flags);
     Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -157,6 +169,25 @@ final class ServerProcess implements AutoCloseable {
       throw new IOException("jcmd Thread.print failed: " + new String(output, StandardCharsets.UTF_8));
     }
     return ThreadDump.parse(new String(output, StandardCharsets.UTF_8));
+  }
+
+  /** SIGTERM, as an orchestrator stops a replica; returns at once (see {@link #awaitExit}). */
+  void sigterm() {
+    channel.shutdownNow();
+    adminChannel.shutdownNow();
+    process.destroy();
+  }
+
+  /**
+   * Waits up to {@code bound} for the server to exit; its exit code, or empty when it was still
+   * running and has been killed with SIGKILL.
+   */
+  OptionalInt awaitExit(Duration bound) throws InterruptedException {
+    if (process.waitFor(bound.toMillis(), TimeUnit.MILLISECONDS)) {
+      return OptionalInt.of(process.exitValue());
+    }
+    process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    return OptionalInt.empty();
   }
 
   /** SIGTERM (the server drains), then SIGKILL if it has not exited within 30 s. */

@@ -17,7 +17,7 @@ class CampaignOptionsTest {
     CampaignOptions options = CampaignOptions.parse();
 
     assertEquals(Scale.full(), options.scale());
-    assertTrue(options.selects(1) && options.selects(5));
+    assertTrue(options.selects(1) && options.selects(6));
   }
 
   @Test
@@ -32,10 +32,10 @@ class CampaignOptionsTest {
 
   @Test
   void unknownScenarioOrOption_isRefusedNamingIt() {
-    var scenario = assertThrows(IllegalArgumentException.class, () -> CampaignOptions.parse("--only", "6"));
+    var scenario = assertThrows(IllegalArgumentException.class, () -> CampaignOptions.parse("--only", "7"));
     var option = assertThrows(IllegalArgumentException.class, () -> CampaignOptions.parse("--fast"));
 
-    assertTrue(scenario.getMessage().contains("'6'"), scenario.getMessage());
+    assertTrue(scenario.getMessage().contains("'7'"), scenario.getMessage());
     assertTrue(option.getMessage().contains("--fast"), option.getMessage());
   }
 }

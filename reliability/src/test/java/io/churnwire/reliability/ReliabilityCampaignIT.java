@@ -55,6 +55,11 @@ class ReliabilityCampaignIT {
     assertPassed(new StreamCancellationScenario());
   }
 
+  @Test
+  void rollingRestartOfAServerAndKillOfABridge_behindEnvoy_failNoCallAndAnswerEveryKafkaRequest() {
+    assertPassed(new TopologyScenario());
+  }
+
   private static void assertPassed(Scenario scenario) {
     ScenarioResult result = ReliabilityCampaign.run(scenario, SCALE, workspace);
     synchronized (RESULTS) {
