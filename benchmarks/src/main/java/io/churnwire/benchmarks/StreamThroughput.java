@@ -8,6 +8,7 @@ import io.churnwire.v1.PaymentMethod;
 import io.churnwire.v1.PredictBatchRequest;
 import io.churnwire.v1.PredictRequest;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,7 +78,7 @@ public final class StreamThroughput {
   }
 
   /** One measured stream. */
-  record Result(long items, double seconds, long errors) {
+  record Result(long items, double seconds, long errors, double clientCpuSeconds) {
     double itemsPerSecond() {
       return items / seconds;
     }
@@ -105,18 +106,31 @@ public final class StreamThroughput {
       }
       result = stream(client, pool, options.items());
     }
-    System.out.printf(Locale.ROOT, "%,d items in %.3f s: %,.0f items/s on one stream (window %d), %d errors%n",
-        result.items(), result.seconds(), result.itemsPerSecond(), options.window(), result.errors());
+    System.out.printf(Locale.ROOT,
+        "%,d items in %.3f s: %,.0f items/s on one stream (window %d), %d errors; client CPU %.2f µs per item%n",
+        result.items(), result.seconds(), result.itemsPerSecond(), options.window(), result.errors(),
+        result.clientCpuSeconds() * 1e6 / result.items());
     if (options.json() != null) {
       Files.writeString(options.json(), result.json() + "\n", StandardCharsets.UTF_8);
     }
   }
 
   private static Result stream(ChurnClient client, PredictBatchRequest[] pool, long count) {
+    long cpu = processCpuNanos();
     long start = System.nanoTime();
     BatchSummary summary = client.predictBatch(items(pool, count), result -> {});
     double seconds = (System.nanoTime() - start) / 1e9;
-    return new Result(summary.items(), seconds, summary.failed());
+    return new Result(summary.items(), seconds, summary.failed(), (processCpuNanos() - cpu) / 1e9);
+  }
+
+  /**
+   * CPU time this process has used, every thread included; on a shared machine it says what the
+   * client costs per item when the wall-clock rate only says how busy the neighbours were.
+   */
+  private static long processCpuNanos() {
+    return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+        ? os.getProcessCpuTime()
+        : 0;
   }
 
   private static Iterator<PredictBatchRequest> items(PredictBatchRequest[] pool, long count) {
