@@ -222,41 +222,29 @@ public final class FeatureBinding {
     }
 
     private static FieldReader enumField(ToIntFunction<PredictRequest> number) {
-      return new FieldReader() {
-        @Override
-        public boolean present(PredictRequest request) {
-          return true;
-        }
-
-        @Override
-        public double number(PredictRequest request) {
-          return number.applyAsInt(request);
-        }
-
-        @Override
-        public int enumNumber(PredictRequest request) {
-          return number.applyAsInt(request);
-        }
-      };
+      return new Typed(request -> true, number::applyAsInt);
     }
 
     private static FieldReader numberField(Predicate<PredictRequest> has, ToDoubleFunction<PredictRequest> value) {
-      return new FieldReader() {
-        @Override
-        public boolean present(PredictRequest request) {
-          return has.test(request);
-        }
+      return new Typed(has, value);
+    }
 
-        @Override
-        public double number(PredictRequest request) {
-          return value.applyAsDouble(request);
-        }
+    /** A field read through generated accessors: whether it was sent, and its value (an enum's number). */
+    record Typed(Predicate<PredictRequest> has, ToDoubleFunction<PredictRequest> value) implements FieldReader {
+      @Override
+      public boolean present(PredictRequest request) {
+        return has.test(request);
+      }
 
-        @Override
-        public int enumNumber(PredictRequest request) {
-          return (int) value.applyAsDouble(request);
-        }
-      };
+      @Override
+      public double number(PredictRequest request) {
+        return value.applyAsDouble(request);
+      }
+
+      @Override
+      public int enumNumber(PredictRequest request) {
+        return (int) value.applyAsDouble(request);
+      }
     }
 
     private static FieldReader reflective(FieldDescriptor field) {
