@@ -13,6 +13,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Predicate;
+import java.util.function.ToDoubleFunction;
+import java.util.function.ToIntFunction;
 import java.util.stream.Collectors;
 
 /**
@@ -55,7 +58,8 @@ public final class FeatureBinding {
         throw new IllegalArgumentException("model feature '" + spec.name() + "' is " + spec.type()
             + " but the request field has type " + field.getJavaType());
       }
-      features.add(new Feature(spec, field, categorical ? levelIndexByEnumNumber(spec, field) : Map.of()));
+      features.add(new Feature(spec, field, categorical ? levelIndexByEnumNumber(spec, field) : Map.of(),
+          FieldReader.of(field)));
     }
     return new FeatureBinding(List.copyOf(features));
   }
@@ -140,24 +144,24 @@ public final class FeatureBinding {
   }
 
   /** One model feature and the request field it is read from. */
-  private record Feature(FeatureSpec spec, FieldDescriptor field, Map<Integer, Integer> levelIndexByNumber) {
+  private record Feature(FeatureSpec spec, FieldDescriptor field, Map<Integer, Integer> levelIndexByNumber,
+      FieldReader reader) {
 
     /** Stores the value in {@code row[index]}; returns why it is unacceptable, or null. */
     String read(PredictRequest request, double[] row, int index) {
       if (spec.type() == FeatureType.CATEGORICAL) {
-        EnumValueDescriptor value = (EnumValueDescriptor) request.getField(field);
-        Integer level = levelIndexByNumber.get(value.getNumber());
+        int number = reader.enumNumber(request);
+        Integer level = levelIndexByNumber.get(number);
         if (level == null) {
-          return (value.getNumber() == 0 ? "is required" : "has unknown value " + value.getNumber())
-              + "; one of " + allowedNames();
+          return (number == 0 ? "is required" : "has unknown value " + number) + "; one of " + allowedNames();
         }
         row[index] = level;
         return null;
       }
-      if (!request.hasField(field)) {
+      if (!reader.present(request)) {
         return "is required; a number from " + format(spec.min()) + " to " + format(spec.max());
       }
-      double value = ((Number) request.getField(field)).doubleValue();
+      double value = reader.number(request);
       if (!Double.isFinite(value)) {
         return "must be a finite number, got " + value;
       }
@@ -178,6 +182,88 @@ public final class FeatureBinding {
       return value == Math.rint(value) && Math.abs(value) < 1e15
           ? Long.toString((long) value)
           : Double.toString(value);
+    }
+  }
+
+  /**
+   * Reads one request field through its generated accessor. The generic descriptor path
+   * ({@code hasField}, {@code getField}) goes through reflection and boxes every value, once per
+   * feature of every request; it remains for a field this table does not know.
+   */
+  private interface FieldReader {
+    /** Whether the field was sent (always true for an enum, whose 0 means "not given"). */
+    boolean present(PredictRequest request);
+
+    /** The field's number. */
+    double number(PredictRequest request);
+
+    /** The field's enum number, unknown numbers included. */
+    int enumNumber(PredictRequest request);
+
+    static FieldReader of(FieldDescriptor field) {
+      return switch (field.getNumber()) {
+        case PredictRequest.INTERNET_SERVICE_FIELD_NUMBER -> enumField(PredictRequest::getInternetServiceValue);
+        case PredictRequest.CONTRACT_FIELD_NUMBER -> enumField(PredictRequest::getContractValue);
+        case PredictRequest.PAYMENT_METHOD_FIELD_NUMBER -> enumField(PredictRequest::getPaymentMethodValue);
+        case PredictRequest.NUMBER_DEPENDENTS_FIELD_NUMBER ->
+            numberField(PredictRequest::hasNumberDependents, PredictRequest::getNumberDependents);
+        case PredictRequest.NUMBER_REFERRALS_FIELD_NUMBER ->
+            numberField(PredictRequest::hasNumberReferrals, PredictRequest::getNumberReferrals);
+        case PredictRequest.SATISFACTION_SCORE_FIELD_NUMBER ->
+            numberField(PredictRequest::hasSatisfactionScore, PredictRequest::getSatisfactionScore);
+        case PredictRequest.TENURE_IN_MONTHS_FIELD_NUMBER ->
+            numberField(PredictRequest::hasTenureInMonths, PredictRequest::getTenureInMonths);
+        case PredictRequest.TOTAL_LONG_DISTANCE_CHARGES_FIELD_NUMBER ->
+            numberField(PredictRequest::hasTotalLongDistanceCharges, PredictRequest::getTotalLongDistanceCharges);
+        case PredictRequest.TOTAL_REVENUE_FIELD_NUMBER ->
+            numberField(PredictRequest::hasTotalRevenue, PredictRequest::getTotalRevenue);
+        default -> reflective(field);
+      };
+    }
+
+    private static FieldReader enumField(ToIntFunction<PredictRequest> number) {
+      return new Typed(request -> true, number::applyAsInt);
+    }
+
+    private static FieldReader numberField(Predicate<PredictRequest> has, ToDoubleFunction<PredictRequest> value) {
+      return new Typed(has, value);
+    }
+
+    /** A field read through generated accessors: whether it was sent, and its value (an enum's number). */
+    record Typed(Predicate<PredictRequest> has, ToDoubleFunction<PredictRequest> value) implements FieldReader {
+      @Override
+      public boolean present(PredictRequest request) {
+        return has.test(request);
+      }
+
+      @Override
+      public double number(PredictRequest request) {
+        return value.applyAsDouble(request);
+      }
+
+      @Override
+      public int enumNumber(PredictRequest request) {
+        return (int) value.applyAsDouble(request);
+      }
+    }
+
+    private static FieldReader reflective(FieldDescriptor field) {
+      return new FieldReader() {
+        @Override
+        public boolean present(PredictRequest request) {
+          return request.hasField(field);
+        }
+
+        @Override
+        public double number(PredictRequest request) {
+          return ((Number) request.getField(field)).doubleValue();
+        }
+
+        @Override
+        public int enumNumber(PredictRequest request) {
+          return ((EnumValueDescriptor) request.getField(field)).getNumber();
+        }
+      };
     }
   }
 }

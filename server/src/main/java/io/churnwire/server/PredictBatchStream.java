@@ -8,6 +8,8 @@ import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
 
@@ -28,8 +30,17 @@ import java.util.concurrent.RejectedExecutionException;
  * and an event that arrives while another thread drains makes that thread drain again instead of
  * being lost. A stream that leaves cancels its capacity registration. An item the server could not
  * decode is answered with its own {@code INVALID_ARGUMENT} in turn.
+ *
+ * <p>Items are scored in blocks, one block of a stream at a time: the task handed to the executor
+ * takes every waiting item whose permits are free when it starts, so the items that arrive while a
+ * block is scored form the next one. A block costs one executor hand-over and one pass of the
+ * runtime's block path however many items it holds, and its answers are written together; under a
+ * light load a block is a single item and waits for nothing.
  */
 final class PredictBatchStream implements StreamObserver<PredictBatchRequest>, StreamWindows.Window {
+  /** Most items scored as one block; the window bounds a block too. */
+  static final int MAX_BLOCK = 512;
+
   private final ServerCallStreamObserver<PredictBatchResponse> out;
   private final Predictor predictor;
   private final ScoringExecutor executor;
@@ -44,6 +55,7 @@ final class PredictBatchStream implements StreamObserver<PredictBatchRequest>, S
   private final ArrayDeque<PredictBatchResponse> waitingForClient = new ArrayDeque<>();
   private int requested;
   private int scoring;
+  private boolean blockInFlight;
   private boolean clientDone;
   private boolean finished;
   private boolean awaitingCapacity;
@@ -179,7 +191,7 @@ final class PredictBatchStream implements StreamObserver<PredictBatchRequest>, S
         more = window - held;
         requested += more;
       }
-      complete = clientDone && waitingForPermit.isEmpty() && scoring == 0 && waitingForClient.isEmpty();
+      complete = clientDone && waitingForPermit.isEmpty() && !blockInFlight && waitingForClient.isEmpty();
       finished = complete;
     }
     if (more > 0) {
@@ -191,58 +203,59 @@ final class PredictBatchStream implements StreamObserver<PredictBatchRequest>, S
   }
 
   /**
-   * Hands waiting items to the executor while it has permits for them, or registers for capacity.
+   * Starts scoring the waiting items as one block, unless a block of this stream is being scored
+   * (then the items wait for it, and join the next block), or registers for capacity. Items that
+   * did not decode and wait ahead of every decoded one are answered at once.
    *
    * @return false when the stream has ended
    */
   private boolean startScoring() {
-    while (true) {
-      Pending next;
-      synchronized (this) {
+    Pending first;
+    synchronized (this) {
+      while (true) {
         if (finished) {
           return false;
         }
-        next = waitingForPermit.peek();
-        if (next == null || awaitingCapacity) {
+        first = waitingForPermit.peek();
+        if (first == null || awaitingCapacity || blockInFlight) {
           return true;
         }
-        if (next.failure() != null) {
-          waitingForPermit.poll();
-          PredictBatchResponse undecodable = predictor.answerUndecodable(next.failure());
-          metrics.answered(ScoringMethod.PREDICT_BATCH, undecodable);
-          waitingForClient.add(undecodable);
-          continue;
+        if (first.failure() == null) {
+          break;
         }
-      }
-      int cost = next.cost();
-      if (!executor.tryAdmit(cost)) {
-        awaitCapacity(cost);
-        return true;
-      }
-      boolean left;
-      synchronized (this) {
-        left = finished;
-        if (!left) {
-          waitingForPermit.poll();
-          scoring++;
-        }
-      }
-      if (left) {
-        executor.release(cost);
-        return false;
-      }
-      PredictBatchRequest item = next.item();
-      try {
-        executor.scoreThenDeliver(cost, () -> score(item));
-      } catch (RejectedExecutionException e) {
-        synchronized (this) {
-          scoring--;
-          finished = true;
-        }
-        out.onError(Status.UNAVAILABLE.withDescription("server is shutting down").asRuntimeException());
-        return false;
+        waitingForPermit.poll();
+        PredictBatchResponse undecodable = predictor.answerUndecodable(first.failure());
+        metrics.answered(ScoringMethod.PREDICT_BATCH, undecodable);
+        waitingForClient.add(undecodable);
       }
     }
+    int cost = first.cost();
+    if (!executor.tryAdmit(cost)) {
+      awaitCapacity(cost);
+      return true;
+    }
+    boolean left;
+    synchronized (this) {
+      left = finished;
+      if (!left) {
+        blockInFlight = true;
+      }
+    }
+    if (left) {
+      executor.release(cost);
+      return false;
+    }
+    try {
+      executor.scoreThenDeliver(cost, this::scoreBlock);
+    } catch (RejectedExecutionException e) {
+      synchronized (this) {
+        blockInFlight = false;
+        finished = true;
+      }
+      out.onError(Status.UNAVAILABLE.withDescription("server is shutting down").asRuntimeException());
+      return false;
+    }
+    return true;
   }
 
   /** Registers for the next free permits; the callback may run at once, on this thread. */
@@ -268,36 +281,95 @@ final class PredictBatchStream implements StreamObserver<PredictBatchRequest>, S
     drain();
   }
 
-  /** Scores on a scoring thread; the returned delivery runs once the permits are given back. */
-  private Runnable score(PredictBatchRequest item) {
-    if (CallLiveness.isGone(context)) {
-      stats.recordExpired();
-      return this::abandonItem;
+  /**
+   * Takes, on a scoring thread, the first waiting item (whose permits were taken when the task was
+   * handed over) and after it every waiting item whose permits are free, up to {@value #MAX_BLOCK}
+   * items, and answers them in order, the valid ones scored together through the runtime's block
+   * path. Taking the items only now lets those that arrived while the task waited for its thread
+   * join the block. The extra permits are given back before the delivery, as the first item's are.
+   */
+  private Runnable scoreBlock() {
+    List<Pending> block = new ArrayList<>();
+    int extra = 0;
+    synchronized (this) {
+      if (!finished) {
+        block.add(waitingForPermit.poll());
+        for (Pending next = waitingForPermit.peek(); next != null && block.size() < MAX_BLOCK;
+            next = waitingForPermit.peek()) {
+          if (next.failure() == null) {
+            if (!executor.tryAdmit(next.cost())) {
+              break;
+            }
+            extra += next.cost();
+          }
+          block.add(waitingForPermit.poll());
+        }
+        scoring = block.size();
+      }
     }
-    PredictBatchResponse answer;
     try {
-      answer = predictor.answerItem(item, origin);
-    } catch (Throwable t) {
-      answer = Predictor.failedItem(item);
+      if (block.isEmpty()) {
+        return this::abandonBlock;
+      }
+      if (CallLiveness.isGone(context)) {
+        stats.recordExpired();
+        return this::abandonBlock;
+      }
+      List<PredictBatchResponse> answers = answer(block);
+      for (PredictBatchResponse answer : answers) {
+        metrics.answered(ScoringMethod.PREDICT_BATCH, answer);
+      }
+      record.ifPresent(call -> answers.forEach(call::servedBy));
+      return () -> deliver(answers);
+    } finally {
+      if (extra > 0) {
+        executor.release(extra);
+      }
     }
-    metrics.answered(ScoringMethod.PREDICT_BATCH, answer);
-    PredictBatchResponse delivered = answer;
-    record.ifPresent(call -> call.servedBy(delivered));
-    return () -> deliver(delivered);
   }
 
-  private void abandonItem() {
+  /** The answers to {@code block}, in its order: undecodable items their own status, the others scored together. */
+  private List<PredictBatchResponse> answer(List<Pending> block) {
+    List<PredictBatchRequest> decoded = new ArrayList<>(block.size());
+    for (Pending pending : block) {
+      if (pending.failure() == null) {
+        decoded.add(pending.item());
+      }
+    }
+    List<PredictBatchResponse> scored;
+    try {
+      scored = predictor.answerAll(decoded, origin);
+    } catch (Throwable t) {
+      scored = new ArrayList<>(decoded.size());
+      for (PredictBatchRequest item : decoded) {
+        scored.add(Predictor.failedItem(item));
+      }
+    }
+    if (scored.size() == block.size()) {
+      return scored;
+    }
+    List<PredictBatchResponse> answers = new ArrayList<>(block.size());
+    int next = 0;
+    for (Pending pending : block) {
+      answers.add(pending.failure() == null ? scored.get(next++) : predictor.answerUndecodable(pending.failure()));
+    }
+    return answers;
+  }
+
+  private void abandonBlock() {
     synchronized (this) {
-      scoring--;
+      scoring = 0;
+      blockInFlight = false;
     }
     drain();
   }
 
-  private void deliver(PredictBatchResponse answer) {
+  private void deliver(List<PredictBatchResponse> answers) {
     synchronized (this) {
-      scoring--;
+      scoring = 0;
+      blockInFlight = false;
       if (!finished) {
-        waitingForClient.add(answer);
+        waitingForClient.addAll(answers);
       }
     }
     drain();

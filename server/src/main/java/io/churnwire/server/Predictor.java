@@ -12,7 +12,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -133,12 +132,13 @@ public final class Predictor {
   private Preparation prepare(ServingModel model, PredictRequest request, String fieldPrefix, String chosenId,
       List<FieldViolation> itemViolations, PredictionOrigin origin) {
     String requestId = chosenId != null ? chosenId
-        : request.getRequestId().isEmpty() ? UUID.randomUUID().toString() : request.getRequestId();
-    List<FieldViolation> violations = new ArrayList<>(itemViolations);
+        : request.getRequestId().isEmpty() ? RequestIds.assign() : request.getRequestId();
     double[] row = null;
+    List<FieldViolation> violations = itemViolations;
     try {
       row = model.binding().extract(request, fieldPrefix);
     } catch (InvalidRequestException e) {
+      violations = new ArrayList<>(itemViolations);
       violations.addAll(e.violations());
     }
     if (violations.isEmpty()) {
@@ -224,17 +224,18 @@ public final class Predictor {
     ServingModel model = current.get();
     Prepared[] prepared = new Prepared[items.size()];
     Status[] refused = new Status[items.size()];
-    List<Integer> plain = new ArrayList<>();
+    int[] plain = new int[items.size()];
+    int plainCount = 0;
     for (int i = 0; i < items.size(); i++) {
       Preparation preparation = prepareItem(model, items.get(i), origin);
       prepared[i] = preparation.prepared();
       refused[i] = preparation.refusal();
       if (preparation.ok() && !preparation.prepared().request().getExplain()) {
-        plain.add(i);
+        plain[plainCount++] = i;
       }
     }
     Prediction[] predictions = new Prediction[items.size()];
-    scoreBlock(model, prepared, plain, predictions);
+    scoreBlock(model, prepared, plain, plainCount, predictions);
     Instant scoredAt = Instant.now();
     for (int i = 0; i < items.size(); i++) {
       if (refused[i] == null && predictions[i] == null) {
@@ -277,26 +278,26 @@ public final class Predictor {
     return BatchPredictResponse.newBuilder().addAllResults(answerAll(items, origin)).build();
   }
 
-  private void scoreBlock(ServingModel model, Prepared[] prepared, List<Integer> indices, Prediction[] out) {
-    if (indices.isEmpty()) {
+  private void scoreBlock(ServingModel model, Prepared[] prepared, int[] indices, int count, Prediction[] out) {
+    if (count == 0) {
       return;
     }
     int p = model.model().schema().size();
-    double[] rows = new double[indices.size() * p];
-    for (int k = 0; k < indices.size(); k++) {
-      System.arraycopy(prepared[indices.get(k)].row(), 0, rows, k * p, p);
+    double[] rows = new double[count * p];
+    for (int k = 0; k < count; k++) {
+      System.arraycopy(prepared[indices[k]].row(), 0, rows, k * p, p);
     }
-    double[] probabilities = new double[indices.size()];
+    double[] probabilities = new double[count];
     try {
-      scorer.probabilities(model, rows, indices.size(), probabilities);
+      scorer.probabilities(model, rows, count, probabilities);
     } catch (Throwable t) {
-      failures.log("a block of {} items failed while scoring; scoring them one by one: {}", indices.size(), t);
+      failures.log("a block of {} items failed while scoring; scoring them one by one: {}", count, t);
       return;
     }
-    for (int k = 0; k < indices.size(); k++) {
-      out[indices.get(k)] = model.answer(probabilities[k]);
+    for (int k = 0; k < count; k++) {
+      out[indices[k]] = model.answer(probabilities[k]);
     }
-    stats.recordScored(indices.size());
+    stats.recordScored(count);
   }
 
   private Prediction predictOne(Prepared prepared) {

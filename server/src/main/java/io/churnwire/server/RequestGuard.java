@@ -5,6 +5,7 @@ import com.google.protobuf.MessageLite;
 import com.google.rpc.Status;
 import io.grpc.BindableService;
 import io.grpc.Context;
+import io.grpc.KnownLength;
 import io.grpc.ForwardingServerCall;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
@@ -19,6 +20,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -116,7 +118,7 @@ public final class RequestGuard {
     public Object parse(InputStream stream) {
       byte[] bytes;
       try (stream) {
-        bytes = stream.readAllBytes();
+        bytes = readAll(stream);
       } catch (IOException | RuntimeException e) {
         return DecodeFailure.opaque(typeName(), e);
       }
@@ -129,6 +131,29 @@ public final class RequestGuard {
             ? DecodeFailure.diagnose(message.getDescriptorForType(), bytes, e)
             : DecodeFailure.opaque(typeName(), e);
       }
+    }
+
+    /**
+     * The message's bytes. grpc-java's message streams know their length ({@link KnownLength}), so
+     * they are copied once into an array of that size, not through the 16 KiB buffers of
+     * {@link InputStream#readAllBytes}.
+     */
+    private static byte[] readAll(InputStream stream) throws IOException {
+      if (!(stream instanceof KnownLength)) {
+        return stream.readAllBytes();
+      }
+      byte[] bytes = new byte[stream.available()];
+      int read = stream.readNBytes(bytes, 0, bytes.length);
+      if (read < bytes.length) {
+        return Arrays.copyOf(bytes, read);
+      }
+      if (stream.available() == 0) {
+        return bytes;
+      }
+      byte[] rest = stream.readAllBytes();
+      byte[] all = Arrays.copyOf(bytes, bytes.length + rest.length);
+      System.arraycopy(rest, 0, all, bytes.length, rest.length);
+      return all;
     }
 
     private String typeName() {

@@ -24,6 +24,7 @@ final class BatchStreamCall implements ClientResponseObserver<PredictBatchReques
   private final Iterator<PredictBatchRequest> items;
   private final Consumer<BatchResult> onResult;
   private final int window;
+  private final int chunk;
   private final CompletableFuture<BatchSummary> result = new CompletableFuture<>();
 
   private ClientCallStreamObserver<PredictBatchRequest> requests;
@@ -31,12 +32,14 @@ final class BatchStreamCall implements ClientResponseObserver<PredictBatchReques
   private long sent;
   private long scored;
   private long failed;
+  private int consumedSinceRequest;
   private boolean halfClosed;
 
   BatchStreamCall(Iterator<PredictBatchRequest> items, Consumer<BatchResult> onResult, int window) {
     this.items = items;
     this.onResult = onResult;
     this.window = window;
+    this.chunk = Math.max(1, window / 4);
   }
 
   CompletableFuture<BatchSummary> result() {
@@ -46,6 +49,7 @@ final class BatchStreamCall implements ClientResponseObserver<PredictBatchReques
   @Override
   public void beforeStart(ClientCallStreamObserver<PredictBatchRequest> requestStream) {
     this.requests = requestStream;
+    requestStream.disableAutoRequestWithInitial(window + chunk);
     requestStream.setOnReadyHandler(this::pump);
     result.whenComplete((summary, error) -> {
       if (result.isCancelled()) {
@@ -56,6 +60,10 @@ final class BatchStreamCall implements ClientResponseObserver<PredictBatchReques
 
   /** Sends as many items as readiness and the window allow; half-closes once the iterator is spent. */
   synchronized void pump() {
+    fill();
+  }
+
+  private void fill() {
     if (halfClosed || result.isDone()) {
       return;
     }
@@ -77,6 +85,12 @@ final class BatchStreamCall implements ClientResponseObserver<PredictBatchReques
   @Override
   public void onNext(PredictBatchResponse answer) {
     BatchResult item = BatchResult.of(answer);
+    try {
+      onResult.accept(item);
+    } catch (RuntimeException e) {
+      abort("the result consumer failed", e);
+      return;
+    }
     synchronized (this) {
       outstanding--;
       if (item.scored()) {
@@ -84,14 +98,14 @@ final class BatchStreamCall implements ClientResponseObserver<PredictBatchReques
       } else {
         failed++;
       }
+      if (++consumedSinceRequest == chunk) {
+        consumedSinceRequest = 0;
+        requests.request(chunk);
+      }
+      if (outstanding <= window - chunk) {
+        fill();
+      }
     }
-    try {
-      onResult.accept(item);
-    } catch (RuntimeException e) {
-      abort("the result consumer failed", e);
-      return;
-    }
-    pump();
   }
 
   @Override
