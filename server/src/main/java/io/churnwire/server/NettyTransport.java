@@ -43,6 +43,7 @@ final class NettyTransport implements AutoCloseable {
     this.adminConnections = new ConnectionLimiter(config.maxConnections());
     this.builder = configure(new InetSocketAddress(config.host(), config.port()), credentials, connections, epoll,
         config);
+    this.builder.callExecutor(new ScoringCallExecutor());
     this.adminBuilder = configure(new InetSocketAddress(config.adminHost(), config.adminPort()), credentials,
         adminConnections, epoll, config);
   }
