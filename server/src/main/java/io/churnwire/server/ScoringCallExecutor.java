@@ -1,5 +1,6 @@
 package io.churnwire.server;
 
+import io.churnwire.v1.ChurnServiceGrpc;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallExecutorSupplier;
@@ -17,8 +18,8 @@ import java.util.concurrent.Executor;
 final class ScoringCallExecutor implements ServerCallExecutorSupplier {
   private static final Executor ON_TRANSPORT_THREAD = Runnable::run;
   private static final Set<String> SCORING_METHODS = Set.of(
-      ServiceNames.CHURN_SERVICE + "/Predict",
-      ServiceNames.CHURN_SERVICE + "/PredictBatch");
+      ChurnServiceGrpc.getPredictMethod().getFullMethodName(),
+      ChurnServiceGrpc.getPredictBatchMethod().getFullMethodName());
 
   @Override
   public <ReqT, RespT> Executor getExecutor(ServerCall<ReqT, RespT> call, Metadata metadata) {
